@@ -1,0 +1,46 @@
+// What src/config hands to the model builder: the validated services.toml, policies already resolved
+// (built-in defaults → [resilience] → [defaults] → the service's own table), every fact with its TOML position.
+import type {
+  DiscoveryModel,
+  MeshModel,
+  ResolvedPolicy,
+  SourceLocation,
+} from "../model/types.js";
+
+export interface OperationOverride {
+  /** operationId as written in the TOML key. */
+  operationId: string;
+  idempotent?: boolean;
+  timeoutMs?: number;
+  location: SourceLocation;
+}
+
+export interface ServiceConfig {
+  key: string;
+  location: SourceLocation;
+  url: string;
+  scheme: "http" | "https";
+  host: string;
+  port: number;
+  basePath: string;
+  namespace?: string;
+  grpcPort?: number;
+  /** Spec paths relative to the config file's directory, as written (with `/`). */
+  openapi?: { path: string; location: SourceLocation };
+  proto?: { paths: string[]; protoPaths: string[]; location: SourceLocation };
+  discovery: DiscoveryModel;
+  policy: ResolvedPolicy;
+  mesh: MeshModel;
+  healthPath: string;
+  readyPath: string;
+  /** `[external_services.<key>.operations.<operationId>]`, sorted by operationId. */
+  operations: OperationOverride[];
+}
+
+export interface ConfigModel {
+  /** Path of the config file as given (relative), used in diagnostics. */
+  file: string;
+  caller?: { name: string; location: SourceLocation };
+  /** Sorted by key. */
+  services: ServiceConfig[];
+}

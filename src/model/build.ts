@@ -1,0 +1,99 @@
+// config + loaded specs → the one model. Applies what services.toml says about single operations and names every
+// generated symbol that depends on more than one service (so emitters never need to look sideways).
+import type { ConfigModel } from "../config/types.js";
+import { NameScope, pascalCase } from "./names.js";
+import type { Diagnostic, Model, OpenApiModel, OperationModel, ServiceModel } from "./types.js";
+
+/** Service keys become folder names and identifiers: keep them to what acton-service config allows. */
+const SERVICE_KEY = /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/;
+
+export function buildModel(
+  config: ConfigModel,
+  specs: ReadonlyMap<string, OpenApiModel>,
+): { model?: Model; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const pascals = new NameScope();
+  const services: ServiceModel[] = [];
+
+  for (const s of config.services) {
+    if (!SERVICE_KEY.test(s.key)) {
+      diagnostics.push({
+        severity: "error",
+        code: "config/service-key",
+        message: `service key ${JSON.stringify(s.key)} must start with a letter or "_" and contain only letters, digits, "_" and "-" (at most 63 characters): it names a folder and a TypeScript identifier`,
+        location: s.location,
+      });
+      continue;
+    }
+    const openapi = specs.get(s.key);
+    const operations = openapi ? applyOverrides(s.key, openapi, s.operations, diagnostics) : undefined;
+    if (!openapi && s.operations.length > 0) {
+      for (const o of s.operations) {
+        diagnostics.push({
+          severity: "error",
+          code: "config/operation-without-spec",
+          message: `[external_services.${s.key}.operations.${o.operationId}] needs an \`openapi\` spec for ${s.key}`,
+          location: o.location,
+        });
+      }
+    }
+    services.push({
+      key: s.key,
+      pascal: pascals.take(pascalCase(s.key)),
+      location: s.location,
+      url: s.url,
+      scheme: s.scheme,
+      host: s.host,
+      port: s.port,
+      basePath: s.basePath,
+      ...(s.namespace !== undefined ? { namespace: s.namespace } : {}),
+      ...(s.grpcPort !== undefined ? { grpcPort: s.grpcPort } : {}),
+      discovery: s.discovery,
+      policy: s.policy,
+      mesh: s.mesh,
+      healthPath: s.healthPath,
+      readyPath: s.readyPath,
+      ...(openapi && operations ? { openapi: { ...openapi, operations } } : {}),
+    });
+  }
+
+  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
+  return {
+    model: {
+      modelVersion: 1,
+      configFile: config.file,
+      ...(config.caller ? { caller: config.caller } : {}),
+      services: services.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    },
+    diagnostics,
+  };
+}
+
+function applyOverrides(
+  key: string,
+  spec: OpenApiModel,
+  overrides: ConfigModel["services"][number]["operations"],
+  diagnostics: Diagnostic[],
+): OperationModel[] {
+  const byId = new Map<string, OperationModel>();
+  for (const op of spec.operations) if (op.operationId !== undefined) byId.set(op.operationId, op);
+  const changed = new Map<OperationModel, OperationModel>();
+  for (const o of overrides) {
+    const op = byId.get(o.operationId);
+    if (op === undefined) {
+      diagnostics.push({
+        severity: "error",
+        code: "config/unknown-operation",
+        message: `${spec.file} has no operation with operationId ${JSON.stringify(o.operationId)} (service ${key})`,
+        location: o.location,
+      });
+      continue;
+    }
+    changed.set(op, {
+      ...op,
+      ...(o.idempotent !== undefined ? { idempotent: o.idempotent } : {}),
+      ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    });
+  }
+  return spec.operations.map((op) => changed.get(op) ?? op);
+}

@@ -1,0 +1,216 @@
+// The one plain-data model. Built once from services.toml + specs (src/model/build.ts); every emitter reads only this.
+// Keep it JSON-serialisable: no functions, no class instances, no Maps. `svcgen model` prints it.
+import type { ResolvedMesh } from "../mesh/types.js";
+
+/** Where a fact came from: a TOML position (1-based line/column) or a JSON pointer into a spec. */
+export interface SourceLocation {
+  /** Path as shown to the user (relative to the working directory), with `/` separators. */
+  file: string;
+  line?: number;
+  column?: number;
+  /** RFC 6901 pointer into a spec document, e.g. `#/paths/~1users~1{id}/get`. */
+  pointer?: string;
+}
+
+/** One problem found while reading inputs. Collected, sorted, printed as `file:line:col: error: message`. */
+export interface Diagnostic {
+  severity: "error" | "warning";
+  /** Stable code, e.g. `config/unknown-key`, `openapi/invalid`. */
+  code: string;
+  message: string;
+  location: SourceLocation;
+}
+
+export interface Model {
+  /** Bumped when the model's shape changes incompatibly. */
+  modelVersion: 1;
+  /** Config file path relative to the working directory at generation time (never absolute). */
+  configFile: string;
+  /** The calling service (`[service] name`), used by mesh egress rules. */
+  caller?: { name: string; location: SourceLocation };
+  /** Sorted by key. */
+  services: ServiceModel[];
+}
+
+export type DiscoveryKind = "dns" | "headless" | "static";
+export type LoadBalancerKind = "round_robin" | "health_aware" | "consistent_hash" | "least_request" | "failover";
+export type JitterKind = "full" | "none";
+
+export interface RetryPolicy {
+  /** Counts the first try; 1 disables retries. */
+  maxAttempts: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  jitter: JitterKind;
+  retryOnConnect: boolean;
+  retryOnTimeout: boolean;
+  /** Sorted ascending. */
+  retryOnStatus: number[];
+  /** Retries may add at most this fraction of recent requests (plus a small floor per second). */
+  budgetRatio: number;
+}
+
+export type CircuitBreakerPolicy =
+  | { enabled: false }
+  | {
+      enabled: true;
+      mode: "consecutive";
+      failureThreshold: number;
+      openMs: number;
+      halfOpenRequests: number;
+    }
+  | {
+      enabled: true;
+      mode: "rate";
+      failureRate: number;
+      minRequests: number;
+      windowMs: number;
+      openMs: number;
+      halfOpenRequests: number;
+    };
+
+/** Resolved once: defaults → [resilience] → [defaults] → service (→ operation, where allowed). */
+export interface ResolvedPolicy {
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  retry: RetryPolicy;
+  circuitBreaker: CircuitBreakerPolicy;
+  loadBalancer: LoadBalancerKind;
+  /** Header for consistent_hash, lower-case. */
+  hashHeader?: string;
+}
+
+export interface EndpointModel {
+  scheme: "http" | "https";
+  host: string;
+  port: number;
+}
+
+export interface DiscoveryModel {
+  kind: DiscoveryKind;
+  /** Headless Service name for `headless` (default `<host>-headless`). */
+  headlessName?: string;
+  /** `static`: the endpoints from the TOML, in order. */
+  endpoints: EndpointModel[];
+  /** Refresh interval for headless DNS. */
+  refreshMs?: number;
+  /** DNS servers (`host:port`) for headless discovery; empty means the system resolver. */
+  dnsServers: string[];
+}
+
+export interface MeshModel {
+  kind: "none" | "istio" | "linkerd";
+  retryOwner: "client" | "mesh";
+  /** Everything else from `[external_services.x.mesh]`, kept as TOML gave it, for the YAML emitters. */
+  settings: Record<string, unknown>;
+}
+
+export interface ServiceModel {
+  /** TOML key, e.g. `users_service`. */
+  key: string;
+  /** `UsersService`: names `createUsersServiceClient` and `UsersServiceClient`. */
+  pascal: string;
+  location: SourceLocation;
+  /** The configured URL as written, e.g. `http://users-api:8080`. */
+  url: string;
+  scheme: "http" | "https";
+  /** Host of the configured URL (`users-api`). */
+  host: string;
+  port: number;
+  /** Path prefix of the configured URL without trailing slash ("" when none). */
+  basePath: string;
+  namespace?: string;
+  grpcPort?: number;
+  discovery: DiscoveryModel;
+  policy: ResolvedPolicy;
+  mesh: MeshModel;
+  healthPath: string;
+  readyPath: string;
+  openapi?: OpenApiModel;
+  /** Filled by the gRPC issue. */
+  proto?: ProtoModel;
+  /** Typed mesh settings from src/mesh (resolveMesh), resolved from `mesh` and `policy` before client retries are
+   * switched off for a mesh that owns them. */
+  resolvedMesh?: ResolvedMesh;
+}
+
+export interface ProtoModel {
+  files: string[];
+  /** Reserved for the gRPC issue. */
+  services: unknown[];
+}
+
+export interface OpenApiModel {
+  /** Entry spec path relative to the config directory. */
+  file: string;
+  /** Every file the bundle read (entry first, then sorted), relative to the config directory: the cache key. */
+  inputs: string[];
+  openapiVersion: string;
+  title: string;
+  version: string;
+  /** openapi-typescript's output for the bundled spec (exports `paths`, `components`, `operations`, ...). */
+  typesSource: string;
+  /** Sorted by method name. */
+  operations: OperationModel[];
+}
+
+export type HttpMethod = "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
+
+export type ParamStyle = "form" | "simple" | "label" | "matrix" | "spaceDelimited" | "pipeDelimited" | "deepObject";
+
+export interface ParameterModel {
+  /** Wire name, exactly as in the spec (may contain any characters; only ever emitted as a string literal). */
+  name: string;
+  in: "path" | "query" | "header" | "cookie";
+  required: boolean;
+  style: ParamStyle;
+  explode: boolean;
+  /** Coarse shape, for serialisation. */
+  shape: "primitive" | "array" | "object";
+  description?: string;
+  deprecated: boolean;
+}
+
+export type BodyKind = "json" | "form" | "multipart" | "binary" | "text";
+
+export interface RequestBodyModel {
+  required: boolean;
+  /** The media type used by the generated method (first supported one, JSON preferred). */
+  contentType: string;
+  kind: BodyKind;
+}
+
+export type ResponseKind = "json" | "text" | "binary" | "empty";
+
+export interface ResponseModel {
+  /** "200", "204", "2XX", "default". */
+  status: string;
+  /** The media type key in the spec, absent for no content. */
+  contentType?: string;
+  kind: ResponseKind;
+}
+
+export interface OperationModel {
+  /** Method name on the client: camelCase(operationId), sanitised and unique within the service. */
+  name: string;
+  /** The spec's operationId, if any (any text; emit only as a literal). */
+  operationId?: string;
+  method: HttpMethod;
+  /** Path template as in the spec, e.g. `/users/{id}` (the key into openapi-typescript's `paths`). */
+  path: string;
+  summary?: string;
+  description?: string;
+  deprecated: boolean;
+  /** Safe to send twice: GET/HEAD/OPTIONS/PUT/DELETE/TRACE, or `x-idempotent: true`. */
+  idempotent: boolean;
+  /** Sorted: path params in template order, the others by name. */
+  parameters: ParameterModel[];
+  requestBody?: RequestBodyModel;
+  /** Success responses (2xx), sorted by status. The first one is the typed result. */
+  success: ResponseModel[];
+  /** Documented non-2xx responses including `default`, sorted by status. */
+  errors: ResponseModel[];
+  /** Overall deadline for this operation from `[external_services.x.operations.<id>] timeout_ms`. */
+  timeoutMs?: number;
+  location: SourceLocation;
+}

@@ -1,0 +1,186 @@
+// The contract between generated clients and the runtime. Generated code imports only what index.ts exports;
+// these names are public API (users import them through `<out>/runtime/index.js`): add, never rename.
+import type { Dispatcher } from "undici";
+
+export type DiscoveryKind = "dns" | "headless" | "static";
+export type LoadBalancerKind = "round_robin" | "health_aware" | "consistent_hash" | "least_request" | "failover";
+
+/** Retry settings baked from services.toml. */
+export interface RetrySettings {
+  /** Counts the first try; 1 disables retries. */
+  readonly maxAttempts: number;
+  readonly initialBackoffMs: number;
+  readonly maxBackoffMs: number;
+  readonly jitter: "full" | "none";
+  readonly retryOnConnect: boolean;
+  readonly retryOnTimeout: boolean;
+  readonly retryOnStatus: readonly number[];
+  readonly budgetRatio: number;
+}
+
+export type CircuitBreakerSettings =
+  | { readonly enabled: false }
+  | {
+      readonly enabled: true;
+      readonly mode: "consecutive";
+      readonly failureThreshold: number;
+      readonly openMs: number;
+      readonly halfOpenRequests: number;
+    }
+  | {
+      readonly enabled: true;
+      readonly mode: "rate";
+      readonly failureRate: number;
+      readonly minRequests: number;
+      readonly windowMs: number;
+      readonly openMs: number;
+      readonly halfOpenRequests: number;
+    };
+
+export interface PolicySettings {
+  readonly timeoutMs: number;
+  readonly connectTimeoutMs: number;
+  readonly retry: RetrySettings;
+  readonly circuitBreaker: CircuitBreakerSettings;
+  readonly loadBalancer: LoadBalancerKind;
+  readonly hashHeader?: string;
+}
+
+export interface EndpointSettings {
+  readonly scheme: "http" | "https";
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Everything a generated client bakes in about one service. Emitted as a literal by the generator. */
+export interface ServiceDefinition {
+  /** services.toml key, e.g. `users_service`. */
+  readonly name: string;
+  /** The configured URL, e.g. `http://users-api:8080`. */
+  readonly url: string;
+  readonly scheme: "http" | "https";
+  readonly host: string;
+  readonly port: number;
+  /** Path prefix from the configured URL, no trailing slash ("" when none). */
+  readonly basePath: string;
+  readonly namespace?: string;
+  readonly discovery: {
+    readonly kind: DiscoveryKind;
+    readonly headlessName?: string;
+    readonly endpoints: readonly EndpointSettings[];
+    readonly refreshMs?: number;
+    readonly dnsServers: readonly string[];
+  };
+  readonly policy: PolicySettings;
+  readonly healthPath: string;
+  readonly readyPath: string;
+}
+
+export type ParamLocation = "path" | "query" | "header" | "cookie";
+export type ParamStyle = "form" | "simple" | "label" | "matrix" | "spaceDelimited" | "pipeDelimited" | "deepObject";
+
+/** How one parameter is serialised (OpenAPI 3 `style`/`explode`). `name` is the wire name. */
+export interface ParamDefinition {
+  readonly name: string;
+  readonly in: ParamLocation;
+  readonly style: ParamStyle;
+  readonly explode: boolean;
+}
+
+export type RequestBodyKind = "json" | "form" | "multipart" | "binary" | "text";
+export type ResponseKind = "json" | "text" | "binary" | "empty";
+
+/** One operation, emitted as a literal by the generator. */
+export interface OperationDefinition {
+  /** Method name on the client (also used in events and errors). */
+  readonly id: string;
+  /** Upper-case HTTP method. */
+  readonly method: string;
+  /** Path template relative to the service base path, e.g. `/users/{id}`. */
+  readonly path: string;
+  /** Safe to send twice without an idempotency key. */
+  readonly idempotent: boolean;
+  /** Only parameters that need non-default serialisation or exist at all; looked up by wire name. */
+  readonly params: readonly ParamDefinition[];
+  readonly body?: { readonly kind: RequestBodyKind; readonly contentType: string };
+  /** How to decode a 2xx answer. */
+  readonly response: ResponseKind;
+}
+
+/** The first argument of every generated method. Generated code narrows these types per operation. */
+export interface RequestParams {
+  path?: Record<string, unknown>;
+  query?: Record<string, unknown>;
+  headers?: Record<string, unknown>;
+  cookies?: Record<string, unknown>;
+  body?: unknown;
+}
+
+/** The second argument of every generated method. */
+export interface CallOptions {
+  /** Aborts the whole call (every attempt and pause) at once. */
+  signal?: AbortSignal;
+  /** Overall deadline for this call in ms, covering every attempt and pause (defaults to the service's timeout_ms). */
+  timeoutMs?: number;
+  /** Sent as `Idempotency-Key` on every attempt; makes POST/PATCH retryable. */
+  idempotencyKey?: string;
+  /** Extra headers for this call (win over client headers). */
+  headers?: Record<string, string>;
+  /** Hears the final response's status, headers and attempt trace. */
+  onResponse?: (info: ResponseInfo) => void;
+}
+
+export interface AttemptRecord {
+  /** Origin the attempt went to, `scheme://host:port`. */
+  readonly endpoint: string;
+  /** `ok`, an HTTP status, or an error code. */
+  readonly outcome: { readonly kind: "status"; readonly status: number } | { readonly kind: "connect" } | { readonly kind: "timeout" } | { readonly kind: "reset" } | { readonly kind: "error"; readonly code: string };
+  /** Pause taken after this attempt before the next one, ms (0 when none). */
+  readonly pauseMs: number;
+  readonly durationMs: number;
+}
+
+export interface ResponseInfo {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly attempts: readonly AttemptRecord[];
+}
+
+export interface ClientOptions {
+  /** Wins over every other way of finding the service. */
+  baseUrl?: string;
+  /** Sent with every request. */
+  headers?: Record<string, string>;
+  /** An undici Dispatcher (Agent, Pool, MockAgent in tests, ProxyAgent, ...). */
+  dispatcher?: Dispatcher;
+  /** Hears every runtime event (attempts, retries, breaker changes, ...). */
+  onEvent?: (event: ClientEvent) => void;
+  /** Environment used for base-URL resolution (defaults to process.env). */
+  env?: Record<string, string | undefined>;
+}
+
+export interface ClientEvent {
+  readonly type: string;
+  readonly service: string;
+  readonly [key: string]: unknown;
+}
+
+/** What a generated client is built on. */
+export interface ServiceClient {
+  call<T>(op: OperationDefinition, params: RequestParams | undefined, options?: CallOptions): Promise<T>;
+  /** GET healthPath; resolves to the decoded body (JSON if the answer is JSON, else text). */
+  health(options?: CallOptions): Promise<unknown>;
+  ready(options?: CallOptions): Promise<unknown>;
+  /** How the base URL was chosen and which policies are in force. */
+  describe(): ClientDescription;
+  /** Closes connections and timers the client owns. */
+  close(): Promise<void>;
+}
+
+export interface ClientDescription {
+  readonly service: string;
+  readonly baseUrl: string;
+  /** Why that base URL: `option`, `env:USERS_SERVICE_URL`, `env:USERS_API_SERVICE_HOST`, `config`. */
+  readonly source: string;
+  readonly policy: PolicySettings;
+}

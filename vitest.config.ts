@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "**/.tmp/**", "bench/.cache/**"],
+    // Generous: several tests type-check whole generated trees with tsc on a shared 2-core machine.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
+    pool: "forks",
+  },
+});
