@@ -1,0 +1,44 @@
+// Built-in defaults, the lowest layer under [resilience], [defaults] and each service table. Written with the
+// TOML key names so they merge like any other layer and appear as `default` in the generated JSON Schema.
+// Timeouts, attempts, first backoff and breaker come from the acton-service seed (10 s request, 5 s connect,
+// 3 attempts from 100 ms, breaker at 5 failures for 30 s). The rest are choices: max_backoff 2 s (a fifth of the
+// attempt timeout, so a backoff never dominates a call); rate mode needs 10 calls in 10 s (acton-service's
+// circuit_breaker_min_requests is 10); headless DNS is re-read every 10 s, well inside a pod's termination grace.
+export const BUILTIN_DEFAULTS = {
+  timeout_ms: 10_000,
+  connect_timeout_ms: 5_000,
+  discovery: "dns",
+  dns_servers: [],
+  refresh_ms: 10_000,
+  load_balancer: "round_robin",
+  health_path: "/health",
+  ready_path: "/ready",
+  retry: {
+    max_attempts: 3,
+    initial_backoff_ms: 100,
+    max_backoff_ms: 2_000,
+    jitter: "full",
+    retry_on: ["connect", "timeout", 429, 502, 503, 504],
+    budget_ratio: 0.2,
+  },
+  circuit_breaker: {
+    enabled: true,
+    failure_threshold: 5,
+    min_requests: 10,
+    window_ms: 10_000,
+    open_ms: 30_000,
+    half_open_requests: 1,
+  },
+  mesh: { kind: "none", retry_owner: "client" },
+} as const;
+
+/** The built-in default at a key path (`["retry", "max_attempts"]`), if there is one. */
+export function builtinDefault(path: readonly string[]): unknown {
+  let node: unknown = BUILTIN_DEFAULTS;
+  for (const segment of path) {
+    if (typeof node !== "object" || node === null || Array.isArray(node)) return undefined;
+    if (!Object.hasOwn(node, segment)) return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
+}

@@ -1,0 +1,89 @@
+// services.toml → ConfigModel. Pure: the caller reads the file; `file` is only used in diagnostics.
+import { parse, TomlError } from "smol-toml";
+import type { Diagnostic, SourceLocation } from "../model/types.js";
+import { type ReadContext, keyLocation, valueLocation } from "./context.js";
+import { DiagnosticSink } from "./diagnostics.js";
+import { isDnsLabel, DNS_LABEL_RULE } from "./formats.js";
+import { CALLER_TABLE, DEFAULTS_TABLE, RESILIENCE_TABLE, ROOT_TABLE, type TableSpec } from "./keys.js";
+import { locateKeys } from "./locate.js";
+import { builtinLayer, checkBreakerMode, mergeLayers, resilienceLayer } from "./policy.js";
+import { type Layer, readTable, reportUnknownKey } from "./read.js";
+import { checkServiceKeys, readService } from "./service.js";
+import type { ConfigModel, ServiceConfig } from "./types.js";
+import { checkValue } from "./values.js";
+
+export { formatDiagnostic } from "./diagnostics.js";
+export type { ConfigModel, OperationOverride, ServiceConfig } from "./types.js";
+
+export interface ParseConfigResult {
+  /** Absent when any diagnostic is an error. */
+  config?: ConfigModel;
+  /** Sorted by line, then column. */
+  diagnostics: Diagnostic[];
+}
+
+export function parseConfig(text: string, file: string): ParseConfigResult {
+  const sink = new DiagnosticSink();
+  // Editors do not count a byte-order mark as a column.
+  const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  let doc: Record<string, unknown>;
+  try {
+    doc = parse(source, { integersAsBigInt: true, unsafeKeyBehaviour: "throw" });
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error;
+    sink.error("config/syntax", `invalid TOML: ${syntaxReason(error)}`, { file, line: error.line, column: error.column });
+    return { diagnostics: sink.sorted() };
+  }
+  const ctx: ReadContext = { file, positions: locateKeys(source), sink, rejected: new Set() };
+
+  for (const key of Object.keys(doc)) {
+    if (!Object.hasOwn(ROOT_TABLE.keys, key)) reportUnknownKey(key, ROOT_TABLE, [], ctx);
+  }
+  const caller = readCaller(doc, ctx);
+  const resilience = resilienceLayer(readSection(doc, "resilience", RESILIENCE_TABLE, ctx));
+  const defaults = readSection(doc, "defaults", DEFAULTS_TABLE, ctx);
+  checkBreakerMode(defaults, ctx);
+  const shared = mergeLayers([builtinLayer(), resilience, defaults]);
+
+  const services: ServiceConfig[] = [];
+  const external = doc.external_services;
+  if (external !== undefined && checkValue(ROOT_TABLE.keys.external_services!.value, external, ["external_services"], ctx).ok) {
+    const table = external as Record<string, unknown>;
+    const keys = Object.keys(table).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    checkServiceKeys(keys, ctx);
+    for (const key of keys) {
+      const service = readService(key, table[key], shared, ctx);
+      if (service) services.push(service);
+    }
+  }
+
+  const diagnostics = sink.sorted();
+  if (sink.hasErrors) return { diagnostics };
+  return { config: caller ? { file, caller, services } : { file, services }, diagnostics };
+}
+
+/** smol-toml's message without its "Invalid TOML document:" prefix and code excerpt. */
+function syntaxReason(error: TomlError): string {
+  const first = error.message.split("\n")[0] ?? "";
+  return first.replace(/^Invalid TOML document:\s*/, "");
+}
+
+function readSection(doc: Record<string, unknown>, key: "defaults" | "resilience", spec: TableSpec, ctx: ReadContext): Layer {
+  const raw = doc[key];
+  if (raw === undefined || !checkValue(spec, raw, [key], ctx).ok) return new Map();
+  return readTable(raw as Record<string, unknown>, spec, [key], key, ctx);
+}
+
+function readCaller(doc: Record<string, unknown>, ctx: ReadContext): { name: string; location: SourceLocation } | undefined {
+  const raw = doc.service;
+  if (raw === undefined || !checkValue(CALLER_TABLE, raw, ["service"], ctx).ok) return undefined;
+  const name = readTable(raw as Record<string, unknown>, CALLER_TABLE, ["service"], "service", ctx).get("name");
+  if (name === undefined) return undefined;
+  const value = name.value as string;
+  // Only mesh egress rules use the caller's name, so a non-DNS name warns instead of blocking generation.
+  if (!isDnsLabel(value)) {
+    const message = `"name" should be ${DNS_LABEL_RULE} to be used in mesh rules, got ${JSON.stringify(value)}`;
+    ctx.sink.warning("config/invalid-value", message, valueLocation(ctx, ["service", "name"]));
+  }
+  return { name: value, location: keyLocation(ctx, ["service", "name"]) };
+}

@@ -1,0 +1,279 @@
+// The one table of services.toml keys. The parser validates against it and schemas/services.schema.json is
+// generated from it (src/config/schema.ts; test/config/schema.test.ts fails when the committed file differs).
+
+/** Checks applied to string values; each has a message in values.ts and a JSON Schema rendering in schema.ts. */
+export type StringFormat =
+  | "url"
+  | "origin"
+  | "dns-label"
+  | "header"
+  | "http-path"
+  | "host-port"
+  | "relative-path"
+  | "non-empty";
+
+export type ValueSpec =
+  | { kind: "integer"; min: number; max?: number; unit?: "milliseconds" | "seconds" }
+  | { kind: "number"; min: number; max: number; minExclusive?: boolean }
+  | { kind: "boolean" }
+  | { kind: "string"; enum?: readonly string[]; format?: StringFormat }
+  /** An array of strings; `single` also accepts one bare string (normalised to a one-element array). */
+  | { kind: "strings"; format?: StringFormat; minItems?: number; single?: boolean }
+  /** `"connect"`, `"timeout"` and HTTP status codes. */
+  | { kind: "retry-on" }
+  | TableSpec
+  /** A table whose keys are names chosen by the user (operationIds), each value read with `entry`. */
+  | { kind: "map"; entry: TableSpec };
+
+export interface TableSpec {
+  kind: "table";
+  keys: KeyTable;
+  /**
+   * Keys not in `keys`: "error" reports them (with a suggestion); "keep" stores them raw (mesh settings, validated
+   * by a later stage); "open" ignores them but warns about near-misses (tables shared with acton-service).
+   */
+  rest: "error" | "keep" | "open";
+  /** Keys that exist only in `[external_services.<name>]`: reported with a pointer there instead of as unknown. */
+  perServiceOnly?: readonly string[];
+}
+
+export interface KeySpec {
+  value: ValueSpec;
+  description: string;
+  required?: boolean;
+}
+
+export type KeyTable = Readonly<Record<string, KeySpec>>;
+
+const ms = (min: number): ValueSpec => ({ kind: "integer", min, max: 2_147_483_647, unit: "milliseconds" });
+
+export const JITTER_KINDS = ["full", "none"] as const;
+export const DISCOVERY_KINDS = ["dns", "headless", "static"] as const;
+export const LOAD_BALANCER_KINDS = [
+  "round_robin",
+  "health_aware",
+  "consistent_hash",
+  "least_request",
+  "failover",
+] as const;
+export const MESH_KINDS = ["none", "istio", "linkerd"] as const;
+export const RETRY_OWNERS = ["client", "mesh"] as const;
+export const RETRY_ON_WORDS = ["connect", "timeout"] as const;
+
+export const RETRY_TABLE: TableSpec = {
+  kind: "table",
+  rest: "error",
+  keys: {
+    max_attempts: {
+      value: { kind: "integer", min: 1, max: 100 },
+      description: "Attempts per call, counting the first try; 1 disables retries.",
+    },
+    initial_backoff_ms: {
+      value: ms(0),
+      description: "Backoff before the first retry, doubled for each further retry (milliseconds).",
+    },
+    max_backoff_ms: { value: ms(0), description: "Upper bound of a single backoff (milliseconds)." },
+    jitter: {
+      value: { kind: "string", enum: JITTER_KINDS },
+      description: '"full": wait a random time between 0 and the backoff; "none": wait exactly the backoff.',
+    },
+    retry_on: {
+      value: { kind: "retry-on" },
+      description:
+        'What is retried: "connect" (connection failures), "timeout" (attempt timeouts) and HTTP status codes. ' +
+        "Only idempotent operations are retried after the request was sent.",
+    },
+    budget_ratio: {
+      value: { kind: "number", min: 0, max: 1 },
+      description: "Retries may add at most this fraction of recent requests (plus a small floor per second).",
+    },
+  },
+};
+
+export const CIRCUIT_BREAKER_TABLE: TableSpec = {
+  kind: "table",
+  rest: "error",
+  keys: {
+    enabled: { value: { kind: "boolean" }, description: "Whether calls go through a circuit breaker." },
+    failure_threshold: {
+      value: { kind: "integer", min: 1, max: 1_000_000 },
+      description: "Consecutive failures that open the circuit (consecutive mode).",
+    },
+    failure_rate: {
+      value: { kind: "number", min: 0, max: 1, minExclusive: true },
+      description: "Failure fraction within window_ms that opens the circuit; setting it selects rate mode.",
+    },
+    min_requests: {
+      value: { kind: "integer", min: 1, max: 1_000_000 },
+      description: "Rate mode: calls needed within the window before failure_rate is evaluated.",
+    },
+    window_ms: { value: ms(1), description: "Rate mode: length of the sliding window (milliseconds)." },
+    open_ms: { value: ms(1), description: "How long the circuit stays open before probing (milliseconds)." },
+    half_open_requests: {
+      value: { kind: "integer", min: 1, max: 1_000 },
+      description: "Trial calls let through while half-open.",
+    },
+  },
+};
+
+export const MESH_TABLE: TableSpec = {
+  kind: "table",
+  rest: "keep",
+  keys: {
+    kind: { value: { kind: "string", enum: MESH_KINDS }, description: "Service mesh the callee runs in." },
+    retry_owner: {
+      value: { kind: "string", enum: RETRY_OWNERS },
+      description: 'Who retries: the generated "client" or the "mesh" sidecar (never both).',
+    },
+  },
+};
+
+/** Keys allowed both per service and in [defaults]. */
+export const POLICY_KEYS: KeyTable = {
+  timeout_ms: { value: ms(1), description: "Timeout of one attempt, from sending to the full response (milliseconds)." },
+  connect_timeout_ms: { value: ms(1), description: "Timeout for establishing a connection (milliseconds)." },
+  namespace: {
+    value: { kind: "string", format: "dns-label" },
+    description: "Kubernetes namespace of the callee, used in generated manifests.",
+  },
+  discovery: {
+    value: { kind: "string", enum: DISCOVERY_KINDS },
+    description:
+      '"dns": the URL host through the normal resolver; "headless": every pod address of a headless Service; ' +
+      '"static": the listed endpoints.',
+  },
+  dns_servers: {
+    value: { kind: "strings", format: "host-port" },
+    description: 'Headless discovery: DNS servers as "host:port"; empty means the system resolver.',
+  },
+  refresh_ms: { value: ms(1), description: "Headless discovery: how often pod addresses are re-resolved (milliseconds)." },
+  load_balancer: {
+    value: { kind: "string", enum: LOAD_BALANCER_KINDS },
+    description: "How calls are spread over the discovered endpoints.",
+  },
+  hash_header: {
+    value: { kind: "string", format: "header" },
+    description: "Request header whose value picks the endpoint; required with consistent_hash.",
+  },
+  health_path: { value: { kind: "string", format: "http-path" }, description: "Liveness path of the callee." },
+  ready_path: { value: { kind: "string", format: "http-path" }, description: "Readiness path of the callee." },
+  retry: { value: RETRY_TABLE, description: "Retry policy; each key not set here falls back to the level below." },
+  circuit_breaker: {
+    value: CIRCUIT_BREAKER_TABLE,
+    description: "Circuit breaker; failure_threshold selects consecutive mode, failure_rate selects rate mode.",
+  },
+  mesh: {
+    value: MESH_TABLE,
+    description: "Service mesh integration; keys other than kind and retry_owner are passed to the manifest emitters.",
+  },
+};
+
+export const OPERATION_TABLE: TableSpec = {
+  kind: "table",
+  rest: "error",
+  keys: {
+    idempotent: {
+      value: { kind: "boolean" },
+      description: "Whether the operation may be retried after the request was sent (overrides the HTTP method).",
+    },
+    timeout_ms: { value: ms(1), description: "Timeout of one attempt of this operation (milliseconds)." },
+  },
+};
+
+/** Keys only a service's own table may set. */
+export const SERVICE_ONLY_KEYS: KeyTable = {
+  url: {
+    value: { kind: "string", format: "url" },
+    description: "Base URL of the callee: http(s)://host[:port][/base/path].",
+    required: true,
+  },
+  openapi: {
+    value: { kind: "string", format: "relative-path" },
+    description: "OpenAPI document, relative to this file.",
+  },
+  proto: {
+    value: { kind: "strings", format: "relative-path", minItems: 1, single: true },
+    description: ".proto file or files, relative to this file.",
+  },
+  proto_paths: {
+    value: { kind: "strings", format: "relative-path" },
+    description: "Import directories for the .proto files, relative to this file.",
+  },
+  grpc_port: { value: { kind: "integer", min: 1, max: 65_535 }, description: "Port of the callee's gRPC listener." },
+  headless_name: {
+    value: { kind: "string", format: "dns-label" },
+    description: "Headless discovery: name of the headless Service (default: first label of the host + \"-headless\").",
+  },
+  endpoints: {
+    value: { kind: "strings", format: "origin", minItems: 1 },
+    description: 'Static discovery: endpoint origins such as "http://10.0.0.5:8080"; required with discovery = "static".',
+  },
+  operations: {
+    value: { kind: "map", entry: OPERATION_TABLE },
+    description: "Per-operation overrides, keyed by operationId.",
+  },
+};
+
+export const SERVICE_TABLE: TableSpec = { kind: "table", rest: "error", keys: { ...SERVICE_ONLY_KEYS, ...POLICY_KEYS } };
+
+export const DEFAULTS_TABLE: TableSpec = {
+  kind: "table",
+  rest: "error",
+  keys: POLICY_KEYS,
+  perServiceOnly: Object.keys(SERVICE_ONLY_KEYS),
+};
+
+/** acton-service's ResilienceConfig names; they act as defaults below [defaults]. */
+export const RESILIENCE_TABLE: TableSpec = {
+  kind: "table",
+  rest: "error",
+  keys: {
+    circuit_breaker_enabled: { value: { kind: "boolean" }, description: "Sets circuit_breaker.enabled." },
+    circuit_breaker_threshold: {
+      value: { kind: "integer", min: 1, max: 1_000_000 },
+      description: "Sets circuit_breaker.failure_threshold (consecutive failures).",
+    },
+    circuit_breaker_timeout_secs: {
+      value: { kind: "integer", min: 1, max: 2_147_483, unit: "seconds" },
+      description: "Sets circuit_breaker.open_ms (seconds × 1000).",
+    },
+    retry_enabled: { value: { kind: "boolean" }, description: "false sets retry.max_attempts to 1." },
+    retry_max_attempts: {
+      value: { kind: "integer", min: 1, max: 100 },
+      description: "Sets retry.max_attempts (counting the first try).",
+    },
+  },
+};
+
+export const CALLER_TABLE: TableSpec = {
+  kind: "table",
+  rest: "open",
+  keys: {
+    name: {
+      value: { kind: "string", format: "non-empty" },
+      description: "Name of this (calling) service, used by mesh egress rules.",
+    },
+  },
+};
+
+/** A service is either a bare URL string (acton-service form) or a table. */
+export const SERVICE_ENTRY_DESCRIPTION =
+  'A callee: either its URL ("http://users-api:8080") or a table with url and policy keys.';
+
+export const ROOT_TABLE: TableSpec = {
+  kind: "table",
+  rest: "open",
+  keys: {
+    service: { value: CALLER_TABLE, description: "The calling service (acton-service [service])." },
+    external_services: {
+      // Entries are read by service.ts (string or SERVICE_TABLE); the map entry here is the table form.
+      value: { kind: "map", entry: SERVICE_TABLE },
+      description: "The services this service calls, by name.",
+    },
+    defaults: { value: DEFAULTS_TABLE, description: "Policy keys applied to every service unless it sets them." },
+    resilience: {
+      value: RESILIENCE_TABLE,
+      description: "acton-service ResilienceConfig names, applied below [defaults].",
+    },
+  },
+};

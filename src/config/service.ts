@@ -1,0 +1,195 @@
+// One `[external_services]` entry → ServiceConfig: the URL (seed form) or the table form, merged over the shared
+// layers and resolved.
+import type { DiscoveryModel, EndpointModel, MeshModel, SourceLocation } from "../model/types.js";
+import { type ReadContext, keyLocation, q, tableName, valueLocation } from "./context.js";
+import type { OperationOverride, ServiceConfig } from "./types.js";
+import { DNS_LABEL_RULE, isDnsLabel } from "./formats.js";
+import { MESH_TABLE, SERVICE_TABLE } from "./keys.js";
+import {
+  type ServiceRef,
+  checkBreakerMode,
+  mergeLayers,
+  requiredAt,
+  resolvePolicy,
+  valueOf,
+  warnIgnored,
+  wasRejected,
+} from "./policy.js";
+import { type Layer, type MapEntry, readTable } from "./read.js";
+import { isIpAddress, type ServiceUrl } from "./url.js";
+import { checkValue, describeGot, isTable } from "./values.js";
+
+/** Reads one service; returns undefined when it is unusable (its problems are in the sink). */
+export function readService(key: string, raw: unknown, shared: Layer, ctx: ReadContext): ServiceConfig | undefined {
+  const path = ["external_services", key];
+  const service: ServiceRef = { key, at: keyLocation(ctx, path) };
+  let own: Layer;
+  if (typeof raw === "string") {
+    // acton-service form: `users_service = "http://users-api:8080"`.
+    own = new Map();
+    const url = checkValue(SERVICE_TABLE.keys.url!.value, raw, path, ctx);
+    if (url.ok) own.set("url", { value: url.value, layer: "service", keyAt: service.at, valueAt: valueLocation(ctx, path) });
+  } else if (isTable(raw)) {
+    own = readTable(raw, SERVICE_TABLE, path, "service", ctx);
+    checkBreakerMode(own, ctx);
+    if (!Object.hasOwn(raw, "url")) {
+      ctx.sink.error("config/missing-key", `missing required key "url" in ${tableName(path)}`, service.at);
+    }
+  } else {
+    const message = `${q(key)} must be a URL string or a table, got ${describeGot(raw)}`;
+    ctx.sink.error("config/invalid-value", message, valueLocation(ctx, path));
+    return undefined;
+  }
+
+  const merged = mergeLayers([shared, own]);
+  const policy = resolvePolicy(merged, service, ctx);
+  const url = own.get("url")?.value as ServiceUrl | undefined;
+  const discovery = resolveDiscovery(url, own, merged, service, ctx);
+  warnIgnoredKeys(own, merged, ctx);
+  if (url === undefined) return undefined;
+
+  const config: ServiceConfig = {
+    key,
+    location: service.at,
+    url: url.url,
+    scheme: url.scheme,
+    host: url.host,
+    port: url.port,
+    basePath: url.basePath,
+    discovery,
+    policy,
+    mesh: resolveMesh(merged),
+    healthPath: valueOf(merged, "health_path"),
+    readyPath: valueOf(merged, "ready_path"),
+    operations: operations(own),
+  };
+  const namespace = merged.get("namespace");
+  if (namespace) config.namespace = namespace.value as string;
+  const grpcPort = own.get("grpc_port");
+  if (grpcPort) config.grpcPort = grpcPort.value as number;
+  const openapi = own.get("openapi");
+  if (openapi?.keyAt) config.openapi = { path: openapi.value as string, location: openapi.keyAt };
+  const proto = own.get("proto");
+  if (proto?.keyAt) {
+    const protoPaths = (own.get("proto_paths")?.value as string[] | undefined) ?? [];
+    config.proto = { paths: proto.value as string[], protoPaths, location: proto.keyAt };
+  }
+  return config;
+}
+
+function resolveDiscovery(
+  url: ServiceUrl | undefined,
+  own: Layer,
+  merged: Layer,
+  service: ServiceRef,
+  ctx: ReadContext,
+): DiscoveryModel {
+  const kindEntry = merged.get("discovery")!;
+  const kind = kindEntry.value as DiscoveryModel["kind"];
+  const discovery: DiscoveryModel = { kind, endpoints: [], dnsServers: [] };
+  if (kind === "static") {
+    const endpoints = own.get("endpoints");
+    if (endpoints) discovery.endpoints = endpoints.value as EndpointModel[];
+    else if (!wasRejected(ctx, service, "endpoints")) {
+      const { at, note } = requiredAt(service, kindEntry);
+      ctx.sink.error("config/missing-key", `"endpoints" is required when discovery = "static"${note}`, at);
+    }
+  } else if (kind === "headless") {
+    discovery.refreshMs = valueOf(merged, "refresh_ms");
+    discovery.dnsServers = valueOf(merged, "dns_servers");
+    const name = own.get("headless_name");
+    if (name) discovery.headlessName = name.value as string;
+    else if (url && !wasRejected(ctx, service, "headless_name")) {
+      // Kubernetes convention from the seed: `auth-api` is served headless as `auth-api-headless`.
+      const derived = `${url.host.split(".")[0]}-headless`;
+      if (isIpAddress(url.host) || !isDnsLabel(derived)) {
+        const { at, note } = requiredAt(service, kindEntry);
+        const message =
+          `discovery = "headless" needs "headless_name"${note}: no Service name can be derived from host ` +
+          `${q(url.host)} (${DNS_LABEL_RULE})`;
+        ctx.sink.error("config/missing-key", message, at);
+      } else {
+        discovery.headlessName = derived;
+      }
+    }
+  }
+  return discovery;
+}
+
+function warnIgnoredKeys(own: Layer, merged: Layer, ctx: ReadContext): void {
+  const discovery = valueOf<string>(merged, "discovery");
+  if (discovery !== "static") warnIgnored(own, "endpoints", 'discovery = "static"', ctx);
+  if (discovery !== "headless") {
+    for (const path of ["headless_name", "dns_servers", "refresh_ms"]) {
+      warnIgnored(own, path, 'discovery = "headless"', ctx);
+    }
+  }
+  if (valueOf(merged, "load_balancer") !== "consistent_hash") {
+    warnIgnored(own, "hash_header", 'load_balancer = "consistent_hash"', ctx);
+  }
+  if (!merged.has("circuit_breaker.failure_rate")) {
+    for (const path of ["circuit_breaker.min_requests", "circuit_breaker.window_ms"]) {
+      warnIgnored(own, path, '"failure_rate" is set', ctx);
+    }
+  }
+  if (!own.has("proto")) warnIgnored(own, "proto_paths", '"proto" is set', ctx);
+}
+
+function resolveMesh(merged: Layer): MeshModel {
+  const settings: Record<string, unknown> = {};
+  const prefix = "mesh.";
+  const keys = [...merged.keys()]
+    .filter((k) => k.startsWith(prefix) && !Object.hasOwn(MESH_TABLE.keys, k.slice(prefix.length)))
+    .sort();
+  for (const key of keys) settings[key.slice(prefix.length)] = toPlain(merged.get(key)!.value);
+  return { kind: valueOf(merged, "mesh.kind"), retryOwner: valueOf(merged, "mesh.retry_owner"), settings };
+}
+
+/** Raw TOML values as JSON-safe data: integers as numbers (strings beyond 2^53), dates as text, keys sorted. */
+export function toPlain(value: unknown): unknown {
+  if (typeof value === "bigint") {
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : String(value);
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (isTable(value)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = toPlain(value[key]);
+    return out;
+  }
+  return value;
+}
+
+function operations(own: Layer): OperationOverride[] {
+  const entries = (own.get("operations")?.value as MapEntry[] | undefined) ?? [];
+  return entries.map((entry) => {
+    const override: OperationOverride = { operationId: entry.name, location: entry.keyAt };
+    const idempotent = entry.fields.get("idempotent");
+    if (idempotent) override.idempotent = idempotent.value as boolean;
+    const timeout = entry.fields.get("timeout_ms");
+    if (timeout) override.timeoutMs = timeout.value as number;
+    return override;
+  });
+}
+
+/** Service keys become identifiers and folder names: empty keys and keys equal but for case/punctuation clash. */
+export function checkServiceKeys(keys: readonly string[], ctx: ReadContext): void {
+  const seen = new Map<string, { key: string; at: SourceLocation }>();
+  const located = keys
+    .map((key) => ({ key, at: keyLocation(ctx, ["external_services", key]) }))
+    .sort((a, b) => (a.at.line ?? 0) - (b.at.line ?? 0) || (a.at.column ?? 0) - (b.at.column ?? 0));
+  for (const { key, at } of located) {
+    if (key.trim() === "") {
+      ctx.sink.error("config/invalid-key", "service name must not be empty", at);
+      continue;
+    }
+    const folded = key.toLowerCase().replace(/[^a-z0-9]/g, "") || key;
+    const earlier = seen.get(folded);
+    if (earlier) {
+      const message = `service ${q(key)} clashes with ${q(earlier.key)}: names must differ in more than case and punctuation`;
+      ctx.sink.error("config/duplicate", message, at);
+    } else {
+      seen.set(folded, { key, at });
+    }
+  }
+}
