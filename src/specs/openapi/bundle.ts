@@ -1,0 +1,106 @@
+// Reads the entry spec and every file it references, once, with Redocly's bundler (the library openapi-typescript
+// bundles with), checks the OpenAPI version, and maps Redocly's problems to Diagnostics.
+
+import {
+  bundle,
+  createConfig,
+  ResolveError,
+  YamlParseError,
+  type Config,
+  type Document,
+} from "@redocly/openapi-core";
+import type { Diagnostic } from "../../model/types.js";
+import { relativeTo, scrubPaths } from "./paths.js";
+import { describeUnresolved, problemToDiagnostic, yamlPosition, yamlReason } from "./problems.js";
+import { LocalResolver } from "./resolver.js";
+import { checkVersion } from "./version.js";
+
+export interface BundleOutcome {
+  /** The bundled document: every external `$ref` moved into `#/components`, local refs kept. */
+  doc?: Record<string, unknown>;
+  /** The entry file's parsed source, for line/column lookups. */
+  root?: Document;
+  /** Absolute paths: entry first, then the rest sorted. */
+  inputs: string[];
+  diagnostics: Diagnostic[];
+}
+
+let configPromise: Promise<Config> | undefined;
+
+/** The same ruleset openapi-typescript starts from; bundling runs none of its lint rules, only decorators. */
+export function redoclyConfig(): Promise<Config> {
+  configPromise ??= createConfig({}, { extends: ["minimal"] });
+  return configPromise;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export async function bundleSpec(absPath: string, configDir: string): Promise<BundleOutcome> {
+  const resolver = new LocalResolver();
+  const entryRel = relativeTo(configDir, absPath);
+  const inputsOf = (): string[] => [absPath, ...resolver.localFiles().filter((f) => f !== absPath).sort(compare)];
+  const scrub = (text: string): string => scrubPaths(text, configDir, inputsOf());
+
+  const root = await resolver.resolveDocument(null, absPath, true).catch((e: unknown) => e as Error);
+  if (root instanceof YamlParseError) {
+    return {
+      inputs: inputsOf(),
+      diagnostics: [
+        {
+          severity: "error",
+          code: "openapi/parse",
+          message: `cannot parse spec: ${scrub(yamlReason(root))}`,
+          location: { file: entryRel, ...yamlPosition(root) },
+        },
+      ],
+    };
+  }
+  if (root instanceof Error) {
+    const original = root instanceof ResolveError ? root.originalError : root;
+    const notFound = (original as NodeJS.ErrnoException).code === "ENOENT";
+    return {
+      inputs: inputsOf(),
+      diagnostics: [
+        {
+          severity: "error",
+          code: notFound ? "openapi/not-found" : "openapi/unreadable",
+          message: notFound ? "spec file not found" : `cannot read spec: ${scrub(original.message)}`,
+          location: { file: entryRel },
+        },
+      ],
+    };
+  }
+
+  const versionProblem = checkVersion(root, entryRel);
+  if (versionProblem) return { inputs: inputsOf(), diagnostics: [versionProblem] };
+
+  let result: Awaited<ReturnType<typeof bundle>>;
+  try {
+    const config = await redoclyConfig();
+    result = await bundle({ doc: root, externalRefResolver: resolver, config, dereference: false });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return {
+      inputs: inputsOf(),
+      diagnostics: [
+        {
+          severity: "error",
+          code: "openapi/bundle",
+          message: `cannot bundle spec: ${scrub(message)}`,
+          location: { file: entryRel },
+        },
+      ],
+    };
+  }
+  const diagnostics: Diagnostic[] = [];
+  // `p.ignored` is deliberately not honoured: it comes from a `.redocly.lint-ignore.yaml` in the current directory,
+  // and results must not depend on where svcgen runs.
+  for (const p of result.problems) {
+    const d = problemToDiagnostic(p, configDir, entryRel, scrub);
+    if (d.code === "openapi/unresolved-ref") d.message = await describeUnresolved(p, resolver, scrub);
+    diagnostics.push(d);
+  }
+  return { doc: result.bundle.parsed as Record<string, unknown>, root, inputs: inputsOf(), diagnostics };
+}

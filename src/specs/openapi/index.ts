@@ -1,0 +1,108 @@
+// OpenAPI input layer: one spec file (plus what it references) → OpenApiModel + Diagnostics.
+// Bundles once with Redocly, walks the bundled document for operations, then hands the same document to
+// openapi-typescript for the type text. Nothing from the spec is evaluated; text stays raw for the emitters.
+
+import type { Diagnostic, OpenApiModel } from "../../model/types.js";
+import { bundleSpec, redoclyConfig } from "./bundle.js";
+import { lineColumn } from "./locate.js";
+import { extractOperations } from "./operations.js";
+import { relativeTo, scrubPaths } from "./paths.js";
+import { isObject, own } from "./pointer.js";
+import type { WalkProblem } from "./report.js";
+import { typesSource } from "./types-source.js";
+
+export { methodName, uniqueNames, type NamedOperation } from "./naming.js";
+
+export interface OpenApiEntry {
+  absPath: string;
+  /** As written in services.toml, relative to the config directory. */
+  relPath: string;
+}
+
+export interface OpenApiResult {
+  /** Absent when any error-severity diagnostic was found. */
+  model?: OpenApiModel;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Loads one OpenAPI 3.0/3.1 spec (JSON or YAML, multi-file `$ref`s allowed). Every path in the result is relative
+ * to `configDir` with `/` separators; the model's `file` is the normalised form of `entry.relPath`.
+ */
+export async function loadOpenApi(entry: OpenApiEntry, configDir: string): Promise<OpenApiResult> {
+  const file = relativeTo(configDir, entry.absPath);
+  const bundled = await bundleSpec(entry.absPath, configDir);
+  const diagnostics = [...bundled.diagnostics];
+  const { doc, root } = bundled;
+  if (doc === undefined || root === undefined || diagnostics.some((d) => d.severity === "error")) {
+    return { diagnostics: sortDiagnostics(diagnostics) };
+  }
+
+  const walkProblems: WalkProblem[] = [];
+  const info = own(doc, "info");
+  const title = isObject(info) ? own(info, "title") : undefined;
+  const version = isObject(info) ? own(info, "version") : undefined;
+  // Walk before openapi-typescript runs: its discriminator handling patches the document in place.
+  const operations = extractOperations(doc, file, (p) => walkProblems.push(p));
+  for (const p of walkProblems) {
+    diagnostics.push({
+      severity: p.severity,
+      code: p.code,
+      message: p.message,
+      // Pointers are into the bundled document; line/column are looked up in the entry file (best effort: for a
+      // node that came from another file they point at the `$ref` that pulled it in).
+      location: { file, pointer: p.pointer, ...lineColumn(root.source, p.pointer) },
+    });
+  }
+
+  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics: sortDiagnostics(diagnostics) };
+
+  let types = "";
+  try {
+    types = scrubPaths(await typesSource(doc, await redoclyConfig()), configDir, bundled.inputs);
+  } catch (e) {
+    const reason = scrubPaths(e instanceof Error ? e.message : String(e), configDir, bundled.inputs);
+    diagnostics.push({
+      severity: "error",
+      code: "openapi/types",
+      message: `openapi-typescript failed: ${reason}`,
+      location: { file },
+    });
+  }
+
+  const sorted = sortDiagnostics(diagnostics);
+  if (sorted.some((d) => d.severity === "error")) return { diagnostics: sorted };
+  return {
+    model: {
+      file,
+      inputs: bundled.inputs.map((abs) => relativeTo(configDir, abs)),
+      openapiVersion: String(own(doc, "openapi")),
+      title: typeof title === "string" ? title : "",
+      // YAML turns an unquoted `version: 1.0` into a number.
+      version: typeof version === "string" || typeof version === "number" ? String(version) : "",
+      typesSource: types,
+      operations,
+    },
+    diagnostics: sorted,
+  };
+}
+
+function cmp(a: string | number | undefined, b: string | number | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  return a < b ? -1 : 1;
+}
+
+/** By file, line, column, pointer, code, message. */
+function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
+  return list.sort(
+    (a, b) =>
+      cmp(a.location.file, b.location.file) ||
+      cmp(a.location.line, b.location.line) ||
+      cmp(a.location.column, b.location.column) ||
+      cmp(a.location.pointer, b.location.pointer) ||
+      cmp(a.code, b.code) ||
+      cmp(a.message, b.message),
+  );
+}

@@ -1,0 +1,23 @@
+// Line and column for a JSON pointer in a source file, via Redocly's YAML AST (which also reads JSON).
+// Parsing that AST costs about as much as parsing the file again, so it is done only when a diagnostic needs it,
+// once per file (Source caches the AST), and skipped for very large files.
+
+import { getLineColLocation, type Source } from "@redocly/openapi-core";
+
+/** Above this size a diagnostic carries the pointer only. */
+const MAX_LOCATABLE_CHARS = 4_000_000;
+
+export function lineColumn(
+  source: Source,
+  pointer: string,
+  reportOnKey = false,
+): { line: number; column: number } | undefined {
+  if (source.body.length > MAX_LOCATABLE_CHARS) return undefined;
+  try {
+    const loc = getLineColLocation({ source, pointer, reportOnKey });
+    if (!("start" in loc) || loc.start === undefined) return undefined;
+    return { line: loc.start.line, column: loc.start.col };
+  } catch {
+    return undefined;
+  }
+}

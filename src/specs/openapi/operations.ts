@@ -1,0 +1,125 @@
+// Paths Object → OperationModel[] (OpenAPI 3.x §4.8.8–§4.8.10). Reads the bundled document only.
+
+import type { HttpMethod, OperationModel } from "../../model/types.js";
+import { requestBody, responses } from "./bodies.js";
+import { methodName, uniqueNames } from "./naming.js";
+import { collectParameters } from "./parameters.js";
+import { deref, isObject, own, toPointer } from "./pointer.js";
+import type { Report } from "./report.js";
+
+const METHODS: readonly HttpMethod[] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set<HttpMethod>(["get", "head", "options", "put", "delete", "trace"]);
+
+type Unnamed = Omit<OperationModel, "name">;
+
+function operation(
+  doc: unknown,
+  path: string,
+  method: HttpMethod,
+  op: Record<string, unknown>,
+  pathItem: Record<string, unknown>,
+  file: string,
+  report: Report,
+): Unnamed {
+  const tokens = ["paths", path, method];
+  const pointer = toPointer(tokens);
+  const operationId = own(op, "operationId");
+  const summary = own(op, "summary");
+  const description = own(op, "description");
+  const parameters = collectParameters(
+    doc,
+    [
+      { list: own(pathItem, "parameters"), tokens: ["paths", path, "parameters"] },
+      { list: own(op, "parameters"), tokens: [...tokens, "parameters"] },
+    ],
+    path,
+    pointer,
+    report,
+  );
+  const body = requestBody(doc, own(op, "requestBody"), [...tokens, "requestBody"], report);
+  const { success, errors } = responses(doc, own(op, "responses"), [...tokens, "responses"], report);
+  return {
+    ...(typeof operationId === "string" ? { operationId } : {}),
+    method,
+    path,
+    ...(typeof summary === "string" ? { summary } : {}),
+    ...(typeof description === "string" ? { description } : {}),
+    deprecated: own(op, "deprecated") === true,
+    idempotent: IDEMPOTENT.has(method) || own(op, "x-idempotent") === true,
+    parameters,
+    ...(body ? { requestBody: body } : {}),
+    success,
+    errors,
+    location: { file, pointer },
+  };
+}
+
+/** Every operation under `paths`, named and sorted by name. `file` is the entry spec, relative to the config. */
+export function extractOperations(doc: unknown, file: string, report: Report): OperationModel[] {
+  const paths = isObject(doc) ? deref(doc, own(doc, "paths")) : undefined;
+  if (paths === undefined) return [];
+  if (!isObject(paths)) {
+    report({
+      severity: "error",
+      code: "openapi/invalid-paths",
+      message: "`paths` is not an object",
+      pointer: "#/paths",
+    });
+    return [];
+  }
+  const found: Unnamed[] = [];
+  for (const path of Object.keys(paths)) {
+    // A Path Item may itself be a `$ref` (to components/pathItems in 3.1; external files are inlined by the bundle).
+    const pathItem = deref(doc, paths[path]);
+    if (!isObject(pathItem)) {
+      report({
+        severity: "warning",
+        code: "openapi/invalid-path-item",
+        message: "path item is not an object",
+        pointer: toPointer(["paths", path]),
+      });
+      continue;
+    }
+    for (const method of METHODS) {
+      const op = own(pathItem, method);
+      if (op === undefined) continue;
+      if (!isObject(op)) {
+        report({
+          severity: "error",
+          code: "openapi/invalid-operation",
+          message: "operation is not an object",
+          pointer: toPointer(["paths", path, method]),
+        });
+        continue;
+      }
+      found.push(operation(doc, path, method, op, pathItem, file, report));
+    }
+  }
+  reportDuplicateIds(found, report);
+  const names = uniqueNames(
+    found.map((op) => ({ path: op.path, method: op.method, base: methodName(op.operationId, op.method, op.path) })),
+  );
+  const named = found.map((op, i): OperationModel => ({ name: names[i] ?? "", ...op }));
+  return named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** openapi-typescript keys its `operations` interface by operationId, so duplicates would not compile. */
+function reportDuplicateIds(ops: readonly Unnamed[], report: Report): void {
+  const firstById = new Map<string, Unnamed>();
+  for (const op of ops) {
+    if (op.operationId === undefined) continue;
+    const first = firstById.get(op.operationId);
+    if (first === undefined) {
+      firstById.set(op.operationId, op);
+      continue;
+    }
+    report({
+      severity: "error",
+      code: "openapi/duplicate-operation-id",
+      message:
+        `operationId ${JSON.stringify(op.operationId)} is also used by ` +
+        `${first.method.toUpperCase()} ${first.path}`,
+      pointer: `${op.location.pointer}/operationId`,
+    });
+  }
+}

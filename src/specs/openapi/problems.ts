@@ -1,0 +1,75 @@
+// Redocly's resolve/parse errors and bundle problems → Diagnostics with relative paths.
+
+import type { NormalizedProblem, YamlParseError } from "@redocly/openapi-core";
+import type { Diagnostic, SourceLocation } from "../../model/types.js";
+import { lineColumn } from "./locate.js";
+import { relativeTo } from "./paths.js";
+import { getByPointer, isObject, own } from "./pointer.js";
+import type { LocalResolver } from "./resolver.js";
+
+interface YamlException {
+  reason?: string;
+  mark?: { line: number; column: number };
+}
+
+export function yamlReason(e: YamlParseError): string {
+  const original = e.originalError as Error & YamlException;
+  return original.reason ?? (original.message.split("\n")[0] ?? "").trim();
+}
+
+/** js-yaml marks are 0-based. */
+export function yamlPosition(e: YamlParseError): { line?: number; column?: number } {
+  const mark = (e.originalError as Error & YamlException).mark;
+  if (mark) return { line: mark.line + 1, column: mark.column + 1 };
+  return Number.isFinite(e.line) && Number.isFinite(e.col) ? { line: e.line, column: e.col } : {};
+}
+
+/** Redocly says only "Can't resolve $ref[: reason]"; name the ref, read back from the file that holds it. */
+export async function describeUnresolved(
+  p: NormalizedProblem,
+  resolver: LocalResolver,
+  scrub: (text: string) => string,
+): Promise<string> {
+  const reason = p.message.replace(/^Can't resolve \$ref:?\s*/, "");
+  const where = p.location[0];
+  let ref: unknown;
+  if (where?.pointer !== undefined) {
+    const holder = await resolver.cache.get(where.source.absoluteRef);
+    if (holder && !(holder instanceof Error)) {
+      const node = getByPointer(holder.parsed, where.pointer);
+      ref = isObject(node) ? own(node, "$ref") : undefined;
+    }
+  }
+  const what = typeof ref === "string" ? `cannot resolve $ref ${JSON.stringify(ref)}` : "cannot resolve $ref";
+  return reason === "" ? what : `${what}: ${scrub(reason)}`;
+}
+
+function problemCode(p: NormalizedProblem): string {
+  if (p.message.startsWith("Can't resolve $ref")) return "openapi/unresolved-ref";
+  if (p.message.startsWith("Failed to parse")) return "openapi/parse";
+  return `openapi/${p.ruleId === "bundler" ? "bundle" : p.ruleId}`;
+}
+
+export function problemToDiagnostic(
+  p: NormalizedProblem,
+  configDir: string,
+  entryRel: string,
+  scrub: (text: string) => string,
+): Diagnostic {
+  const where = p.location[0];
+  let location: SourceLocation = { file: entryRel };
+  if (where) {
+    const file = relativeTo(configDir, where.source.absoluteRef);
+    if (where.pointer !== undefined) {
+      location = { file, pointer: where.pointer, ...lineColumn(where.source, where.pointer, where.reportOnKey) };
+    } else {
+      location = { file, line: where.start.line, column: where.start.col };
+    }
+  }
+  return {
+    severity: p.severity === "error" ? "error" : "warning",
+    code: problemCode(p),
+    message: scrub(p.message.replace(/^Failed to parse: /, "cannot parse: ")),
+    location,
+  };
+}
