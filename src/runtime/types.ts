@@ -44,6 +44,11 @@ export interface PolicySettings {
   readonly circuitBreaker: CircuitBreakerSettings;
   readonly loadBalancer: LoadBalancerKind;
   readonly hashHeader?: string;
+  /**
+   * Added by the runtime: bound on one attempt, ms. When absent each attempt may use whatever is left of the overall
+   * deadline (`timeoutMs`); when set, an attempt gets the smaller of the two.
+   */
+  readonly attemptTimeoutMs?: number;
 }
 
 export interface EndpointSettings {
@@ -105,6 +110,8 @@ export interface OperationDefinition {
   readonly body?: { readonly kind: RequestBodyKind; readonly contentType: string };
   /** How to decode a 2xx answer. */
   readonly response: ResponseKind;
+  /** Overall deadline for calls of this operation (ms), when services.toml sets one; wins over the service's. */
+  readonly timeoutMs?: number;
 }
 
 /** The first argument of every generated method. Generated code narrows these types per operation. */
@@ -128,6 +135,10 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Hears the final response's status, headers and attempt trace. */
   onResponse?: (info: ResponseInfo) => void;
+  /** Added by the runtime: non-2xx statuses returned as a success (decoded like an error body) instead of an HttpError. */
+  acceptStatus?: readonly number[];
+  /** Added by the runtime: hears this call's own events (attempts, re-sends), after the client's `onEvent`. */
+  onEvent?: (event: ClientEvent) => void;
 }
 
 export interface AttemptRecord {
@@ -138,10 +149,16 @@ export interface AttemptRecord {
   /** Pause taken after this attempt before the next one, ms (0 when none). */
   readonly pauseMs: number;
   readonly durationMs: number;
+  /** Added by the runtime: the outcome asked for another try (a rotation or a retry), whether or not one was made. */
+  readonly retriable: boolean;
+  /** Added by the runtime: the next attempt went to the next endpoint because of this outcome. */
+  readonly rotated: boolean;
 }
 
 export interface ResponseInfo {
   readonly status: number;
+  /** Added by the runtime: origin that answered, `scheme://host:port`. */
+  readonly endpoint: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly attempts: readonly AttemptRecord[];
 }
@@ -183,4 +200,8 @@ export interface ClientDescription {
   /** Why that base URL: `option`, `env:USERS_SERVICE_URL`, `env:USERS_API_SERVICE_HOST`, `config`. */
   readonly source: string;
   readonly policy: PolicySettings;
+  /** Added by the runtime: every endpoint origin in use, in order (`scheme://host:port`). */
+  readonly endpoints: readonly string[];
+  /** Added by the runtime: failover only, the endpoint the next call starts at (the sticky preference). */
+  readonly preferred?: string;
 }

@@ -1,0 +1,215 @@
+// Runtime benchmark: `npx tsx bench/runtime/http.ts` (options: --seconds=N per round, --rounds=N).
+//   1. Keep-alive loopback throughput (32 in flight) and sequential p50/p99 latency of a svcgen client with every
+//      policy on (deadline, attempt timeout, retry + budget, breakers, events wired but unobserved) against raw
+//      `undici.request` (the floor) and openapi-fetch (installed on demand into bench/.cache, never in package.json).
+//   2. A full outage (every answer 503, and connection refused): upstream attempts per logical call with budget +
+//      breaker, and with the budget alone.
+// The server runs in a child process so it does not share the client's event loop. Rounds are interleaved and the
+// median round is reported, since the machine is shared and noisy.
+import { execFileSync, fork } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { AddressInfo } from "node:net";
+import { Agent, request } from "undici";
+import { createServiceClient } from "../../src/runtime/index.js";
+import type { OperationDefinition, ServiceDefinition } from "../../src/runtime/index.js";
+
+const OPENAPI_FETCH = "openapi-fetch@0.17.0";
+const arg = (name: string, fallback: number): number => {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return hit === undefined ? fallback : Number(hit.split("=")[1]);
+};
+const SECONDS = arg("seconds", 2);
+const ROUNDS = arg("rounds", 5);
+const CONCURRENCY = 32;
+const LATENCY_SAMPLES = 4000;
+
+const root = path.resolve(import.meta.dirname, "../..");
+const cache = path.join(root, "bench/.cache");
+
+async function startChildServer(): Promise<{ origin: string; stop: () => void }> {
+  const child = fork(path.join(import.meta.dirname, "http.ts"), ["--serve"], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const port = await new Promise<number>((resolve) => child.once("message", (m) => resolve(m as number)));
+  return { origin: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+async function loadOpenapiFetch(): Promise<((options: { baseUrl: string }) => { GET: (path: string, init: unknown) => Promise<{ data?: unknown; error?: unknown }> }) | undefined> {
+  const entry = path.join(cache, "node_modules/openapi-fetch/dist/index.mjs");
+  if (!fs.existsSync(entry)) {
+    try {
+      fs.mkdirSync(cache, { recursive: true });
+      if (!fs.existsSync(path.join(cache, "package.json"))) fs.writeFileSync(path.join(cache, "package.json"), '{ "private": true }\n');
+      console.log(`installing ${OPENAPI_FETCH} into bench/.cache ...`);
+      execFileSync("npm", ["install", "--prefix", cache, "--no-audit", "--no-fund", "--save-exact", OPENAPI_FETCH], { stdio: "ignore" });
+    } catch {
+      console.log(`could not install ${OPENAPI_FETCH}; skipping it`);
+      return undefined;
+    }
+  }
+  const mod = (await import(pathToFileURL(entry).href)) as { default: never };
+  return mod.default;
+}
+
+type Once = () => Promise<unknown>;
+
+/** Requests per second with CONCURRENCY calls in flight for SECONDS. */
+async function throughput(once: Once): Promise<number> {
+  const end = performance.now() + SECONDS * 1000;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < end) {
+      await once();
+      done++;
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return done / ((performance.now() - start) / 1000);
+}
+
+/** Sequential latency percentiles in µs. */
+async function latency(once: Once): Promise<{ p50: number; p99: number }> {
+  const samples = new Float64Array(LATENCY_SAMPLES);
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    const t = process.hrtime.bigint();
+    await once();
+    samples[i] = Number(process.hrtime.bigint() - t) / 1000;
+  }
+  samples.sort();
+  return { p50: samples[Math.floor(LATENCY_SAMPLES * 0.5)]!, p99: samples[Math.floor(LATENCY_SAMPLES * 0.99)]! };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function definition(origin: string, over: Partial<ServiceDefinition["policy"]> = {}): ServiceDefinition {
+  const u = new URL(origin);
+  return {
+    name: "bench_service",
+    url: origin,
+    scheme: "http",
+    host: u.hostname,
+    port: Number(u.port),
+    basePath: "",
+    discovery: { kind: "dns", endpoints: [], dnsServers: [] },
+    policy: {
+      timeoutMs: 10_000,
+      connectTimeoutMs: 2_000,
+      attemptTimeoutMs: 5_000,
+      retry: { maxAttempts: 3, initialBackoffMs: 1, maxBackoffMs: 5, jitter: "full", retryOnConnect: true, retryOnTimeout: true, retryOnStatus: [429, 502, 503, 504], budgetRatio: 0.2 },
+      circuitBreaker: { enabled: true, mode: "consecutive", failureThreshold: 5, openMs: 30_000, halfOpenRequests: 1 },
+      loadBalancer: "round_robin",
+      ...over,
+    },
+    healthPath: "/health",
+    readyPath: "/ready",
+  };
+}
+
+const getUser: OperationDefinition = { id: "getUser", method: "GET", path: "/users/{id}", idempotent: true, params: [], response: "json" };
+
+async function main(): Promise<void> {
+  console.log(`node ${process.version}, ${SECONDS}s × ${ROUNDS} rounds, ${CONCURRENCY} in flight, ${LATENCY_SAMPLES} sequential samples`);
+  const server = await startChildServer();
+  const agent = new Agent({ keepAliveTimeout: 60_000 });
+  const svcgen = createServiceClient(definition(server.origin), { env: {} });
+  // What `svcgen gen` emits by default: no per-attempt timeout, so each call needs one AbortController, not two.
+  const svcgenDefault = createServiceClient(definition(server.origin, { attemptTimeoutMs: undefined }), { env: {} });
+  const createClient = await loadOpenapiFetch();
+  const ofetch = createClient?.({ baseUrl: server.origin });
+
+  const contenders: [string, Once][] = [
+    ["undici.request (floor)", async () => {
+      const res = await request(`${server.origin}/users/1`, { dispatcher: agent });
+      return res.body.json();
+    }],
+    ["svcgen client (all policies)", () => svcgen.call(getUser, { path: { id: 1 } })],
+    ["svcgen (defaults, no attempt t/o)", () => svcgenDefault.call(getUser, { path: { id: 1 } })],
+  ];
+  if (ofetch !== undefined) contenders.push(["openapi-fetch (global fetch)", async () => (await ofetch.GET("/users/{id}", { params: { path: { id: 1 } } })).data]);
+
+  const rps = new Map<string, number[]>();
+  const p50 = new Map<string, number[]>();
+  const p99 = new Map<string, number[]>();
+  for (const [name, once] of contenders) for (let i = 0; i < 2000; i++) await once(); // warm up connections and JIT
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, once] of contenders) {
+      (rps.get(name) ?? rps.set(name, []).get(name)!).push(await throughput(once));
+      const l = await latency(once);
+      (p50.get(name) ?? p50.set(name, []).get(name)!).push(l.p50);
+      (p99.get(name) ?? p99.set(name, []).get(name)!).push(l.p99);
+    }
+  }
+  const floor = contenders[0]![0];
+  console.log("\nkeep-alive loopback, median of rounds:");
+  console.log("client                              req/s     ×floor   p50 µs   p99 µs   p99 Δ µs");
+  for (const [name] of contenders) {
+    const r = median(rps.get(name)!);
+    const a = median(p50.get(name)!);
+    const b = median(p99.get(name)!);
+    const ratio = r / median(rps.get(floor)!);
+    const delta = b - median(p99.get(floor)!);
+    console.log(`${name.padEnd(34)} ${r.toFixed(0).padStart(7)}   ${ratio.toFixed(2).padStart(6)}   ${a.toFixed(0).padStart(6)}   ${b.toFixed(0).padStart(6)}   ${delta.toFixed(0).padStart(8)}`);
+  }
+  await svcgen.close();
+  await svcgenDefault.close();
+  await agent.close();
+  server.stop();
+
+  console.log("\nfull outage, upstream attempts per logical call (maxAttempts 3, budgetRatio 0.2):");
+  await outage();
+}
+
+async function outage(): Promise<void> {
+  let attempts = 0;
+  const down = http.createServer((_req, res) => {
+    attempts++;
+    res.writeHead(503, { "content-length": 0 }).end();
+  });
+  await new Promise<void>((r) => down.listen(0, "127.0.0.1", r));
+  const origin = `http://127.0.0.1:${(down.address() as AddressInfo).port}`;
+  const refusedPort = await new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const calls = 5000;
+  const run = async (target: string, label: string, over: Partial<ServiceDefinition["policy"]>, counter: () => number): Promise<void> => {
+    const client = createServiceClient(definition(target, over), { env: {} });
+    let sent = 0;
+    const before = counter();
+    const worker = async (n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) {
+        await client.call(getUser, { path: { id: 1 } }, { onEvent: (e) => void (e.type === "attempt" && sent++) }).catch(() => undefined);
+      }
+    };
+    await Promise.all(Array.from({ length: 10 }, () => worker(calls / 10)));
+    await client.close();
+    const upstream = counter() - before;
+    console.log(`  ${label.padEnd(44)} ${(sent / calls).toFixed(3)} attempts/call${counter === noCount ? "" : ` (server saw ${(upstream / calls).toFixed(3)})`}`);
+  };
+  const noCount = (): number => 0;
+  await run(origin, "503s, budget + breaker (defaults)", {}, () => attempts);
+  await run(origin, "503s, budget only (breaker off)", { circuitBreaker: { enabled: false } }, () => attempts);
+  await run(`http://127.0.0.1:${refusedPort}`, "refused, budget + breaker (defaults)", {}, noCount);
+  await run(`http://127.0.0.1:${refusedPort}`, "refused, budget only (breaker off)", { circuitBreaker: { enabled: false } }, noCount);
+  down.close();
+}
+
+// ---- server (child process) ----
+if (process.argv.includes("--serve")) {
+  const body = JSON.stringify({ id: 1, name: "Ada Lovelace", email: "ada@example.com", roles: ["admin", "dev"] });
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    res.end(body);
+  });
+  server.keepAliveTimeout = 60_000;
+  // Dies with the benchmark, however the benchmark ends.
+  process.on("disconnect", () => process.exit(0));
+  server.listen(0, "127.0.0.1", () => process.send?.((server.address() as AddressInfo).port));
+} else {
+  await main();
+}

@@ -1,0 +1,71 @@
+// One middleware shape, composed once per client (connect-es style): `(next) => (exchange) => Promise<response>`.
+// compose([a, b, c], transport) runs a → b → c → transport: the FIRST listed is the OUTERMOST (as connect-es and
+// cockatiel's `wrap`; undici's `compose` is the reverse). The client's chain is
+//   deadline → retry → circuit breaker → endpoint pick → attempt timeout → transport (undici)
+import type { Endpoint } from "./endpoints.js";
+import type { TransportResponse } from "./response.js";
+import type { Route } from "./picker.js";
+import type { WireBody } from "./body.js";
+import type { AttemptRecord, ClientEvent, OperationDefinition } from "./types.js";
+
+/** An attempt record the retry layer may still complete (pause, rotation). */
+export interface MutableAttemptRecord {
+  endpoint: string;
+  outcome: AttemptRecord["outcome"];
+  pauseMs: number;
+  durationMs: number;
+  retriable: boolean;
+  rotated: boolean;
+}
+
+/** The request as it goes on the wire, built once per call (same on every attempt). */
+export interface WireRequest {
+  readonly method: string;
+  /** Base path + operation path + query. */
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body: WireBody | undefined;
+  /** False for streaming bodies: such a call is sent once. */
+  readonly replayable: boolean;
+}
+
+/** One logical call, shared by every layer and attempt. */
+export interface Call {
+  readonly service: string;
+  readonly op: OperationDefinition;
+  readonly request: WireRequest;
+  /** Safe to send again: idempotent method, op.idempotent or an idempotency key, and a replayable body. */
+  readonly retryable: boolean;
+  readonly acceptStatus: readonly number[] | undefined;
+  /** Overall deadline length, ms (Infinity: none; 0 or less: already spent). */
+  readonly timeoutMs: number;
+  readonly callerSignal: AbortSignal | undefined;
+  readonly onEvent: ((event: ClientEvent) => void) | undefined;
+  /** Clock reading when the deadline passes; set by the deadline layer (Infinity until then). */
+  deadlineAt: number;
+  /** The caller's signal (set by the deadline layer); pauses listen to it. The deadline itself is enforced per attempt. */
+  signal: AbortSignal | undefined;
+  /** Endpoint cursor for this call (sticky preference, rotation). */
+  readonly route: Route;
+  /** Every attempt sent, in order. */
+  readonly attempts: MutableAttemptRecord[];
+}
+
+/** One attempt as it travels inward; each layer may narrow the signal, the pick layer sets the endpoint. */
+export interface Exchange {
+  readonly call: Call;
+  signal: AbortSignal | undefined;
+  /** 1-based number of this attempt within the call (0 outside the retry layer). */
+  attempt: number;
+  endpoint: Endpoint | undefined;
+}
+
+export type Handler = (exchange: Exchange) => Promise<TransportResponse>;
+export type Middleware = (next: Handler) => Handler;
+
+/** Builds the chain once; the first middleware is the outermost. */
+export function compose(middleware: readonly Middleware[], transport: Handler): Handler {
+  let handler = transport;
+  for (let i = middleware.length - 1; i >= 0; i--) handler = middleware[i]!(handler);
+  return handler;
+}

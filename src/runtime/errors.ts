@@ -1,0 +1,251 @@
+// Every error the runtime throws, each with a stable `code`. Brands use Symbol.for so that checks work across two
+// copies of the runtime (two generated clients in one program): `instanceof` is routed through the brand as well.
+import type { AttemptRecord } from "./types.js";
+
+const BRAND: unique symbol = Symbol.for("svcgen.runtime.error") as never;
+
+/** Where an error happened, filled in by the layer that knows. */
+export interface ErrorContext {
+  readonly service?: string | undefined;
+  readonly operation?: string | undefined;
+  readonly endpoint?: string | undefined;
+  readonly cause?: unknown;
+}
+
+type ErrorClass = { readonly CODE?: string };
+
+/** Base class of every runtime error. */
+export class SvcgenError extends Error {
+  /** Stable, e.g. `SVCGEN_HTTP`. */
+  readonly code: string;
+  readonly service: string | undefined;
+  /** Operation id (generated method name). */
+  readonly operation: string | undefined;
+  /** Origin of the attempt that failed, when one did. */
+  readonly endpoint: string | undefined;
+  /** Every attempt sent for the call, in order; filled in when the call ends. */
+  attempts: readonly AttemptRecord[] = [];
+  /**
+   * True when no endpoint can have processed the request: every attempt ended in a connect failure or a 421, or
+   * nothing was sent at all (open breaker, deadline spent before the first send).
+   */
+  notProcessed = true;
+
+  constructor(code: string, message: string, context: ErrorContext = {}) {
+    super(message, context.cause === undefined ? undefined : { cause: context.cause });
+    this.code = code;
+    this.service = context.service;
+    this.operation = context.operation;
+    this.endpoint = context.endpoint;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  // `instanceof HttpError` is true for an HttpError from another copy of the runtime too.
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasCode(value, (this as ErrorClass).CODE);
+  }
+}
+
+function hasCode(value: unknown, code: string | undefined): value is SvcgenError {
+  if (typeof value !== "object" || value === null || (value as Record<symbol, unknown>)[BRAND] !== true) return false;
+  return code === undefined || (value as { code?: unknown }).code === code;
+}
+
+function where(context: ErrorContext): string {
+  if (context.service === undefined) return "";
+  return context.operation === undefined ? `${context.service}: ` : `${context.service}.${context.operation}: `;
+}
+
+/** The service answered with a status that is neither 2xx nor accepted. */
+export class HttpError extends SvcgenError {
+  static readonly CODE = "SVCGEN_HTTP";
+  readonly status: number;
+  /** Lower-case names; repeated headers joined with `, `. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Parsed JSON when the answer said JSON, else the text (undefined when empty). */
+  readonly body: unknown;
+  constructor(status: number, headers: Readonly<Record<string, string>>, body: unknown, context: ErrorContext = {}) {
+    super(HttpError.CODE, `${where(context)}HTTP ${status}${context.endpoint ? ` from ${context.endpoint}` : ""}`, context);
+    this.name = "HttpError";
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+  }
+}
+
+/** The connection could not be made, so no byte of the request was written. */
+export class ConnectError extends SvcgenError {
+  static readonly CODE = "SVCGEN_CONNECT";
+  constructor(context: ErrorContext = {}) {
+    super(ConnectError.CODE, `${where(context)}could not connect to ${context.endpoint ?? "the service"}${causeText(context.cause)}`, context);
+    this.name = "ConnectError";
+  }
+}
+
+/** The connection failed after the request was written: the service may have processed it. */
+export class ResetError extends SvcgenError {
+  static readonly CODE = "SVCGEN_RESET";
+  constructor(context: ErrorContext = {}) {
+    super(ResetError.CODE, `${where(context)}connection to ${context.endpoint ?? "the service"} failed after the request was written${causeText(context.cause)}`, context);
+    this.name = "ResetError";
+  }
+}
+
+/** One attempt ran out of its own time (the per-attempt timeout). */
+export class TimeoutError extends SvcgenError {
+  static readonly CODE = "SVCGEN_TIMEOUT";
+  readonly timeoutMs: number;
+  constructor(timeoutMs: number, context: ErrorContext = {}) {
+    super(TimeoutError.CODE, `${where(context)}attempt timed out after ${timeoutMs} ms`, context);
+    this.name = "TimeoutError";
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The call's overall deadline (every attempt and pause) ran out. */
+export class DeadlineExceededError extends SvcgenError {
+  static readonly CODE = "SVCGEN_DEADLINE";
+  readonly timeoutMs: number;
+  constructor(timeoutMs: number, context: ErrorContext = {}) {
+    super(DeadlineExceededError.CODE, `${where(context)}deadline of ${timeoutMs} ms exceeded`, context);
+    this.name = "DeadlineExceededError";
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A circuit breaker is open: nothing was sent. */
+export class CircuitOpenError extends SvcgenError {
+  static readonly CODE = "SVCGEN_CIRCUIT_OPEN";
+  readonly scope: "service" | "endpoint";
+  constructor(scope: "service" | "endpoint", context: ErrorContext = {}) {
+    super(CircuitOpenError.CODE, `${where(context)}circuit open for ${scope === "service" ? "the service" : "every endpoint"}; nothing was sent`, context);
+    this.name = "CircuitOpenError";
+    this.scope = scope;
+  }
+}
+
+/** Failover ran out of budget after moving between endpoints; `attempts` is the full trace, `last` the final error. */
+export class EndpointsExhaustedError extends SvcgenError {
+  static readonly CODE = "SVCGEN_ENDPOINTS_EXHAUSTED";
+  readonly last: SvcgenError;
+  constructor(last: SvcgenError, context: ErrorContext = {}) {
+    super(EndpointsExhaustedError.CODE, `${where(context)}every endpoint failed before the budget ran out (last: ${last.message})`, { ...context, cause: last });
+    this.name = "EndpointsExhaustedError";
+    this.last = last;
+  }
+}
+
+/** The caller's AbortSignal fired; `cause` is its reason. */
+export class AbortError extends SvcgenError {
+  static readonly CODE = "SVCGEN_ABORTED";
+  constructor(context: ErrorContext = {}) {
+    super(AbortError.CODE, `${where(context)}aborted by the caller`, context);
+    this.name = "AbortError";
+  }
+}
+
+/** A 2xx body could not be decoded as the operation says (e.g. invalid JSON). */
+export class DecodeError extends SvcgenError {
+  static readonly CODE = "SVCGEN_DECODE";
+  constructor(context: ErrorContext = {}) {
+    super(DecodeError.CODE, `${where(context)}could not decode the response body${causeText(context.cause)}`, context);
+    this.name = "DecodeError";
+  }
+}
+
+/** The request could not be built or was refused before sending (missing path parameter, closed client, ...). */
+export class RequestError extends SvcgenError {
+  static readonly CODE = "SVCGEN_REQUEST";
+  constructor(message: string, context: ErrorContext = {}) {
+    super(RequestError.CODE, `${where(context)}${message}`, context);
+    this.name = "RequestError";
+  }
+}
+
+/** The client could not be configured (invalid environment variable, bad URL). */
+export class ConfigError extends SvcgenError {
+  static readonly CODE = "SVCGEN_CONFIG";
+  /** The environment variable at fault, if any. */
+  readonly variable: string | undefined;
+  constructor(message: string, variable?: string, context: ErrorContext = {}) {
+    super(ConfigError.CODE, `${where(context)}${message}`, context);
+    this.name = "ConfigError";
+    this.variable = variable;
+  }
+}
+
+/** Why a failover endpoint set was refused (endpoint 0 is the base URL, failover endpoints count from 1). */
+export type EndpointSetProblem =
+  | { readonly kind: "duplicate_origin"; readonly origin: string; readonly first: number; readonly duplicate: number }
+  | { readonly kind: "mixed_scheme"; readonly index: number; readonly expected: string; readonly found: string }
+  | { readonly kind: "not_an_origin"; readonly index: number; readonly url: string; readonly reason: string };
+
+export class EndpointSetError extends SvcgenError {
+  static readonly CODE = "SVCGEN_ENDPOINT_SET";
+  readonly problem: EndpointSetProblem;
+  constructor(problem: EndpointSetProblem, context: ErrorContext = {}) {
+    super(EndpointSetError.CODE, `${where(context)}${describeProblem(problem)}`, context);
+    this.name = "EndpointSetError";
+    this.problem = problem;
+  }
+}
+
+function describeProblem(p: EndpointSetProblem): string {
+  switch (p.kind) {
+    case "duplicate_origin":
+      return `endpoint ${p.duplicate} is the same origin as endpoint ${p.first} (${p.origin}) once normalized; list each origin once`;
+    case "mixed_scheme":
+      return `endpoint ${p.index} uses ${p.found} but the base URL uses ${p.expected}; give it as ${p.expected}://host[:port]`;
+    case "not_an_origin":
+      return `endpoint ${p.index} (${JSON.stringify(p.url)}) is not a bare origin: ${p.reason}; give it as scheme://host[:port]`;
+  }
+}
+
+function causeText(cause: unknown): string {
+  if (cause === undefined || cause === null) return "";
+  const code = (cause as { code?: unknown }).code;
+  const message = (cause as { message?: unknown }).message;
+  if (typeof code === "string" && typeof message === "string") return ` (${code}: ${message})`;
+  if (typeof message === "string") return ` (${message})`;
+  return "";
+}
+
+export function isSvcgenError(value: unknown): value is SvcgenError {
+  return hasCode(value, undefined);
+}
+export function isHttpError(value: unknown): value is HttpError {
+  return hasCode(value, HttpError.CODE);
+}
+export function isConnectError(value: unknown): value is ConnectError {
+  return hasCode(value, ConnectError.CODE);
+}
+export function isResetError(value: unknown): value is ResetError {
+  return hasCode(value, ResetError.CODE);
+}
+export function isTimeoutError(value: unknown): value is TimeoutError {
+  return hasCode(value, TimeoutError.CODE);
+}
+export function isDeadlineExceededError(value: unknown): value is DeadlineExceededError {
+  return hasCode(value, DeadlineExceededError.CODE);
+}
+export function isCircuitOpenError(value: unknown): value is CircuitOpenError {
+  return hasCode(value, CircuitOpenError.CODE);
+}
+export function isEndpointsExhaustedError(value: unknown): value is EndpointsExhaustedError {
+  return hasCode(value, EndpointsExhaustedError.CODE);
+}
+export function isAbortError(value: unknown): value is AbortError {
+  return hasCode(value, AbortError.CODE);
+}
+export function isDecodeError(value: unknown): value is DecodeError {
+  return hasCode(value, DecodeError.CODE);
+}
+export function isRequestError(value: unknown): value is RequestError {
+  return hasCode(value, RequestError.CODE);
+}
+export function isConfigError(value: unknown): value is ConfigError {
+  return hasCode(value, ConfigError.CODE);
+}
+export function isEndpointSetError(value: unknown): value is EndpointSetError {
+  return hasCode(value, EndpointSetError.CODE);
+}

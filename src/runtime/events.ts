@@ -1,0 +1,53 @@
+// Runtime events go to node:diagnostics_channel (`svcgen:<type>`, published only when someone subscribed) and to the
+// onEvent hooks. Callers check `wants()` before building an event, so an unobserved client allocates nothing.
+import diagnosticsChannel from "node:diagnostics_channel";
+import type { ClientEvent } from "./types.js";
+
+export type EventType = "attempt" | "retry" | "rotation" | "breaker" | "endpoint_ejected" | "budget_exhausted";
+
+export const EVENT_TYPES: readonly EventType[] = ["attempt", "retry", "rotation", "breaker", "endpoint_ejected", "budget_exhausted"];
+
+/** `svcgen:attempt`, `svcgen:retry`, ... */
+export function channelName(type: EventType): string {
+  return `svcgen:${type}`;
+}
+
+const channels: Record<EventType, diagnosticsChannel.Channel> = {
+  attempt: diagnosticsChannel.channel(channelName("attempt")),
+  retry: diagnosticsChannel.channel(channelName("retry")),
+  rotation: diagnosticsChannel.channel(channelName("rotation")),
+  breaker: diagnosticsChannel.channel(channelName("breaker")),
+  endpoint_ejected: diagnosticsChannel.channel(channelName("endpoint_ejected")),
+  budget_exhausted: diagnosticsChannel.channel(channelName("budget_exhausted")),
+};
+
+export class EventSink {
+  readonly service: string;
+  readonly #onEvent: ((event: ClientEvent) => void) | undefined;
+
+  constructor(service: string, onEvent: ((event: ClientEvent) => void) | undefined) {
+    this.service = service;
+    this.#onEvent = onEvent;
+  }
+
+  /** Is anyone listening for `type` (client hook, call hook, or a channel subscriber)? */
+  wants(type: EventType, callHook?: (event: ClientEvent) => void): boolean {
+    return this.#onEvent !== undefined || callHook !== undefined || channels[type].hasSubscribers;
+  }
+
+  /** Client hook first, then the call's own, then the channel. A throwing hook never breaks a call. */
+  emit(type: EventType, event: ClientEvent, callHook?: (event: ClientEvent) => void): void {
+    if (this.#onEvent !== undefined) safely(this.#onEvent, event);
+    if (callHook !== undefined) safely(callHook, event);
+    const channel = channels[type];
+    if (channel.hasSubscribers) channel.publish(event);
+  }
+}
+
+function safely(hook: (event: ClientEvent) => void, event: ClientEvent): void {
+  try {
+    hook(event);
+  } catch {
+    // Observers must not change the outcome of a call.
+  }
+}

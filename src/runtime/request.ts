@@ -1,0 +1,115 @@
+// Builds the wire request once per call: path template + params, query, headers, cookies, body. Every attempt sends
+// exactly this (same x-request-id and Idempotency-Key on every attempt).
+import { randomUUID } from "node:crypto";
+import { RequestError } from "./errors.js";
+import { cookiePairs, defaultParam, headerParam, pathParam, queryParam } from "./params.js";
+import { prepareBody } from "./body.js";
+import type { WireRequest } from "./chain.js";
+import type { CallOptions, OperationDefinition, ParamDefinition, ParamLocation, RequestParams } from "./types.js";
+
+/** An operation's path template split once: literal text and parameter names alternate. */
+interface CompiledOperation {
+  readonly literals: readonly string[];
+  readonly names: readonly string[];
+  readonly params: ReadonlyMap<string, ParamDefinition>;
+}
+
+const compiled = new WeakMap<OperationDefinition, CompiledOperation>();
+
+function compile(op: OperationDefinition): CompiledOperation {
+  let found = compiled.get(op);
+  if (found !== undefined) return found;
+  const literals: string[] = [];
+  const names: string[] = [];
+  const re = /\{([^}]+)\}/g;
+  let last = 0;
+  for (let m = re.exec(op.path); m !== null; m = re.exec(op.path)) {
+    literals.push(op.path.slice(last, m.index));
+    names.push(m[1]!);
+    last = m.index + m[0].length;
+  }
+  literals.push(op.path.slice(last));
+  const params = new Map<string, ParamDefinition>();
+  for (const p of op.params) params.set(`${p.in}:${p.name}`, p);
+  found = { literals, names, params };
+  compiled.set(op, found);
+  return found;
+}
+
+function paramDef(c: CompiledOperation, location: ParamLocation, name: string): ParamDefinition {
+  return c.params.get(`${location}:${name}`) ?? defaultParam(name, location);
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
+
+/** GET, HEAD, OPTIONS, PUT, DELETE (and TRACE) are idempotent by HTTP semantics. */
+export function isIdempotentMethod(method: string): boolean {
+  return SAFE_METHODS.has(method);
+}
+
+/**
+ * @param clientHeaders lower-cased names (the client lower-cases its option once)
+ */
+export function buildRequest(
+  service: string,
+  op: OperationDefinition,
+  params: RequestParams | undefined,
+  basePath: string,
+  clientHeaders: Readonly<Record<string, string>>,
+  options: CallOptions | undefined,
+): WireRequest {
+  const c = compile(op);
+  const context = { service, operation: op.id };
+
+  let path = basePath + c.literals[0]!;
+  for (let i = 0; i < c.names.length; i++) {
+    const name = c.names[i]!;
+    const value = params?.path?.[name];
+    if (value === undefined || value === null) throw new RequestError(`missing path parameter "${name}"`, context);
+    const def = paramDef(c, "path", name);
+    path += pathParam(name, value, def.style, def.explode) + c.literals[i + 1]!;
+  }
+
+  const query = params?.query;
+  if (query !== undefined) {
+    const parts: string[] = [];
+    for (const name of Object.keys(query)) {
+      const def = paramDef(c, "query", name);
+      queryParam(parts, name, query[name], def.style, def.explode);
+    }
+    if (parts.length > 0) path += (path.includes("?") ? "&" : "?") + parts.join("&");
+  }
+
+  const headers: Record<string, string> = { ...clientHeaders };
+  const headerParams = params?.headers;
+  if (headerParams !== undefined) {
+    for (const name of Object.keys(headerParams)) {
+      const value = headerParam(headerParams[name], paramDef(c, "header", name).explode);
+      if (value !== undefined) headers[name.toLowerCase()] = value;
+    }
+  }
+  const cookies = params?.cookies;
+  if (cookies !== undefined) {
+    const pairs: string[] = [];
+    for (const name of Object.keys(cookies)) cookiePairs(pairs, name, cookies[name], paramDef(c, "cookie", name).explode);
+    if (pairs.length > 0) {
+      const prev = headers["cookie"];
+      headers["cookie"] = prev === undefined || prev === "" ? pairs.join("; ") : `${prev}; ${pairs.join("; ")}`;
+    }
+  }
+  const extra = options?.headers;
+  if (extra !== undefined) for (const name of Object.keys(extra)) headers[name.toLowerCase()] = extra[name]!;
+  if (options?.idempotencyKey !== undefined) headers["idempotency-key"] = options.idempotencyKey;
+  if (headers["x-request-id"] === undefined) headers["x-request-id"] = randomUUID();
+  if (op.response === "json" && headers["accept"] === undefined) headers["accept"] = "application/json";
+
+  let body: WireRequest["body"];
+  let replayable = true;
+  if (op.body !== undefined && params?.body !== undefined) {
+    const prepared = prepareBody(op.body.kind, op.body.contentType, params.body);
+    body = prepared.body;
+    replayable = prepared.replayable;
+    if (prepared.contentType !== undefined && headers["content-type"] === undefined) headers["content-type"] = prepared.contentType;
+  }
+  return { method: op.method.toUpperCase(), path, headers, body, replayable };
+}

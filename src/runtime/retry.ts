@@ -1,0 +1,189 @@
+// Retry layer: attempt counting, pauses, the retry budget, and failover rotation (endpoint-failover-v1.json).
+//   - Only calls safe to send twice are re-sent (Call.retryable); max_attempts counts every send.
+//   - A rotation moves to the next endpoint at once; after a full cycle of rotations (set size in a row) the call
+//     pauses: the smallest Retry-After if every rotation in the cycle carried one, else backoff(k), k = pauses + 1.
+//     A same-endpoint retry resets the cycle and pauses the same way. Outside failover a cycle is one attempt, so
+//     every re-send pauses.
+//   - A pause that would reach the deadline is not taken; a spent deadline sends nothing more.
+//   - Budget spent: after at least one rotation, EndpointsExhaustedError with the trace (an accepted status is
+//     returned instead); otherwise the last outcome as it is.
+import { AbortError, DeadlineExceededError, EndpointsExhaustedError, isAbortError, isCircuitOpenError, isDeadlineExceededError, isSvcgenError } from "./errors.js";
+import { errorOutcome, errorVerdict, finishError, statusVerdict } from "./classify.js";
+import { backoffPause, fitsBefore } from "./backoff.js";
+import { retryAfterMs, toHttpError } from "./response.js";
+import { sleep } from "./clock.js";
+import type { AttemptOutcome, Verdict } from "./classify.js";
+import type { Call, Exchange, Middleware, MutableAttemptRecord } from "./chain.js";
+import type { Clock } from "./clock.js";
+import type { RetryBudget } from "./budget.js";
+import type { EventSink } from "./events.js";
+import type { TransportResponse } from "./response.js";
+import type { RetrySettings } from "./types.js";
+
+export interface RetryLayerOptions {
+  readonly settings: RetrySettings;
+  /** Failover rules: rotation outcomes move to the next endpoint, default-retriable statuses retry in place. */
+  readonly failoverRules: boolean;
+  readonly clock: Clock;
+  /** Jitter draws in [0, 1); called once per computed pause under full jitter only. */
+  readonly random: () => number;
+  readonly budget: RetryBudget | undefined;
+  readonly events: EventSink;
+}
+
+interface Resend {
+  readonly kind: "rotation" | "retry";
+  readonly endpoint: string;
+  readonly reason: AttemptOutcome;
+  readonly pauseMs: number;
+}
+
+export function retryLayer(options: RetryLayerOptions): Middleware {
+  const { settings, failoverRules, clock, random, budget, events } = options;
+  const maxAttempts = Math.max(1, Math.floor(settings.maxAttempts));
+
+  return (next) => async (outer) => {
+    const call = outer.call;
+    const route = call.route;
+    const records = call.attempts;
+    const context = { service: call.service, operation: call.op.id };
+    const limit = call.retryable ? maxAttempts : 1;
+    const cycle = failoverRules ? route.size : 1;
+    if (call.retryable) budget?.deposit(clock.now());
+
+    let pauses = 0;
+    let streak = 0;
+    // Smallest Retry-After over the rotations of the current cycle; null once one lacked it; undefined before any.
+    let cycleRetryAfter: number | null | undefined;
+    let pending: Resend | undefined;
+    let lastResponse: TransportResponse | undefined;
+    let lastError: unknown;
+    let lastAccepted = false;
+
+    const raw = (): TransportResponse => {
+      if (lastResponse !== undefined) return lastResponse;
+      throw finishError(lastError, records);
+    };
+    const spent = (): TransportResponse => {
+      if (!records.some((r) => r.rotated)) return raw();
+      if (lastResponse !== undefined && lastAccepted) return lastResponse;
+      const last = lastResponse !== undefined ? toHttpError(lastResponse, { ...context, endpoint: records[records.length - 1]?.endpoint }) : lastError;
+      if (!isSvcgenError(last)) throw last;
+      finishError(last, records);
+      throw finishError(new EndpointsExhaustedError(last, context), records);
+    };
+
+    for (let n = 1; ; n++) {
+      if (clock.now() >= call.deadlineAt) {
+        if (n === 1) throw finishError(new DeadlineExceededError(call.timeoutMs, context), records);
+        return spent();
+      }
+      if (pending !== undefined) {
+        if (pending.kind === "rotation") records[records.length - 1]!.rotated = true;
+        announce(call, pending, n);
+        pending = undefined;
+      }
+
+      const exchange: Exchange = { call, signal: call.signal, attempt: n, endpoint: undefined };
+      const started = clock.now();
+      let res: TransportResponse | undefined;
+      let error: unknown;
+      try {
+        res = await next(exchange);
+      } catch (e) {
+        error = callerAbort(call, e);
+      }
+      if (res === undefined && isCircuitOpenError(error)) throw finishError(error, records); // nothing was sent
+
+      const record: MutableAttemptRecord = {
+        endpoint: exchange.endpoint?.origin ?? "",
+        outcome: res !== undefined ? { kind: "status", status: res.status } : errorOutcome(error),
+        pauseMs: 0,
+        durationMs: clock.now() - started,
+        retriable: false,
+        rotated: false,
+      };
+      records.push(record);
+      if (events.wants("attempt", call.onEvent)) {
+        events.emit("attempt", { type: "attempt", service: call.service, operation: call.op.id, attempt: n, endpoint: record.endpoint, outcome: record.outcome, durationMs: record.durationMs }, call.onEvent);
+      }
+
+      let verdict: Verdict;
+      let retryAfter: number | undefined;
+      if (res !== undefined) {
+        const status = res.status;
+        lastAccepted = (status >= 200 && status < 300) || (call.acceptStatus !== undefined && call.acceptStatus.includes(status));
+        retryAfter = status >= 300 ? retryAfterMs(res.rawHeaders, Date.now()) : undefined;
+        verdict = statusVerdict(status, retryAfter !== undefined, lastAccepted, settings, failoverRules);
+        // Sticky preference: an answer that is not a rotation status moves later calls to this endpoint.
+        if (verdict !== "rotate" && exchange.endpoint !== undefined) route.answered(exchange.endpoint);
+      } else {
+        if (isAbortError(error)) throw finishError(error, records);
+        verdict = errorVerdict(error, settings, failoverRules);
+      }
+      lastResponse = res;
+      lastError = error;
+
+      if (verdict === "final") return raw();
+      record.retriable = true;
+      if (!call.retryable) return raw();
+      if (isDeadlineExceededError(error) || n >= limit) return spent();
+
+      // Decide when the next attempt goes out, or stop.
+      const rotation = verdict === "rotate" && route.size > 1;
+      let serverPause: number | undefined;
+      let cycleEnds: boolean;
+      if (verdict === "rotate") {
+        streak++;
+        cycleRetryAfter = cycleRetryAfter === undefined ? (retryAfter ?? null) : cycleRetryAfter === null || retryAfter === undefined ? null : Math.min(cycleRetryAfter, retryAfter);
+        cycleEnds = streak % cycle === 0;
+        serverPause = cycleRetryAfter ?? undefined;
+      } else {
+        streak = 0;
+        cycleRetryAfter = undefined;
+        cycleEnds = true;
+        serverPause = retryAfter;
+      }
+      let pause = 0;
+      if (cycleEnds) {
+        pause = serverPause ?? backoffPause(settings, pauses + 1, settings.jitter === "full" ? random() : 0);
+        if (!fitsBefore(pause, call.deadlineAt - clock.now())) return spent();
+      }
+      if (budget !== undefined && !budget.tryWithdraw(clock.now())) {
+        if (events.wants("budget_exhausted", call.onEvent)) {
+          events.emit("budget_exhausted", { type: "budget_exhausted", service: call.service, operation: call.op.id, attempt: n, endpoint: record.endpoint }, call.onEvent);
+        }
+        return spent();
+      }
+      if (cycleEnds) {
+        pauses++;
+        cycleRetryAfter = undefined;
+      }
+      record.pauseMs = pause;
+      pending = { kind: rotation ? "rotation" : "retry", endpoint: record.endpoint, reason: record.outcome, pauseMs: pause };
+      if (verdict === "rotate") route.advance();
+      if (pause > 0) {
+        try {
+          await sleep(clock, pause, call.signal);
+        } catch (e) {
+          throw finishError(callerAbort(call, e), records);
+        }
+      }
+    }
+  };
+
+  /** The caller's signal fired: whatever the inner layer rejected with, the call ends in an AbortError. */
+  function callerAbort(call: Call, error: unknown): unknown {
+    const caller = call.callerSignal;
+    if (caller === undefined || !caller.aborted || isAbortError(error)) return error;
+    if (isSvcgenError(error) && error.cause !== caller.reason && error !== caller.reason) return error;
+    return new AbortError({ service: call.service, operation: call.op.id, cause: caller.reason });
+  }
+
+  function announce(call: Call, resend: Resend, attempt: number): void {
+    if (!events.wants(resend.kind, call.onEvent)) return;
+    const base = { service: call.service, operation: call.op.id, reason: resend.reason, attempt, pauseMs: resend.pauseMs };
+    if (resend.kind === "rotation") events.emit("rotation", { type: "rotation", ...base, left: resend.endpoint }, call.onEvent);
+    else events.emit("retry", { type: "retry", ...base, endpoint: resend.endpoint }, call.onEvent);
+  }
+}
