@@ -1,0 +1,85 @@
+// model → Kubernetes and service-mesh YAML. Views are built (and every value checked) first, then rendered; the
+// output layout, one resource per file:
+//   k8s/<key>/service.yaml             ClusterIP Service (Linkerd annotations on it when mesh.kind = "linkerd")
+//   k8s/<key>/service-headless.yaml    headless Service (discovery = "headless")
+//   istio/<key>/virtual-service.yaml   istio/<key>/destination-rule.yaml
+//   istio/sidecar.yaml                 the caller's Sidecar (any Istio service with sidecar = true)
+//   linkerd/<key>/http-route-<policy>.yaml  per-operation policies (+ http-route-default.yaml)
+//   linkerd/<key>/service-profile.yaml      serviceprofile = true
+// Services whose host is not a cluster Service name (an IP, an external domain) get no manifests.
+import { resolveMesh } from "../../mesh/resolve.js";
+import type { ResolvedMesh } from "../../mesh/types.js";
+import type { Diagnostic, Model } from "../../model/types.js";
+import type { GeneratedFile } from "../files.js";
+import type { MeshWithKube } from "./common.js";
+import { Guard } from "./guard.js";
+import { type Manifest, renderManifest } from "./render.js";
+import { istioManifests } from "./view-istio.js";
+import { linkerdManifests, linkerdServiceAnnotations } from "./view-linkerd.js";
+import { serviceManifests } from "./view-service.js";
+import { sidecarManifest } from "./view-sidecar.js";
+
+export interface ManifestPlan {
+  manifests: Manifest[];
+  /** Errors that stop rendering: values that cannot go into a manifest, settings resolveMesh rejected. */
+  diagnostics: Diagnostic[];
+}
+
+/** Every manifest's view, built and checked; nothing is rendered. */
+export function planManifests(model: Model): ManifestPlan {
+  const guard = new Guard();
+  const diagnostics: Diagnostic[] = [];
+  const meshes = new Map<string, ResolvedMesh>();
+  const manifests: Manifest[] = [];
+  for (const service of model.services) {
+    let mesh = service.resolvedMesh;
+    if (!mesh) {
+      // Not wired through the model builder (tests, older callers): resolve here and keep its errors.
+      const resolved = resolveMesh(service, () => undefined);
+      diagnostics.push(...resolved.diagnostics.filter((d) => d.severity === "error"));
+      mesh = resolved.mesh;
+    }
+    meshes.set(service.key, mesh);
+    if (!mesh.kube) continue;
+    const withKube = mesh as MeshWithKube;
+    const annotations = mesh.kind === "linkerd" ? linkerdServiceAnnotations(service, withKube) : {};
+    manifests.push(...serviceManifests(model, service, withKube, annotations, guard));
+    if (mesh.kind === "istio") manifests.push(...istioManifests(model, service, withKube, guard));
+    if (mesh.kind === "linkerd") manifests.push(...linkerdManifests(model, service, withKube, guard));
+  }
+  const sidecar = sidecarManifest(model, meshes, guard);
+  if (sidecar) manifests.push(sidecar);
+  checkClashes(model, meshes, guard);
+  return { manifests, diagnostics: [...diagnostics, ...guard.diagnostics] };
+}
+
+/** Errors emitYaml would refuse on; run before emitting so they are reported with the other diagnostics. */
+export function validateManifests(model: Model): Diagnostic[] {
+  return planManifests(model).diagnostics;
+}
+
+export function emitYaml(model: Model): GeneratedFile[] {
+  const plan = planManifests(model);
+  if (plan.diagnostics.length > 0) {
+    const first = plan.diagnostics[0]!;
+    throw new Error(`cannot write manifests (${plan.diagnostics.length} problem(s)), first: ${first.message}`);
+  }
+  return plan.manifests.map(renderManifest).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Two keys naming the same Service would write two different manifests for one object. */
+function checkClashes(model: Model, meshes: ReadonlyMap<string, ResolvedMesh>, guard: Guard): void {
+  const seen = new Map<string, string>();
+  for (const service of model.services) {
+    const kube = meshes.get(service.key)?.kube;
+    if (!kube) continue;
+    const id = `${kube.namespace ?? ""}/${kube.name}`;
+    const other = seen.get(id);
+    if (other !== undefined) {
+      guard.fail(
+        `${other} and ${service.key} both map to the Kubernetes Service ${JSON.stringify(kube.name)}${kube.namespace ? ` in namespace ${JSON.stringify(kube.namespace)}` : ""}; their manifests would overwrite each other`,
+        service.location,
+      );
+    } else seen.set(id, service.key);
+  }
+}

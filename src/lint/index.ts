@@ -1,0 +1,39 @@
+// `svcgen lint`: retry/timeout/naming findings with stable codes (src/lint/codes.ts) at their TOML positions.
+// Pure: reads the model (and each service's resolved mesh) only. All findings are warnings.
+import { meshOf } from "../mesh/of.js";
+import type { Diagnostic, Model } from "../model/types.js";
+import { type Rule, lintContext } from "./context.js";
+import { profileWithAnnotations } from "./linkerd.js";
+import { portNames, serviceNames } from "./names.js";
+import { bothLayersRetry, grpcAttempts, routeRetryBudget, unsafeMeshRetries, unusedClientRetry, unwantedMeshRetry } from "./retries.js";
+import { hashHeaderNotSent, istioHashWithHeadless, linkerdHashing } from "./routing.js";
+import { perTryAboveRoute, triesExceedTimeout } from "./timeouts.js";
+
+export { LINT_CODES, type LintCode } from "./codes.js";
+
+/** In code order, so findings for one service come out in a stable order. */
+const RULES: readonly Rule[] = [
+  bothLayersRetry,
+  unsafeMeshRetries,
+  triesExceedTimeout,
+  perTryAboveRoute,
+  istioHashWithHeadless,
+  profileWithAnnotations,
+  routeRetryBudget,
+  grpcAttempts,
+  serviceNames,
+  portNames,
+  hashHeaderNotSent,
+  unusedClientRetry,
+  unwantedMeshRetry,
+  linkerdHashing,
+];
+
+export function lint(model: Model): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const service of model.services) {
+    const ctx = lintContext(model, service, meshOf(service), out);
+    for (const rule of RULES) rule(ctx);
+  }
+  return out;
+}

@@ -1,0 +1,74 @@
+// Where the callee lives in Kubernetes, from its URL host. Only hosts that are cluster Service names get manifests:
+// `users-api`, `users-api.<ns>` (when <ns> is the configured namespace), `users-api.<ns>.svc` and
+// `users-api.<ns>.svc.cluster.local`. IPs and other domains are outside the cluster.
+import type { ServiceModel } from "../model/types.js";
+import { RULES, isPortNameShape } from "./names.js";
+import type { SettingsReader } from "./read.js";
+import type { KubeService } from "./types.js";
+
+/** Characters a host label may carry into a name; RFC 1035 itself is the lint's business (SVC109). */
+const NAME_CHARS = /^[a-z0-9_-]{1,253}$/;
+const APP_PROTOCOLS = ["grpc", "kubernetes.io/h2c"] as const;
+
+export function resolveKube(service: ServiceModel, reader: SettingsReader): KubeService | undefined {
+  const place = clusterPlace(service);
+  if (!place) return undefined;
+  if (!NAME_CHARS.test(place.name)) return undefined;
+  if (place.namespace !== undefined && service.namespace !== undefined && place.namespace !== service.namespace) {
+    reader.diagnostics.push({
+      severity: "error",
+      code: "mesh/namespace",
+      message: `the host ${JSON.stringify(service.host)} names namespace "${place.namespace}" but namespace is "${service.namespace}"`,
+      location: reader.at(["namespace"]),
+    });
+  }
+  const namespace = place.namespace ?? service.namespace;
+  const settings = service.mesh.settings;
+  const portName = (key: string, fallback: string): string =>
+    settings[key] === undefined ? fallback : (reader.string(settings[key], [key], isPortNameShape, RULES.portName) ?? fallback);
+  const defaultHttp = service.scheme === "https" ? "https" : "http";
+  const kube: KubeService = {
+    name: place.name,
+    ...(namespace !== undefined ? { namespace } : {}),
+    httpPortName: portName("http_port_name", defaultHttp),
+    grpcPortName: portName("grpc_port_name", "grpc"),
+    grpcAppProtocol:
+      settings.grpc_app_protocol === undefined
+        ? "grpc"
+        : ((reader.string(
+            settings.grpc_app_protocol,
+            ["grpc_app_protocol"],
+            (s) => (APP_PROTOCOLS as readonly string[]).includes(s),
+            '"grpc" or "kubernetes.io/h2c"',
+          ) as KubeService["grpcAppProtocol"] | undefined) ?? "grpc"),
+  };
+  if (service.discovery.kind === "headless") {
+    // A configured headless name may be a DNS name; the Service is its first label.
+    kube.headlessName = service.discovery.headlessName?.split(".")[0] ?? `${place.name}-headless`;
+  }
+  if (service.grpcPort !== undefined && service.grpcPort === service.port) {
+    reader.diagnostics.push({
+      severity: "error",
+      code: "mesh/ports",
+      message: `grpc_port ${service.grpcPort} is also the URL's port; a Service cannot expose one port twice`,
+      location: reader.at(["grpc_port"]),
+    });
+  }
+  if (kube.httpPortName === kube.grpcPortName && service.grpcPort !== undefined) {
+    reader.error("mesh/ports", `the HTTP and gRPC ports are both named "${kube.httpPortName}"`, ["grpc_port_name"]);
+  }
+  return kube;
+}
+
+function clusterPlace(service: ServiceModel): { name: string; namespace?: string } | undefined {
+  const host = service.host.toLowerCase();
+  if (/^[0-9.]+$/.test(host) || host.includes(":") || host.startsWith("[")) return undefined;
+  const labels = host.split(".");
+  const [name, second] = labels;
+  if (name === undefined || name === "") return undefined;
+  if (labels.length === 1) return { name };
+  if (labels.length === 2 && second === service.namespace) return { name, namespace: second };
+  if (labels.length === 3 && labels[2] === "svc") return { name, namespace: second! };
+  if (labels.length === 5 && labels.slice(2).join(".") === "svc.cluster.local") return { name, namespace: second! };
+  return undefined;
+}

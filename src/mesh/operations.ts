@@ -1,0 +1,95 @@
+// Per-operation mesh policy: an operation's own timeout, and no retries after the request was sent for operations
+// that are not idempotent (connection failures stay retryable: nothing reached the server). Operations whose policy
+// differs from the service's are grouped so each distinct policy becomes one route.
+import type { OperationModel, ServiceModel } from "../model/types.js";
+import { fittingPerTryMs } from "./backoff.js";
+import { formatDuration } from "./duration.js";
+import type { ResolvedMesh, RetryConditions } from "./types.js";
+
+export interface RoutePolicy {
+  timeoutMs: number;
+  retries: { attempts: number; perTryTimeoutMs?: number; on: RetryConditions };
+}
+
+export interface PolicyGroup {
+  /** DNS-label-safe and unique within the service, e.g. `2s`, `no-retry`, `2s-connect-retry`. */
+  label: string;
+  policy: RoutePolicy;
+  /** In model order (sorted by name). */
+  operations: OperationModel[];
+}
+
+export interface OperationPolicies {
+  /** The service-wide route policy. */
+  defaults: RoutePolicy;
+  /** Every operation with its own policy, in model order. */
+  operations: Array<{ operation: OperationModel; policy: RoutePolicy }>;
+  /** Operations whose policy differs from `defaults`, grouped by policy, sorted by label. */
+  groups: PolicyGroup[];
+}
+
+export function operationPolicies(service: ServiceModel, mesh: ResolvedMesh): OperationPolicies {
+  const defaults: RoutePolicy = {
+    timeoutMs: mesh.timeoutMs,
+    retries: {
+      attempts: mesh.retries.attempts,
+      ...(mesh.retries.perTryTimeoutMs !== undefined ? { perTryTimeoutMs: mesh.retries.perTryTimeoutMs } : {}),
+      on: mesh.retries.on,
+    },
+  };
+  const operations = (service.openapi?.operations ?? []).map((operation) => ({
+    operation,
+    policy: operationPolicy(operation, mesh),
+  }));
+  const byKey = new Map<string, PolicyGroup>();
+  const defaultKey = JSON.stringify(defaults);
+  for (const { operation, policy } of operations) {
+    const key = JSON.stringify(policy);
+    if (key === defaultKey) continue;
+    const group = byKey.get(key);
+    if (group) group.operations.push(operation);
+    else byKey.set(key, { label: label(policy, defaults), policy, operations: [operation] });
+  }
+  const groups = [...byKey.values()].sort((a, b) => compare(a.label, b.label) || compare(JSON.stringify(a.policy), JSON.stringify(b.policy)));
+  const seen = new Map<string, number>();
+  for (const group of groups) {
+    const count = (seen.get(group.label) ?? 0) + 1;
+    seen.set(group.label, count);
+    if (count > 1) group.label = `${group.label}-${count}`;
+  }
+  return { defaults, operations, groups };
+}
+
+function operationPolicy(operation: OperationModel, mesh: ResolvedMesh): RoutePolicy {
+  const timeoutMs = operation.timeoutMs ?? mesh.timeoutMs;
+  let { attempts } = mesh.retries;
+  let on = mesh.retries.on;
+  if (attempts > 0 && !operation.idempotent) {
+    on = { connect: on.connect, timeout: false, statuses: [] };
+    // Linkerd cannot retry connection failures alone (its proxy reconnects by itself): no retries.
+    if (!on.connect || mesh.kind === "linkerd") attempts = 0;
+  }
+  if (attempts === 0) return { timeoutMs, retries: { attempts: 0, on } };
+  const perTryTimeoutMs =
+    mesh.retries.perTryExplicit && mesh.retries.perTryTimeoutMs !== undefined
+      ? mesh.retries.perTryTimeoutMs
+      : on.timeout
+        ? fittingPerTryMs(mesh.kind, timeoutMs, attempts)
+        : undefined;
+  return { timeoutMs, retries: { attempts, ...(perTryTimeoutMs !== undefined ? { perTryTimeoutMs } : {}), on } };
+}
+
+function label(policy: RoutePolicy, defaults: RoutePolicy): string {
+  const parts: string[] = [];
+  if (policy.timeoutMs !== defaults.timeoutMs) parts.push(formatDuration(policy.timeoutMs));
+  const r = policy.retries;
+  if (r.attempts === 0 && defaults.retries.attempts > 0) parts.push("no-retry");
+  else if (r.attempts > 0 && r.on.statuses.length === 0 && !r.on.timeout && defaults.retries.on.statuses.length > 0) {
+    parts.push("connect-retry");
+  }
+  return parts.length > 0 ? parts.join("-") : "custom";
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
