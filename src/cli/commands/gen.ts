@@ -1,0 +1,90 @@
+// `svcgen gen`: run the pipeline and make the output folder match it (or, with --check, only say whether it does).
+import path from "node:path";
+import { saveEntry, freshEntry } from "../cache/entry.js";
+import type { CacheScope } from "../cache/entry.js";
+import { selfFingerprint } from "../cache/fingerprint.js";
+import type { Command } from "../command.js";
+import { EXIT_BAD_INPUT, EXIT_OK, EXIT_STALE } from "../command.js";
+import { displayDir } from "../format.js";
+import { loadRealGenerate } from "../io.js";
+import { applyPlan } from "../output/apply.js";
+import { planOutput, staleFiles } from "../output/plan.js";
+import { reportDiagnostics } from "./diagnostics.js";
+
+export const genCommand: Command = {
+  name: "gen",
+  summary: "generate clients and manifests from services.toml into generated/",
+  usage: `Usage: svcgen gen [--config <file>] [--out <dir>] [--check] [--quiet]
+
+Reads the config and the specs it names, and makes the output folder match: writes new and changed files,
+leaves identical ones alone, and removes files svcgen generated earlier that it no longer produces.
+Nothing is written when any input has an error.
+
+Options:
+  --config <file>  config to read (default: services.toml)
+  --out <dir>      output folder (default: generated)
+  --check          write nothing; list stale files and exit 1 if the output folder is out of date
+  --quiet          print only diagnostics and stale files
+  --no-cache       always run the generator (skip the up-to-date check against the last run)
+  -h, --help       show this help
+
+Exit codes: 0 ok, 1 stale (--check), 2 bad input or usage, 3 I/O failure or internal error.
+`,
+  options: {
+    config: { type: "string", default: "services.toml" },
+    out: { type: "string", default: "generated" },
+    check: { type: "boolean", default: false },
+    quiet: { type: "boolean", default: false },
+    "no-cache": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+  async run(values, io, options) {
+    const configPath = String(values.config);
+    const outDir = path.resolve(io.cwd, String(values.out));
+    const check = values.check === true;
+    const quiet = values.quiet === true;
+    const shownDir = displayDir(io.cwd, outDir);
+    const say = (line: string): void => {
+      if (!quiet) io.stdout.write(`${line}\n`);
+    };
+
+    const scope: CacheScope | undefined =
+      values["no-cache"] === true
+        ? undefined
+        : { cwd: io.cwd, configPath, outDir, env: io.env, fingerprint: options.fingerprint ?? selfFingerprint() };
+    const cached = scope === undefined ? undefined : freshEntry(scope);
+    if (cached !== undefined) {
+      reportDiagnostics(cached.warnings, io);
+      say(`svcgen: ${shownDir} is up to date`);
+      return EXIT_OK;
+    }
+
+    const generate = options.generate ?? loadRealGenerate;
+    const result = await generate({ configPath, cwd: io.cwd });
+    if (reportDiagnostics(result.diagnostics, io)) return EXIT_BAD_INPUT;
+    const warnings = result.diagnostics.filter((diagnostic) => diagnostic.severity === "warning");
+
+    const plan = planOutput(outDir, result.files);
+    if (check) {
+      const stale = staleFiles(plan);
+      if (stale.length > 0) {
+        for (const file of stale) io.stdout.write(`stale: ${file.path} (${file.reason})\n`);
+        const count = stale.length === 1 ? "1 file is" : `${stale.length} files are`;
+        io.stderr.write(`svcgen: ${count} stale in ${shownDir}; run \`svcgen gen\` and commit the result\n`);
+        return EXIT_STALE;
+      }
+      if (scope !== undefined) saveEntry(scope, result.inputs, result.files, warnings);
+      say(`svcgen: ${shownDir} is up to date`);
+      return EXIT_OK;
+    }
+
+    applyPlan(plan);
+    if (scope !== undefined) saveEntry(scope, result.inputs, result.files, warnings);
+    const written = plan.writes.length;
+    say(
+      `svcgen: ${written} ${written === 1 ? "file" : "files"} written, ${plan.unchanged.length} unchanged, ` +
+        `${plan.removals.length} removed (${shownDir})`,
+    );
+    return EXIT_OK;
+  },
+};

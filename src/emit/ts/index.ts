@@ -1,0 +1,57 @@
+// model → TypeScript files: one module per service, a barrel, and the runtime the clients import.
+import { Project } from "ts-morph";
+import type { Model } from "../../model/types.js";
+import type { GeneratedFile } from "../files.js";
+import { tsHeader } from "./header.js";
+import { ImportSet } from "./imports.js";
+import { NameScope, camelCase } from "../../model/names.js";
+import { serviceFile } from "./service-file.js";
+
+export interface RuntimeSource {
+  /** Relative to src/runtime, e.g. `retry/backoff.ts`. */
+  path: string;
+  content: string;
+}
+
+export interface EmitTsOptions {
+  /** The runtime's sources, copied into `<out>/runtime/`. */
+  runtime: readonly RuntimeSource[];
+}
+
+export function emitTypeScript(model: Model, options: EmitTsOptions): GeneratedFile[] {
+  // One in-memory project for every file: ts-morph parses each body once and prints the imports.
+  const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
+  const files: GeneratedFile[] = [];
+  const barrel = new NameScope();
+  let index = "";
+
+  for (const s of model.services) {
+    const dir = `clients/${s.key}`;
+    const source = `${model.configFile} → ${s.key}${s.openapi ? ` (${s.openapi.file})` : ""}`;
+    if (s.openapi) {
+      files.push({ path: `${dir}/types.ts`, content: `${tsHeader(source)}${s.openapi.typesSource.trimEnd()}\n` });
+    }
+    const { imports, body } = serviceFile(s);
+    files.push({ path: `${dir}/index.ts`, content: print(project, `${dir}/index.ts`, tsHeader(source), imports, body) });
+    const ns = barrel.take(camelCase(s.key));
+    index += `export { create${s.pascal}Client, type ${s.pascal}Client } from "./${s.key}/index.js";\n`;
+    index += `export * as ${ns} from "./${s.key}/index.js";\n`;
+  }
+  files.push({
+    path: "clients/index.ts",
+    content: `${tsHeader(model.configFile)}${index.length > 0 ? index : "export {};\n"}`,
+  });
+
+  for (const r of options.runtime) {
+    files.push({ path: `runtime/${r.path}`, content: `${tsHeader(`svcgen runtime (${r.path})`)}${r.content}` });
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function print(project: Project, path: string, header: string, imports: ImportSet, body: string): string {
+  const file = project.createSourceFile(path, body, { overwrite: true });
+  file.insertImportDeclarations(0, imports.structures());
+  const text = `${header}${file.getFullText()}`;
+  project.removeSourceFile(file);
+  return text;
+}

@@ -1,0 +1,126 @@
+// One operation's share of a client module: its params/result/error types, its definition literal, and the line
+// that binds it to the client. Types index openapi-typescript's `paths` so no schema is printed twice.
+import type { OperationModel, ResponseModel } from "../../model/types.js";
+import type { OperationDefinition } from "../../runtime/types.js";
+import { jsdoc, literal, str } from "./literal.js";
+import type { NameScope } from "../../model/names.js";
+import { pascalCase } from "../../model/names.js";
+
+export interface OperationNames {
+  params: string;
+  result: string;
+  errorBody: string;
+  definition: string;
+}
+
+export function operationNames(op: OperationModel, scope: NameScope): OperationNames {
+  const base = pascalCase(op.name, "Operation");
+  return {
+    params: scope.take(`${base}Params`),
+    result: scope.take(`${base}Result`),
+    errorBody: scope.take(`${base}ErrorBody`),
+    definition: scope.take(`${op.name}Operation`),
+  };
+}
+
+/** Whether a caller may leave out the first argument. */
+export function paramsOptional(op: OperationModel): boolean {
+  if (op.parameters.some((p) => p.required)) return false;
+  return !(op.requestBody?.required ?? false);
+}
+
+export function definitionOf(op: OperationModel): OperationDefinition {
+  const def: OperationDefinition = {
+    id: op.name,
+    method: op.method.toUpperCase(),
+    path: op.path,
+    idempotent: op.idempotent,
+    params: op.parameters.map((p) => ({ name: p.name, in: p.in, style: p.style, explode: p.explode })),
+    ...(op.requestBody ? { body: { kind: op.requestBody.kind, contentType: op.requestBody.contentType } } : {}),
+    response: op.success[0]?.kind ?? "empty",
+    ...(op.timeoutMs !== undefined ? { timeoutMs: op.timeoutMs } : {}),
+  };
+  return def;
+}
+
+/** Type of one response body as the runtime decodes it. */
+function responseType(opType: string, r: ResponseModel): string {
+  switch (r.kind) {
+    case "empty":
+      return "undefined";
+    case "text":
+      return "string";
+    case "binary":
+      return "Uint8Array";
+    case "json":
+      return `${opType}["responses"][${str(r.status)}]["content"][${str(r.contentType ?? "application/json")}]`;
+  }
+}
+
+function union(types: string[]): string {
+  const unique = [...new Set(types)];
+  return unique.length === 0 ? "unknown" : unique.join(" | ");
+}
+
+/** Exported type declarations for one operation. `opType` is an expression like `paths["/x"]["get"]`. */
+export function operationTypes(op: OperationModel, opType: string, names: OperationNames, multipart: string): string {
+  const members: string[] = [];
+  const group = (where: "path" | "query" | "header" | "cookie", prop: string): void => {
+    const ps = op.parameters.filter((p) => p.in === where);
+    if (ps.length === 0) return;
+    const required = ps.some((p) => p.required);
+    members.push(`  ${prop}${required ? "" : "?"}: ${opType}["parameters"][${str(where)}];`);
+  };
+  group("path", "path");
+  group("query", "query");
+  group("header", "headers");
+  group("cookie", "cookies");
+  const body = op.requestBody;
+  if (body) {
+    const content = `NonNullable<${opType}["requestBody"]>["content"][${str(body.contentType)}]`;
+    const type =
+      body.kind === "binary"
+        ? "Uint8Array | Blob | string | ReadableStream<Uint8Array>"
+        : body.kind === "text"
+          ? "string"
+          : body.kind === "multipart"
+            ? `${multipart}<${content}>`
+            : content;
+    members.push(`  body${body.required ? "" : "?"}: ${type};`);
+  }
+  const what = `${op.method.toUpperCase()} ${op.path}`;
+  let out = jsdoc([`What \`${op.name}\` sends: \`${what}\`.`]);
+  out += members.length === 0 ? `export interface ${names.params} {}\n` : `export interface ${names.params} {\n${members.join("\n")}\n}\n`;
+  const success = op.success.map((r) => responseType(opType, r));
+  out += `\n${jsdoc([`What \`${op.name}\` resolves to (${op.success.map((r) => r.status).join(", ") || "no documented 2xx"}).`])}`;
+  out += `export type ${names.result} = ${success.length === 0 ? "unknown" : union(success)};\n`;
+  const errors = op.errors.map((r) => responseType(opType, r));
+  out += `\n${jsdoc([`The body of an \`HttpError\` from \`${op.name}\` (${op.errors.map((r) => r.status).join(", ") || "none documented"}).`])}`;
+  out += `export type ${names.errorBody} = ${union(errors)};\n`;
+  return out;
+}
+
+export function operationDefinition(op: OperationModel, names: OperationNames, defType: string): string {
+  return `const ${names.definition}: ${defType} = ${literal(definitionOf(op))};\n`;
+}
+
+/** The method's signature in the client interface, with its JSDoc. */
+export function operationSignature(op: OperationModel, names: OperationNames, callOptions: string): string {
+  const doc = jsdoc(
+    [
+      op.summary,
+      op.description,
+      `\`${op.method.toUpperCase()} ${op.path}\`${op.operationId !== undefined ? ` (operationId \`${op.operationId}\`)` : ""}${
+        op.idempotent ? "" : " — not retried without `idempotencyKey`"
+      }`,
+      op.deprecated ? "@deprecated" : undefined,
+    ],
+    "  ",
+  );
+  const params = `params${paramsOptional(op) ? "?" : ""}: ${names.params}`;
+  return `${doc}  ${op.name}(${params}, options?: ${callOptions}): Promise<${names.result}>;\n`;
+}
+
+export function operationBinding(op: OperationModel, names: OperationNames, client: string): string {
+  return `    ${op.name}: (params, options) => ${client}.call(${names.definition}, params, options),\n`;
+}
