@@ -1,0 +1,34 @@
+// Type-checks generated trees with the pinned TypeScript 5.9.3 under the strictest settings users commonly enable.
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { REPO } from "./repo.js";
+
+export const STRICT_OPTIONS = {
+  target: "ES2022",
+  module: "NodeNext",
+  moduleResolution: "NodeNext",
+  lib: ["ES2023"],
+  types: ["node"],
+  strict: true,
+  noUncheckedIndexedAccess: true,
+  exactOptionalPropertyTypes: true,
+  verbatimModuleSyntax: true,
+  isolatedModules: true,
+  noImplicitOverride: true,
+  noEmit: true,
+  skipLibCheck: true,
+};
+
+/** Writes `<dir>/tsconfig.json` covering `include` and runs tsc; returns its exit code and output. */
+export function typeCheck(dir: string, include: string[] = ["**/*.ts"]): { code: number; output: string } {
+  writeFileSync(
+    path.join(dir, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { ...STRICT_OPTIONS, typeRoots: [path.join(REPO, "node_modules/@types")] }, include }, null, 2),
+  );
+  const r = spawnSync(process.execPath, [path.join(REPO, "node_modules/typescript/bin/tsc"), "-p", dir], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
+}
