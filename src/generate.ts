@@ -3,6 +3,9 @@ import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseConfig } from "./config/index.js";
+import { locateKeys } from "./config/locate.js";
+import { emitYaml, validateManifests } from "./emit/yaml/index.js";
+import { lint } from "./lint/index.js";
 import type { GeneratedFile } from "./emit/files.js";
 import { emitTypeScript, type RuntimeSource } from "./emit/ts/index.js";
 import { buildModel } from "./model/build.js";
@@ -71,12 +74,22 @@ export async function generate(request: GenerateRequest): Promise<GenerateResult
   await Promise.all(loads);
   if (hasErrors(diagnostics)) return fail(inputs, diagnostics);
 
-  const built = buildModel(parsed.config, specs);
+  const positions = locateKeys(text);
+  const built = buildModel(parsed.config, specs, (keyPath) => {
+    const at = positions.key(keyPath);
+    return at ? { file: configShown, line: at.line, column: at.column } : undefined;
+  });
   diagnostics.push(...built.diagnostics);
   if (!built.model || hasErrors(diagnostics)) return fail(inputs, diagnostics);
+  diagnostics.push(...validateManifests(built.model));
+  if (hasErrors(diagnostics)) return fail(inputs, diagnostics);
+  // Lint findings are warnings here; `svcgen lint --strict` is the gate that fails on them.
+  diagnostics.push(...lint(built.model));
 
   const runtime = await readRuntime();
-  const files = emitTypeScript(built.model, { runtime });
+  const files = [...emitTypeScript(built.model, { runtime }), ...emitYaml(built.model)].sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+  );
   return { files, diagnostics: sortDiagnostics(diagnostics), inputs: unique(inputs), model: built.model };
 }
 

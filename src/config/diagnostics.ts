@@ -11,7 +11,9 @@ export function formatDiagnostic(d: Diagnostic): string {
   } else if (pointer !== undefined) {
     where += `#${pointer.startsWith("#") ? pointer.slice(1) : pointer}`;
   }
-  return `${where}: ${d.severity}: ${d.message}`;
+  // Lint findings carry a stable code users grep for and silence by; other codes are internal.
+  const code = /^SVC\d+$/.test(d.code) ? ` [${d.code}]` : "";
+  return `${where}: ${d.severity}: ${d.message}${code}`;
 }
 
 function compareText(a: string, b: string): number {

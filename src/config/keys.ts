@@ -130,7 +130,17 @@ export const MESH_TABLE: TableSpec = {
 
 /** Keys allowed both per service and in [defaults]. */
 export const POLICY_KEYS: KeyTable = {
-  timeout_ms: { value: ms(1), description: "Timeout of one attempt, from sending to the full response (milliseconds)." },
+  timeout_ms: {
+    value: ms(1),
+    description:
+      "Overall deadline of one call (milliseconds): every attempt and every pause between attempts must fit in it.",
+  },
+  attempt_timeout_ms: {
+    value: ms(1),
+    description:
+      "Timeout of one attempt, from sending to the full response (milliseconds); a timed-out attempt is retried " +
+      'when retry_on names "timeout" and the deadline allows. Default: each attempt may use what is left of timeout_ms.',
+  },
   connect_timeout_ms: { value: ms(1), description: "Timeout for establishing a connection (milliseconds)." },
   namespace: {
     value: { kind: "string", format: "dns-label" },
@@ -176,7 +186,7 @@ export const OPERATION_TABLE: TableSpec = {
       value: { kind: "boolean" },
       description: "Whether the operation may be retried after the request was sent (overrides the HTTP method).",
     },
-    timeout_ms: { value: ms(1), description: "Timeout of one attempt of this operation (milliseconds)." },
+    timeout_ms: { value: ms(1), description: "Overall deadline of one call of this operation (milliseconds); wins over the service's." },
   },
 };
 

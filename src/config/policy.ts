@@ -117,6 +117,8 @@ export function resolvePolicy(merged: Layer, service: ServiceRef, ctx: ReadConte
     circuitBreaker: resolveBreaker(merged),
     loadBalancer,
   };
+  const attempt = merged.get("attempt_timeout_ms");
+  if (attempt) policy.attemptTimeoutMs = attempt.value as number;
   if (loadBalancer === "consistent_hash") {
     const header = merged.get("hash_header");
     if (header) policy.hashHeader = header.value as string;

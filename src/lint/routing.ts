@@ -23,7 +23,7 @@ export const hashHeaderNotSent: Rule = ({ service, report }) => {
   if (sent) return;
   report(
     "SVC111",
-    `hash_header "${header}" is not a header parameter of any operation in ${spec.file}: calls without it all hash to the same endpoint`,
+    `hash_header "${header}" is not a header parameter of any operation in ${spec.file}: calls without it fall back to round-robin and lose their endpoint affinity`,
     "hash_header",
   );
 };

@@ -1,15 +1,20 @@
 // config + loaded specs → the one model. Applies what services.toml says about single operations and names every
 // generated symbol that depends on more than one service (so emitters never need to look sideways).
 import type { ConfigModel } from "../config/types.js";
+import { clientRetryDisabled, resolveMesh } from "../mesh/index.js";
 import { NameScope, pascalCase } from "./names.js";
-import type { Diagnostic, Model, OpenApiModel, OperationModel, ServiceModel } from "./types.js";
+import type { Diagnostic, Model, OpenApiModel, OperationModel, ServiceModel, SourceLocation } from "./types.js";
 
 /** Service keys become folder names and identifiers: keep them to what acton-service config allows. */
 const SERVICE_KEY = /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/;
 
+/** Finds a TOML key's position (full key path from the document root), so mesh and lint findings point at it. */
+export type LocateKey = (keyPath: string[]) => SourceLocation | undefined;
+
 export function buildModel(
   config: ConfigModel,
   specs: ReadonlyMap<string, OpenApiModel>,
+  locate: LocateKey = () => undefined,
 ): { model?: Model; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const pascals = new NameScope();
@@ -37,7 +42,7 @@ export function buildModel(
         });
       }
     }
-    services.push({
+    const service: ServiceModel = {
       key: s.key,
       pascal: pascals.take(pascalCase(s.key)),
       location: s.location,
@@ -54,7 +59,13 @@ export function buildModel(
       healthPath: s.healthPath,
       readyPath: s.readyPath,
       ...(openapi && operations ? { openapi: { ...openapi, operations } } : {}),
-    });
+    };
+    // The mesh takes its numbers from the client policy first; only then may it switch the client's retries off,
+    // so client and mesh are resolved from the same settings and never both retry.
+    const resolved = resolveMesh(service, locate);
+    diagnostics.push(...resolved.diagnostics);
+    const retry = clientRetryDisabled(service) ? { ...service.policy.retry, maxAttempts: 1 } : service.policy.retry;
+    services.push({ ...service, policy: { ...service.policy, retry }, resolvedMesh: resolved.mesh });
   }
 
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };

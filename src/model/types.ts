@@ -78,6 +78,8 @@ export interface ResolvedPolicy {
   loadBalancer: LoadBalancerKind;
   /** Header for consistent_hash, lower-case. */
   hashHeader?: string;
+  /** Bound on one attempt (ms); absent: an attempt may use what is left of timeoutMs. */
+  attemptTimeoutMs?: number;
 }
 
 export interface EndpointModel {

@@ -276,3 +276,32 @@ describe("normalisation", () => {
     ]);
   });
 });
+
+describe("attempt_timeout_ms", () => {
+  it("is absent unless set, inherits from [defaults] and a service value wins", () => {
+    const config = configOf(`[defaults]
+attempt_timeout_ms = 1500
+
+[external_services.a]
+url = "http://a:8080"
+
+[external_services.b]
+url = "http://b:8080"
+attempt_timeout_ms = 300
+
+[external_services.c]
+url = "http://c:8080"
+`);
+    expect(config.services.map((s) => [s.key, s.policy.attemptTimeoutMs])).toEqual([
+      ["a", 1500],
+      ["b", 300],
+      ["c", 1500],
+    ]);
+    expect(configOf(`[external_services.a]\nurl = "http://a:8080"\n`).services[0]!.policy).not.toHaveProperty("attemptTimeoutMs");
+  });
+
+  it("rejects a value that is not a positive integer", () => {
+    const result = parseConfig(`[external_services.a]\nurl = "http://a:8080"\nattempt_timeout_ms = 0\n`, "services.toml");
+    expect(result.diagnostics.map((d) => [d.severity, d.location.line])).toEqual([["error", 3]]);
+  });
+});

@@ -141,7 +141,7 @@ const rows: Array<[string, { given: ServiceModel; want: Array<[string, string, S
     "SVC111 hash header the spec does not send",
     {
       given: wired(withSpec(service({ policy: policy({ loadBalancer: "consistent_hash", hashHeader: "x-tenant-id" }) })), { [key("hash_header")]: 19 }),
-      want: [["SVC111", 'users_service: hash_header "x-tenant-id" is not a header parameter of any operation in specs/users.yaml: calls without it all hash to the same endpoint', AT(19)]],
+      want: [["SVC111", 'users_service: hash_header "x-tenant-id" is not a header parameter of any operation in specs/users.yaml: calls without it fall back to round-robin and lose their endpoint affinity', AT(19)]],
     },
   ],
   [

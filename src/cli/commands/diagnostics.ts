@@ -11,3 +11,9 @@ export function reportDiagnostics(diagnostics: readonly Diagnostic[], io: CliIo)
   for (const diagnostic of diagnostics) io.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
   return diagnostics.some((diagnostic) => diagnostic.severity === "error");
 }
+
+/** `--strict`: every warning (lint findings included) becomes an error, so the run fails and writes nothing. */
+export function strictly(diagnostics: readonly Diagnostic[], strict: boolean): readonly Diagnostic[] {
+  if (!strict) return diagnostics;
+  return diagnostics.map((d) => (d.severity === "warning" ? { ...d, severity: "error" as const } : d));
+}

@@ -9,12 +9,12 @@ import { displayDir } from "../format.js";
 import { loadRealGenerate } from "../io.js";
 import { applyPlan } from "../output/apply.js";
 import { planOutput, staleFiles } from "../output/plan.js";
-import { reportDiagnostics } from "./diagnostics.js";
+import { reportDiagnostics, strictly } from "./diagnostics.js";
 
 export const genCommand: Command = {
   name: "gen",
   summary: "generate clients and manifests from services.toml into generated/",
-  usage: `Usage: svcgen gen [--config <file>] [--out <dir>] [--check] [--quiet]
+  usage: `Usage: svcgen gen [--config <file>] [--out <dir>] [--check] [--strict] [--quiet]
 
 Reads the config and the specs it names, and makes the output folder match: writes new and changed files,
 leaves identical ones alone, and removes files svcgen generated earlier that it no longer produces.
@@ -24,6 +24,7 @@ Options:
   --config <file>  config to read (default: services.toml)
   --out <dir>      output folder (default: generated)
   --check          write nothing; list stale files and exit 1 if the output folder is out of date
+  --strict         treat warnings (lint findings included) as errors: report them, exit 2, write nothing
   --quiet          print only diagnostics and stale files
   --no-cache       always run the generator (skip the up-to-date check against the last run)
   -h, --help       show this help
@@ -34,6 +35,7 @@ Exit codes: 0 ok, 1 stale (--check), 2 bad input or usage, 3 I/O failure or inte
     config: { type: "string", default: "services.toml" },
     out: { type: "string", default: "generated" },
     check: { type: "boolean", default: false },
+    strict: { type: "boolean", default: false },
     quiet: { type: "boolean", default: false },
     "no-cache": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -43,6 +45,7 @@ Exit codes: 0 ok, 1 stale (--check), 2 bad input or usage, 3 I/O failure or inte
     const outDir = path.resolve(io.cwd, String(values.out));
     const check = values.check === true;
     const quiet = values.quiet === true;
+    const strict = values.strict === true;
     const shownDir = displayDir(io.cwd, outDir);
     const say = (line: string): void => {
       if (!quiet) io.stdout.write(`${line}\n`);
@@ -54,14 +57,14 @@ Exit codes: 0 ok, 1 stale (--check), 2 bad input or usage, 3 I/O failure or inte
         : { cwd: io.cwd, configPath, outDir, env: io.env, fingerprint: options.fingerprint ?? selfFingerprint() };
     const cached = scope === undefined ? undefined : freshEntry(scope);
     if (cached !== undefined) {
-      reportDiagnostics(cached.warnings, io);
+      if (reportDiagnostics(strictly(cached.warnings, strict), io)) return EXIT_BAD_INPUT;
       say(`svcgen: ${shownDir} is up to date`);
       return EXIT_OK;
     }
 
     const generate = options.generate ?? loadRealGenerate;
     const result = await generate({ configPath, cwd: io.cwd });
-    if (reportDiagnostics(result.diagnostics, io)) return EXIT_BAD_INPUT;
+    if (reportDiagnostics(strictly(result.diagnostics, strict), io)) return EXIT_BAD_INPUT;
     const warnings = result.diagnostics.filter((diagnostic) => diagnostic.severity === "warning");
 
     const plan = planOutput(outDir, result.files);
