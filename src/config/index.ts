@@ -31,7 +31,7 @@ export function parseConfig(text: string, file: string): ParseConfigResult {
     doc = parse(source, { integersAsBigInt: true, unsafeKeyBehaviour: "throw" });
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
-    sink.error("config/syntax", `invalid TOML: ${syntaxReason(error)}`, { file, line: error.line, column: error.column });
+    sink.error("config/syntax", `invalid TOML: ${syntaxReason(error, source)}`, { file, line: error.line, column: error.column });
     return { diagnostics: sink.sorted() };
   }
   const ctx: ReadContext = { file, positions: locateKeys(source), sink, rejected: new Set() };
@@ -63,9 +63,15 @@ export function parseConfig(text: string, file: string): ParseConfigResult {
 }
 
 /** smol-toml's message without its "Invalid TOML document:" prefix and code excerpt. */
-function syntaxReason(error: TomlError): string {
-  const first = error.message.split("\n")[0] ?? "";
-  return first.replace(/^Invalid TOML document:\s*/, "");
+function syntaxReason(error: TomlError, source: string): string {
+  const first = (error.message.split("\n")[0] ?? "").replace(/^Invalid TOML document:\s*/, "");
+  if (!/unsafe property/i.test(first)) return first;
+  // smol-toml refuses keys that would reach Object.prototype but does not say which; name it.
+  const line = source.split(/\r?\n/)[error.line - 1] ?? "";
+  const key = /(?:^|[\s.\["'])(__proto__|constructor|prototype)(?=$|[\s.\]="'])/.exec(line)?.[1];
+  return key
+    ? `the key "${key}" is not supported (it names a JavaScript object property); rename it`
+    : "a key names a JavaScript object property (__proto__, constructor or prototype); rename it";
 }
 
 function readSection(doc: Record<string, unknown>, key: "defaults" | "resilience", spec: TableSpec, ctx: ReadContext): Layer {

@@ -116,10 +116,11 @@ export interface OperationDefinition {
 
 /** The first argument of every generated method. Generated code narrows these types per operation. */
 export interface RequestParams {
-  path?: Record<string, unknown>;
-  query?: Record<string, unknown>;
-  headers?: Record<string, unknown>;
-  cookies?: Record<string, unknown>;
+  // `| undefined` so generated params types (optional members) are assignable under exactOptionalPropertyTypes.
+  path?: Record<string, unknown> | undefined;
+  query?: Record<string, unknown> | undefined;
+  headers?: Record<string, unknown> | undefined;
+  cookies?: Record<string, unknown> | undefined;
   body?: unknown;
 }
 

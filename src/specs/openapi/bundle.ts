@@ -4,6 +4,7 @@
 import {
   bundle,
   createConfig,
+  lintDocument,
   ResolveError,
   YamlParseError,
   type Config,
@@ -12,6 +13,7 @@ import {
 import type { Diagnostic } from "../../model/types.js";
 import { relativeTo, scrubPaths } from "./paths.js";
 import { describeUnresolved, problemToDiagnostic, yamlPosition, yamlReason } from "./problems.js";
+import { guardRedoclyTypes } from "./redocly-types.js";
 import { LocalResolver } from "./resolver.js";
 import { checkVersion } from "./version.js";
 
@@ -29,8 +31,18 @@ let configPromise: Promise<Config> | undefined;
 
 /** The same ruleset openapi-typescript starts from; bundling runs none of its lint rules, only decorators. */
 export function redoclyConfig(): Promise<Config> {
+  guardRedoclyTypes();
   configPromise ??= createConfig({}, { extends: ["minimal"] });
   return configPromise;
+}
+
+let structPromise: Promise<Config> | undefined;
+
+/** Only the structural rule (required fields, value types): used to report everything wrong with a broken spec. */
+function structConfig(): Promise<Config> {
+  guardRedoclyTypes();
+  structPromise ??= createConfig({ rules: { struct: "error" } } as Parameters<typeof createConfig>[0]);
+  return structPromise;
 }
 
 function compare(a: string, b: string): number {
@@ -101,6 +113,18 @@ export async function bundleSpec(absPath: string, configDir: string): Promise<Bu
     const d = problemToDiagnostic(p, configDir, entryRel, scrub);
     if (d.code === "openapi/unresolved-ref") d.message = await describeUnresolved(p, resolver, scrub);
     diagnostics.push(d);
+  }
+  if (diagnostics.some((d) => d.severity === "error")) {
+    // The spec is rejected anyway: list its structural problems too, so one run shows every fix to make. Not run on
+    // specs that bundle: real-world specs (Stripe's, GitHub's) break `struct` in ways that do not affect the client.
+    const lint = await lintDocument({ document: root, externalRefResolver: resolver, config: (await structConfig()).styleguide });
+    const seen = new Set(diagnostics.map((d) => `${d.location.file}#${d.location.pointer ?? ""}`));
+    for (const p of lint) {
+      const d = problemToDiagnostic(p, configDir, entryRel, scrub);
+      if (seen.has(`${d.location.file}#${d.location.pointer ?? ""}`)) continue;
+      const at = d.location.pointer !== undefined ? ` (${d.location.pointer})` : "";
+      diagnostics.push({ ...d, severity: "error", code: "openapi/struct", message: `${d.message.replace(/\.$/, "")}${at}` });
+    }
   }
   return { doc: result.bundle.parsed as Record<string, unknown>, root, inputs: inputsOf(), diagnostics };
 }
