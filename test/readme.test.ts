@@ -1,0 +1,108 @@
+// The README is part of the product: its TOML must be accepted, its TypeScript must type-check against the committed
+// example output and run against a real server, and its references must name every key, lint code and CLI flag.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commands } from "../src/cli/commands/index.js";
+import { parseConfig } from "../src/config/index.js";
+import { LINT_CODES } from "../src/lint/index.js";
+import { MESH_KEYS } from "../src/mesh/index.js";
+import { REPO, TMP } from "./support/repo.js";
+import { type RunningServer, SEED_USERS, startUsersServer } from "./support/servers/examples.js";
+import { typeCheck } from "./support/tsc.js";
+
+const README = readFileSync(path.join(REPO, "README.md"), "utf8");
+
+function blocks(lang: string): string[] {
+  const out: string[] = [];
+  const fence = new RegExp("^```" + lang + "\\n([\\s\\S]*?)^```", "gm");
+  for (const m of README.matchAll(fence)) out.push(m[1]!);
+  return out;
+}
+
+describe("README TOML", () => {
+  const tomls = blocks("toml");
+
+  it("has examples", () => {
+    expect(tomls.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(tomls.map((t, i) => [i, t] as const))("block %i is accepted by the config parser", (_i, text) => {
+    // Fragments name services defined elsewhere in the README; give those a URL so the block stands alone.
+    const named = new Set([...text.matchAll(/^\[\[?external_services\.([A-Za-z_][\w-]*)/gm)].map((m) => m[1]!));
+    const defined = new Set([...text.matchAll(/^\[external_services\.([A-Za-z_][\w-]*)\]$/gm)].map((m) => m[1]!));
+    let doc = text;
+    for (const key of named) if (!defined.has(key)) doc += `\n[external_services.${key}]\nurl = "http://${key.replace(/_/g, "-")}:8080"\n`;
+    const result = parseConfig(doc, "README.toml");
+    expect(result.diagnostics).toEqual([]);
+    expect(result.config).toBeDefined();
+  });
+});
+
+describe("README TypeScript", () => {
+  const dir = path.join(TMP, "readme");
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startUsersServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("type-checks against the committed example output and runs against a real users server", () => {
+    const [usage] = blocks("ts");
+    expect(usage).toBeDefined();
+    mkdirSync(dir, { recursive: true });
+    const generated = path.relative(dir, path.join(REPO, "generated")).split(path.sep).join("/");
+    const file = path.join(dir, "usage.ts");
+    writeFileSync(file, `${usage!.replaceAll("./generated/", `${generated}/`)}\nexport {};\n`);
+    const checked = typeCheck(dir, ["usage.ts"]);
+    expect(checked.output).toBe("");
+
+    const result = spawnSync(process.execPath, ["--import", "tsx", file], {
+      cwd: REPO,
+      encoding: "utf8",
+      env: { ...process.env, USERS_SERVICE_URL: server.url },
+    });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    // The seed already has ada@example.com: the README's 409 branch runs.
+    expect(result.stdout).toContain("taken:");
+    expect(result.stdout).toContain(`${SEED_USERS.length} Ada env:USERS_SERVICE_URL`);
+    expect(server.seen.map((r) => r.method)).toEqual(["GET", "GET", "POST"]);
+  });
+});
+
+describe("README references", () => {
+  it("documents every services.toml key of the schema", () => {
+    const schema = JSON.parse(readFileSync(path.join(REPO, "schemas/services.schema.json"), "utf8")) as unknown;
+    const keys = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (node === null || typeof node !== "object") return;
+      const props = (node as { properties?: Record<string, unknown> }).properties;
+      if (props) for (const k of Object.keys(props)) keys.add(k);
+      for (const v of Object.values(node)) walk(v);
+    };
+    walk(schema);
+    const documented = (k: string): boolean =>
+      [`\`${k}\``, `.${k}\``, `\`${k}.`, `[${k}]`].some((form) => README.includes(form));
+    const missing = [...keys].filter((k) => !documented(k));
+    expect(missing).toEqual([]);
+  });
+
+  it("documents every mesh key and lint code", () => {
+    expect(Object.keys(MESH_KEYS).filter((k) => !README.includes(`\`${k}\``))).toEqual([]);
+    expect(Object.keys(LINT_CODES).filter((c) => !README.includes(`| ${c} |`))).toEqual([]);
+  });
+
+  it("documents every command and flag", () => {
+    for (const command of commands) {
+      expect(README, command.name).toContain(`svcgen ${command.name}`);
+      for (const flag of Object.keys(command.options)) {
+        if (flag === "help") continue;
+        expect(README, `${command.name} --${flag}`).toContain(`--${flag}`);
+      }
+    }
+  });
+});
