@@ -1,0 +1,230 @@
+// Issue 2, item 9: one large real spec through the whole pipeline. Stripe's (test/fixtures/stripe, 452 operations)
+// must generate without errors, one method per operation, byte-identically twice, type-check under the strictest
+// settings (including a small program that uses it), and talk to a Stripe-shaped server over real HTTP.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { generate } from "../src/generate.js";
+import type { GenerateResult } from "../src/generate.js";
+import type { ClientOptions } from "../src/runtime/index.js";
+import { generateInto } from "./support/generated.js";
+import { REPO, TMP } from "./support/repo.js";
+import { header, json, mediaType, router, startServer } from "./support/servers/http.js";
+import type { RunningServer } from "./support/servers/http.js";
+import { typeCheck } from "./support/tsc.js";
+
+const SPEC = path.join(REPO, "test", "fixtures", "stripe", "stripe.com.json");
+const CASE = path.join(TMP, "stripe-case");
+const OUT = path.join(CASE, "out");
+const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+interface SpecOperation {
+  method: string;
+  path: string;
+  operationId: string;
+}
+
+function specOperations(): SpecOperation[] {
+  const spec = JSON.parse(readFileSync(SPEC, "utf8")) as { paths: Record<string, Record<string, { operationId?: string }>> };
+  const out: SpecOperation[] = [];
+  for (const [p, item] of Object.entries(spec.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (!HTTP_METHODS.includes(method)) continue;
+      out.push({ method: method.toUpperCase(), path: p, operationId: op.operationId ?? "" });
+    }
+  }
+  return out;
+}
+
+let result: GenerateResult;
+let index: string;
+
+beforeAll(async () => {
+  rmSync(CASE, { recursive: true, force: true });
+  mkdirSync(CASE, { recursive: true });
+  const openapi = path.relative(CASE, SPEC).split(path.sep).join("/");
+  writeFileSync(path.join(CASE, "services.toml"), `[external_services.stripe]\nurl = "http://stripe-api:8080"\nopenapi = "${openapi}"\n`);
+  result = await generateInto(CASE, OUT);
+  index = readFileSync(path.join(OUT, "clients", "stripe", "index.ts"), "utf8");
+});
+
+describe("Stripe's spec (452 operations)", () => {
+  it("generates without error diagnostics, a client, its types, the runtime and the k8s manifest", () => {
+    expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const paths = result.files.map((f) => f.path);
+    for (const p of ["clients/index.ts", "clients/stripe/index.ts", "clients/stripe/types.ts", "runtime/index.ts", "k8s/stripe/service.yaml"]) {
+      expect(paths).toContain(p);
+    }
+    expect(result.inputs).toContain(SPEC);
+  });
+
+  it("has one method per operation, named after its operationId, with the operation's method and path", () => {
+    const ops = specOperations();
+    expect(ops).toHaveLength(452);
+
+    const body = /export interface StripeClient \{\n([\s\S]*?)\n\}/.exec(index)?.[1] ?? "";
+    const methods = [...body.matchAll(/^ {2}([A-Za-z_$][\w$]*)\(params/gm)].map((m) => m[1]!);
+    expect(methods).toHaveLength(ops.length);
+    expect(new Set(methods).size).toBe(methods.length);
+    // Stripe's operationIds are PascalCase words (GetCustomersCustomer): the method is their camelCase.
+    const expected = ops.map((o) => o.operationId.charAt(0).toLowerCase() + o.operationId.slice(1));
+    expect([...methods].sort()).toEqual([...expected].sort());
+    // Besides them only the runtime's own members.
+    expect([...body.matchAll(/^ {2}([A-Za-z_$][\w$]*)\(/gm)].map((m) => m[1]).filter((n) => !methods.includes(n!))).toEqual(["health", "ready", "describe", "close"]);
+
+    // Every emitted definition carries its operation's method and path template.
+    const defs = [...index.matchAll(/^const (\w+)Operation: OperationDefinition = \{\n {2}id: "(\w+)",\n {2}method: "([A-Z]+)",\n {2}path: "([^"]*)",$/gm)].map(
+      (m) => `${m[2]} ${m[3]} ${m[4]}`,
+    );
+    const wanted = ops.map((o) => `${o.operationId.charAt(0).toLowerCase()}${o.operationId.slice(1)} ${o.method} ${o.path}`);
+    expect(defs.sort()).toEqual(wanted.sort());
+    // And the client object wires each method to its own definition.
+    for (const name of ["getCustomersCustomer", "postCustomers", "deleteCustomersCustomer", "postPaymentIntentsIntentConfirm"]) {
+      expect(index).toContain(`    ${name}: (params, options) => client.call(${name}Operation, params, options),\n`);
+    }
+  });
+
+  it("is deterministic: a second generate gives byte-identical files", async () => {
+    const again = await generate({ configPath: "services.toml", cwd: CASE });
+    expect(again.files.map((f) => f.path)).toEqual(result.files.map((f) => f.path));
+    for (let i = 0; i < again.files.length; i++) {
+      expect(again.files[i]!.content === result.files[i]!.content, again.files[i]!.path).toBe(true);
+    }
+  });
+
+  it("type-checks whole under strict settings, with a program that uses it (and wrong calls refused)", () => {
+    // The usage file proves the types are real (not `any`): each @ts-expect-error must find an error.
+    writeFileSync(
+      path.join(OUT, "usage.ts"),
+      [
+        'import { createStripeClient } from "./clients/index.js";',
+        'import { isHttpError } from "./runtime/index.js";',
+        "",
+        "export async function usage(): Promise<string> {",
+        '  const client = createStripeClient({ baseUrl: "http://127.0.0.1:1", headers: { authorization: "Bearer sk_test" } });',
+        '  const customer = await client.getCustomersCustomer({ path: { customer: "cus_1" }, query: { expand: ["default_source"] } });',
+        '  const kind: "customer" = customer.object;',
+        "  if (!(\"deleted\" in customer)) {",
+        "    const email: string | null | undefined = customer.email;",
+        "    void email;",
+        "  }",
+        "  const created = await client.postCustomers({",
+        '    body: { email: "jenny@example.com", metadata: { order: "1" }, address: { line1: "1 Main St", city: "Berlin" } },',
+        "  });",
+        "  const id: string = created.id;",
+        "  try {",
+        '    await client.deleteCustomersCustomer({ path: { customer: "cus_1" } });',
+        "  } catch (error) {",
+        "    if (isHttpError(error)) return String(error.status);",
+        "  }",
+        "  // @ts-expect-error customer is a required path parameter",
+        "  await client.getCustomersCustomer({ path: {} });",
+        "  // @ts-expect-error email is a string",
+        "  await client.postCustomers({ body: { email: 42 } });",
+        "  // @ts-expect-error there is no such operation",
+        "  await client.getCustomer({});",
+        "  return `${kind} ${id}`;",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    const { code, output } = typeCheck(OUT);
+    expect(output).toBe("");
+    expect(code).toBe(0);
+  });
+});
+
+// ---- a Stripe-shaped server: form-encoded writes with bracketed keys, JSON answers
+interface StripeCustomer {
+  id: string;
+  object: "customer";
+  email?: string | null;
+  name?: string | null;
+  metadata?: Record<string, string>;
+  deleted?: true;
+}
+interface StripeClient {
+  getCustomersCustomer(params: { path: { customer: string }; query?: { expand?: string[] } }): Promise<StripeCustomer>;
+  postCustomers(params: {
+    body: { email?: string; name?: string; metadata?: Record<string, string>; address?: { line1?: string; city?: string; country?: string } };
+  }): Promise<StripeCustomer>;
+  close(): Promise<void>;
+}
+
+const open: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.close()));
+});
+
+async function startStripe(): Promise<RunningServer> {
+  const server = await startServer(
+    router(
+      [
+        {
+          method: "GET",
+          pattern: "/v1/customers/{customer}",
+          handle: (_r, params) => json(200, { id: decodeURIComponent(params["customer"]!), object: "customer", email: "jenny@example.com", metadata: {} }),
+        },
+        {
+          method: "POST",
+          pattern: "/v1/customers",
+          handle: (r) => {
+            const form = new URLSearchParams(r.body.toString("utf8"));
+            const metadata: Record<string, string> = {};
+            for (const [k, v] of form) {
+              const m = /^metadata\[(.+)\]$/.exec(k);
+              if (m) metadata[m[1]!] = v;
+            }
+            return json(200, { id: "cus_new", object: "customer", email: form.get("email"), name: form.get("name"), metadata });
+          },
+        },
+      ],
+      (r, status) => json(status, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${r.method}: ${r.path})` } }),
+    ),
+  );
+  open.push(server);
+  return server;
+}
+
+describe("Stripe client round trip", () => {
+  it("GETs a customer with an escaped id and deepObject expand[] query, then POSTs a form with bracketed keys", async () => {
+    const server = await startStripe();
+    const { createStripeClient } = (await import(pathToFileURL(path.join(OUT, "clients", "index.ts")).href)) as {
+      createStripeClient(options?: ClientOptions): StripeClient;
+    };
+    const stripe = createStripeClient({ baseUrl: server.url, env: {}, headers: { Authorization: "Bearer sk_test_123" } });
+    open.push(stripe);
+
+    const customer = await stripe.getCustomersCustomer({ path: { customer: "cus_9 /x" }, query: { expand: ["default_source", "tax"] } });
+    expect(customer).toEqual({ id: "cus_9 /x", object: "customer", email: "jenny@example.com", metadata: {} });
+
+    const created = await stripe.postCustomers({
+      body: { email: "jenny@example.com", name: "Jenny Rosen", metadata: { order: "1", note: "a b&c=d" }, address: { line1: "1 Main St", city: "Berlin" } },
+    });
+    expect(created).toEqual({ id: "cus_new", object: "customer", email: "jenny@example.com", name: "Jenny Rosen", metadata: { order: "1", note: "a b&c=d" } });
+
+    const [get, post] = server.seen;
+    expect(server.seen).toHaveLength(2);
+    expect([get!.method, get!.path, get!.query]).toEqual(["GET", "/v1/customers/cus_9%20%2Fx", "expand[]=default_source&expand[]=tax"]);
+    expect(get!.body.length).toBe(0);
+    expect(header(get!, "content-type")).toBeUndefined();
+    expect(header(get!, "authorization")).toBe("Bearer sk_test_123");
+    expect(header(get!, "accept")).toBe("application/json");
+
+    expect([post!.method, post!.path, post!.query]).toEqual(["POST", "/v1/customers", ""]);
+    expect(mediaType(post!)).toBe("application/x-www-form-urlencoded");
+    expect(header(post!, "authorization")).toBe("Bearer sk_test_123");
+    expect([...new URLSearchParams(post!.body.toString("utf8"))]).toEqual([
+      ["email", "jenny@example.com"],
+      ["name", "Jenny Rosen"],
+      ["metadata[order]", "1"],
+      ["metadata[note]", "a b&c=d"],
+      ["address[line1]", "1 Main St"],
+      ["address[city]", "Berlin"],
+    ]);
+    expect(post!.body.toString("utf8")).toBe(
+      "email=jenny%40example.com&name=Jenny+Rosen&metadata%5Border%5D=1&metadata%5Bnote%5D=a+b%26c%3Dd&address%5Bline1%5D=1+Main+St&address%5Bcity%5D=Berlin",
+    );
+  });
+});
