@@ -20,7 +20,18 @@ function subscribe(name: string, into: unknown[]): void {
 
 describe("events", () => {
   it("channel names are svcgen:<type>", () => {
-    expect(EVENT_TYPES.map(channelName)).toEqual(["svcgen:attempt", "svcgen:retry", "svcgen:rotation", "svcgen:breaker", "svcgen:endpoint_ejected", "svcgen:budget_exhausted"]);
+    expect(EVENT_TYPES.map(channelName)).toEqual([
+      "svcgen:attempt",
+      "svcgen:retry",
+      "svcgen:rotation",
+      "svcgen:breaker",
+      "svcgen:endpoint_ejected",
+      "svcgen:budget_exhausted",
+      "svcgen:endpoints_changed",
+      "svcgen:discovery_failed",
+      "svcgen:balancer_fallback",
+      "svcgen:endpoint_restored",
+    ]);
   });
 
   it("publishes attempts and retries on diagnostics channels", async () => {

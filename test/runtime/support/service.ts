@@ -27,6 +27,8 @@ export interface ServiceOverrides {
   readonly basePath?: string;
   readonly endpoints?: readonly { scheme: "http" | "https"; host: string; port: number }[];
   readonly namespace?: string;
+  /** Replaces the discovery block (headless tests). */
+  readonly discovery?: Partial<ServiceDefinition["discovery"]>;
 }
 
 /** A service at `origin` (e.g. `http://127.0.0.1:1234`). */
@@ -41,7 +43,10 @@ export function service(origin: string, o: ServiceOverrides = {}): ServiceDefini
     port: Number(url.port || (url.protocol === "https:" ? 443 : 80)),
     basePath,
     ...(o.namespace !== undefined ? { namespace: o.namespace } : {}),
-    discovery: o.endpoints ? { kind: "static", endpoints: o.endpoints, dnsServers: [] } : { kind: "dns", endpoints: [], dnsServers: [] },
+    discovery: {
+      ...(o.endpoints ? { kind: "static" as const, endpoints: o.endpoints, dnsServers: [] } : { kind: "dns" as const, endpoints: [], dnsServers: [] }),
+      ...o.discovery,
+    },
     policy: { ...policyDefaults, ...o.policy, retry: { ...retryDefaults, ...o.policy?.retry, ...o.retry } },
     healthPath: "/health",
     readyPath: "/ready",

@@ -1,0 +1,58 @@
+// A call's cursor over the endpoint set: what the balancer sees (PickRequest) and what the retry layer steers. One
+// object per call, reused across its attempts. The retry layer says whether the next attempt moves on (a rotation
+// outcome) or stays (a same-endpoint retry); the pick layer asks the balancer only when it moves on.
+import type { Endpoint } from "./endpoints.js";
+import type { EndpointSet } from "./discovery/set.js";
+import type { PickRequest } from "./types.js";
+
+const NONE: readonly Endpoint[] = [];
+
+export class CallRoute implements PickRequest {
+  readonly operation: string;
+  readonly headers: Readonly<Record<string, string>>;
+  attempt = 0;
+  endpoints: readonly Endpoint[] = NONE;
+  previous: Endpoint | undefined = undefined;
+  /** Set by the retry layer after a rotation outcome: the next attempt goes to another endpoint. */
+  moveOn = false;
+  readonly #set: EndpointSet;
+  // Origins used or refused; the first kept apart so a call that needs one attempt allocates no array.
+  #first: string | undefined;
+  #more: string[] | undefined;
+
+  constructor(operation: string, headers: Readonly<Record<string, string>>, set: EndpointSet) {
+    this.operation = operation;
+    this.headers = headers;
+    this.#set = set;
+  }
+
+  /** Endpoints in the set now (the failover cycle length). */
+  get size(): number {
+    return this.#set.endpoints.length;
+  }
+
+  tried(endpoint: Endpoint): boolean {
+    const origin = endpoint.origin;
+    if (this.#first === origin) return true;
+    const more = this.#more;
+    if (more === undefined) return false;
+    for (let i = 0; i < more.length; i++) if (more[i] === origin) return true;
+    return false;
+  }
+
+  available(endpoint: Endpoint): boolean {
+    return this.#set.available(endpoint.origin);
+  }
+
+  /** The call used `endpoint`, or was refused it: it is `previous` for the next pick. */
+  mark(endpoint: Endpoint): void {
+    this.previous = endpoint;
+    if (this.#first === undefined) this.#first = endpoint.origin;
+    else if (!this.tried(endpoint)) (this.#more ??= []).push(endpoint.origin);
+  }
+
+  /** A rotation outcome: the next attempt goes to the next endpoint. */
+  advance(): void {
+    this.moveOn = true;
+  }
+}
