@@ -9,8 +9,9 @@ import { lint } from "./lint/index.js";
 import type { GeneratedFile } from "./emit/files.js";
 import { emitTypeScript, type RuntimeSource } from "./emit/ts/index.js";
 import { buildModel } from "./model/build.js";
-import type { Diagnostic, Model, OpenApiModel } from "./model/types.js";
+import type { Diagnostic, Model, OpenApiModel, ProtoModel } from "./model/types.js";
 import { loadOpenApi } from "./specs/openapi/index.js";
+import { loadProto } from "./specs/proto/index.js";
 
 export interface GenerateRequest {
   /** Config path as the user gave it (relative to cwd, or absolute). */
@@ -72,13 +73,43 @@ export async function generate(request: GenerateRequest): Promise<GenerateResult
     }
   });
   await Promise.all(loads);
+  // .proto files are small and parsed synchronously (protobufjs): one service after the other, in key order.
+  const protos = new Map<string, ProtoModel>();
+  for (const s of parsed.config.services) {
+    if (!s.proto) continue;
+    const loaded = loadProto({
+      files: s.proto.paths,
+      protoPaths: s.proto.protoPaths,
+      baseDir: configDir,
+      retryOn: s.grpcRetryOn ?? [],
+      show: shown,
+      at: s.proto.location,
+    });
+    diagnostics.push(...loaded.diagnostics);
+    inputs.push(...loaded.read);
+    if (!loaded.model) continue;
+    protos.set(s.key, loaded.model);
+    if (loaded.model.services.length === 0) {
+      diagnostics.push({
+        severity: "warning",
+        code: "proto/no-services",
+        message: `${s.proto.paths.join(", ")} declare${s.proto.paths.length === 1 ? "s" : ""} no service: ${s.key} gets no gRPC client`,
+        location: s.proto.location,
+      });
+    }
+  }
   if (hasErrors(diagnostics)) return fail(inputs, diagnostics);
 
   const positions = locateKeys(text);
-  const built = buildModel(parsed.config, specs, (keyPath) => {
-    const at = positions.key(keyPath);
-    return at ? { file: configShown, line: at.line, column: at.column } : undefined;
-  });
+  const built = buildModel(
+    parsed.config,
+    specs,
+    (keyPath) => {
+      const at = positions.key(keyPath);
+      return at ? { file: configShown, line: at.line, column: at.column } : undefined;
+    },
+    protos,
+  );
   diagnostics.push(...built.diagnostics);
   if (!built.model || hasErrors(diagnostics)) return fail(inputs, diagnostics);
   diagnostics.push(...validateManifests(built.model));

@@ -3,7 +3,8 @@
 // Timeouts, attempts, first backoff and breaker come from the acton-service seed (10 s request, 5 s connect,
 // 3 attempts from 100 ms, breaker at 5 failures for 30 s). The rest are choices: max_backoff 2 s (a fifth of the
 // attempt timeout, so a backoff never dominates a call); rate mode needs 10 calls in 10 s (acton-service's
-// circuit_breaker_min_requests is 10); headless DNS is re-read every 10 s, well inside a pod's termination grace.
+// circuit_breaker_min_requests is 10); headless DNS is re-read every 10 s, well inside a pod's termination grace;
+// gRPC calls retry UNAVAILABLE only, the one status gRPC documents as transient and safe to retry.
 export const BUILTIN_DEFAULTS = {
   timeout_ms: 10_000,
   connect_timeout_ms: 5_000,
@@ -19,6 +20,7 @@ export const BUILTIN_DEFAULTS = {
     max_backoff_ms: 2_000,
     jitter: "full",
     retry_on: ["connect", "timeout", 429, 502, 503, 504],
+    grpc_retry_on: ["UNAVAILABLE"],
     budget_ratio: 0.2,
   },
   circuit_breaker: {

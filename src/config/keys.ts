@@ -17,8 +17,11 @@ export type ValueSpec =
   | { kind: "number"; min: number; max: number; minExclusive?: boolean }
   | { kind: "boolean" }
   | { kind: "string"; enum?: readonly string[]; format?: StringFormat }
-  /** An array of strings; `single` also accepts one bare string (normalised to a one-element array). */
-  | { kind: "strings"; format?: StringFormat; minItems?: number; single?: boolean }
+  /**
+   * An array of strings; `single` also accepts one bare string (normalised to a one-element array); `enum` limits the
+   * entries to the listed words (duplicates are dropped).
+   */
+  | { kind: "strings"; format?: StringFormat; minItems?: number; single?: boolean; enum?: readonly string[] }
   /** `"connect"`, `"timeout"` and HTTP status codes. */
   | { kind: "retry-on" }
   | TableSpec
@@ -59,6 +62,25 @@ export const LOAD_BALANCER_KINDS = [
 export const MESH_KINDS = ["none", "istio", "linkerd"] as const;
 export const RETRY_OWNERS = ["client", "mesh"] as const;
 export const RETRY_ON_WORDS = ["connect", "timeout"] as const;
+/** gRPC status code names in code order (grpc/doc/statuscodes.md), OK excluded: it is never retried. */
+export const GRPC_STATUS_NAMES = [
+  "CANCELLED",
+  "UNKNOWN",
+  "INVALID_ARGUMENT",
+  "DEADLINE_EXCEEDED",
+  "NOT_FOUND",
+  "ALREADY_EXISTS",
+  "PERMISSION_DENIED",
+  "RESOURCE_EXHAUSTED",
+  "FAILED_PRECONDITION",
+  "ABORTED",
+  "OUT_OF_RANGE",
+  "UNIMPLEMENTED",
+  "INTERNAL",
+  "UNAVAILABLE",
+  "DATA_LOSS",
+  "UNAUTHENTICATED",
+] as const;
 
 export const RETRY_TABLE: TableSpec = {
   kind: "table",
@@ -82,6 +104,12 @@ export const RETRY_TABLE: TableSpec = {
       description:
         'What is retried: "connect" (connection failures), "timeout" (attempt timeouts) and HTTP status codes. ' +
         "Only idempotent operations are retried after the request was sent.",
+    },
+    grpc_retry_on: {
+      value: { kind: "strings", enum: GRPC_STATUS_NAMES },
+      description:
+        'gRPC status codes that are retried, by name ("UNAVAILABLE", "RESOURCE_EXHAUSTED", ...). A method without ' +
+        "idempotency_level = IDEMPOTENT or NO_SIDE_EFFECTS is only retried when the server cannot have processed it.",
     },
     budget_ratio: {
       value: { kind: "number", min: 0, max: 1 },
@@ -165,6 +193,12 @@ export const POLICY_KEYS: KeyTable = {
     value: { kind: "string", format: "header" },
     description: "Request header whose value picks the endpoint; required with consistent_hash.",
   },
+  proto_paths: {
+    value: { kind: "strings", format: "relative-path" },
+    description:
+      "Import directories for the .proto files, relative to this file, searched in order before this file's own " +
+      "directory; a service's directories come before those in [defaults].",
+  },
   health_path: { value: { kind: "string", format: "http-path" }, description: "Liveness path of the callee." },
   ready_path: { value: { kind: "string", format: "http-path" }, description: "Readiness path of the callee." },
   retry: { value: RETRY_TABLE, description: "Retry policy; each key not set here falls back to the level below." },
@@ -204,10 +238,6 @@ export const SERVICE_ONLY_KEYS: KeyTable = {
   proto: {
     value: { kind: "strings", format: "relative-path", minItems: 1, single: true },
     description: ".proto file or files, relative to this file.",
-  },
-  proto_paths: {
-    value: { kind: "strings", format: "relative-path" },
-    description: "Import directories for the .proto files, relative to this file.",
   },
   grpc_port: { value: { kind: "integer", min: 1, max: 65_535 }, description: "Port of the callee's gRPC listener." },
   headless_name: {

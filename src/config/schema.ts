@@ -77,7 +77,7 @@ function valueSchema(spec: ValueSpec, defaultsAt: readonly string[] | undefined)
     case "string":
       return { type: "string", ...(spec.enum ? { enum: [...spec.enum] } : {}), ...(spec.format ? formatSchema(spec.format) : {}) };
     case "strings": {
-      const item = { type: "string", ...(spec.format ? formatSchema(spec.format) : {}) };
+      const item = { type: "string", ...(spec.enum ? { enum: [...spec.enum] } : {}), ...(spec.format ? formatSchema(spec.format) : {}) };
       const array = { type: "array", items: item, ...(spec.minItems !== undefined ? { minItems: spec.minItems } : {}) };
       return spec.single ? { anyOf: [item, array] } : array;
     }

@@ -71,8 +71,12 @@ export function readService(key: string, raw: unknown, shared: Layer, ctx: ReadC
   if (openapi?.keyAt) config.openapi = { path: openapi.value as string, location: openapi.keyAt };
   const proto = own.get("proto");
   if (proto?.keyAt) {
-    const protoPaths = (own.get("proto_paths")?.value as string[] | undefined) ?? [];
+    // Import directories accumulate like protoc's -I flags: the service's own first, then those from [defaults].
+    const ownPaths = (own.get("proto_paths")?.value as string[] | undefined) ?? [];
+    const sharedPaths = (shared.get("proto_paths")?.value as string[] | undefined) ?? [];
+    const protoPaths = [...new Set([...ownPaths, ...sharedPaths])];
     config.proto = { paths: proto.value as string[], protoPaths, location: proto.keyAt };
+    config.grpcRetryOn = valueOf<string[]>(merged, "retry.grpc_retry_on");
   }
   return config;
 }
@@ -132,7 +136,10 @@ function warnIgnoredKeys(own: Layer, merged: Layer, ctx: ReadContext): void {
       warnIgnored(own, path, '"failure_rate" is set', ctx);
     }
   }
-  if (!own.has("proto")) warnIgnored(own, "proto_paths", '"proto" is set', ctx);
+  if (!own.has("proto")) {
+    warnIgnored(own, "proto_paths", '"proto" is set', ctx);
+    warnIgnored(own, "retry.grpc_retry_on", '"proto" is set', ctx);
+  }
 }
 
 function resolveMesh(merged: Layer): MeshModel {

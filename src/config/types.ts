@@ -27,7 +27,10 @@ export interface ServiceConfig {
   grpcPort?: number;
   /** Spec paths relative to the config file's directory, as written (with `/`). */
   openapi?: { path: string; location: SourceLocation };
+  /** `protoPaths`: the service's proto_paths, then those of [defaults] (relative to the config file's directory). */
   proto?: { paths: string[]; protoPaths: string[]; location: SourceLocation };
+  /** gRPC status names retried (retry.grpc_retry_on, resolved like every retry key); set when `proto` is. */
+  grpcRetryOn?: string[];
   discovery: DiscoveryModel;
   policy: ResolvedPolicy;
   mesh: MeshModel;

@@ -102,6 +102,16 @@ export function checkValue(spec: ValueSpec, value: unknown, path: readonly strin
           report(`${subject} must be strings, got ${describeGot(item)}`, at);
           return;
         }
+        if (spec.enum !== undefined) {
+          if (spec.enum.includes(item)) {
+            if (!out.includes(item)) out.push(item);
+            return;
+          }
+          ok = false;
+          const hint = suggest(item, spec.enum);
+          report(`${subject} must be one of ${spec.enum.map(q).join(", ")}, got ${describeGot(item)}${hint ? `; did you mean ${q(hint)}?` : ""}`, at);
+          return;
+        }
         const checked = spec.format ? checkFormat(spec.format, item) : { ok: true as const, value: item };
         if (checked.ok) {
           out.push(checked.value);

@@ -3,7 +3,7 @@
 import type { ConfigModel } from "../config/types.js";
 import { clientRetryDisabled, resolveMesh } from "../mesh/index.js";
 import { NameScope, pascalCase } from "./names.js";
-import type { Diagnostic, Model, OpenApiModel, OperationModel, ServiceModel, SourceLocation } from "./types.js";
+import type { Diagnostic, Model, OpenApiModel, OperationModel, ProtoModel, ServiceModel, SourceLocation } from "./types.js";
 
 /** Service keys become folder names and identifiers: keep them to what acton-service config allows. */
 const SERVICE_KEY = /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/;
@@ -15,6 +15,7 @@ export function buildModel(
   config: ConfigModel,
   specs: ReadonlyMap<string, OpenApiModel>,
   locate: LocateKey = () => undefined,
+  protos: ReadonlyMap<string, ProtoModel> = new Map(),
 ): { model?: Model; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const pascals = new NameScope();
@@ -31,6 +32,7 @@ export function buildModel(
       continue;
     }
     const openapi = specs.get(s.key);
+    const proto = protos.get(s.key);
     const operations = openapi ? applyOverrides(s.key, openapi, s.operations, diagnostics) : undefined;
     if (!openapi && s.operations.length > 0) {
       for (const o of s.operations) {
@@ -59,6 +61,7 @@ export function buildModel(
       healthPath: s.healthPath,
       readyPath: s.readyPath,
       ...(openapi && operations ? { openapi: { ...openapi, operations } } : {}),
+      ...(proto ? { proto } : {}),
     };
     // The mesh takes its numbers from the client policy first; only then may it switch the client's retries off,
     // so client and mesh are resolved from the same settings and never both retry.
@@ -66,6 +69,20 @@ export function buildModel(
     diagnostics.push(...resolved.diagnostics);
     const retry = clientRetryDisabled(service) ? { ...service.policy.retry, maxAttempts: 1 } : service.policy.retry;
     services.push({ ...service, policy: { ...service.policy, retry }, resolvedMesh: resolved.mesh });
+  }
+
+  // `create<Pascal>GrpcClient` must not be another service's `create<Pascal>Client`.
+  for (const service of services) {
+    if (service.proto === undefined) continue;
+    const other = services.find((o) => o.pascal === `${service.pascal}Grpc`);
+    if (other !== undefined) {
+      diagnostics.push({
+        severity: "error",
+        code: "config/service-key",
+        message: `services ${JSON.stringify(service.key)} and ${JSON.stringify(other.key)} would both export create${other.pascal}Client; rename one`,
+        location: other.location,
+      });
+    }
   }
 
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };

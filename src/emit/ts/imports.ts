@@ -5,6 +5,14 @@ import type { ImportDeclarationStructure, OptionalKind } from "ts-morph";
 export class ImportSet {
   /** module → name → value use seen */
   private readonly modules = new Map<string, Map<string, boolean>>();
+  /** module → local name of `import * as <name>` */
+  private readonly namespaces = new Map<string, string>();
+
+  /** Registers `import * as <local> from module` and returns the local name to print. */
+  namespace(module: string, local: string): string {
+    this.namespaces.set(module, local);
+    return local;
+  }
 
   /** Registers `name` from `module` and returns the local name to print. */
   value(module: string, name: string): string {
@@ -23,6 +31,11 @@ export class ImportSet {
   }
 
   structures(): OptionalKind<ImportDeclarationStructure>[] {
+    const namespaces = [...this.namespaces.keys()].sort(compare).map((moduleSpecifier) => ({ moduleSpecifier, namespaceImport: this.namespaces.get(moduleSpecifier)! }));
+    return [...namespaces, ...this.namedStructures()];
+  }
+
+  private namedStructures(): OptionalKind<ImportDeclarationStructure>[] {
     return [...this.modules.keys()].sort(compare).map((moduleSpecifier) => {
       const names = this.modules.get(moduleSpecifier)!;
       const sorted = [...names.keys()].sort(compare);

@@ -5,7 +5,7 @@ import type { GeneratedFile } from "../files.js";
 import { tsHeader } from "./header.js";
 import { ImportSet } from "./imports.js";
 import { NameScope, camelCase } from "../../model/names.js";
-import { serviceFile } from "./service-file.js";
+import { hasGrpc, serviceFile } from "./service-file.js";
 
 export interface RuntimeSource {
   /** Relative to src/runtime, e.g. `retry/backoff.ts`. */
@@ -14,7 +14,10 @@ export interface RuntimeSource {
 }
 
 export interface EmitTsOptions {
-  /** The runtime's sources, copied into `<out>/runtime/`. */
+  /**
+   * The runtime's sources, copied into `<out>/runtime/`. `grpc/**` needs the optional gRPC peer packages, so it is
+   * copied only when some service has a gRPC client.
+   */
   runtime: readonly RuntimeSource[];
 }
 
@@ -27,14 +30,23 @@ export function emitTypeScript(model: Model, options: EmitTsOptions): GeneratedF
 
   for (const s of model.services) {
     const dir = `clients/${s.key}`;
-    const source = `${model.configFile} → ${s.key}${s.openapi ? ` (${s.openapi.file})` : ""}`;
+    const specs = [...(s.openapi ? [s.openapi.file] : []), ...(hasGrpc(s) ? s.proto!.files : [])];
+    const source = `${model.configFile} → ${s.key}${specs.length > 0 ? ` (${specs.join(", ")})` : ""}`;
     if (s.openapi) {
       files.push({ path: `${dir}/types.ts`, content: `${tsHeader(source)}${s.openapi.typesSource.trimEnd()}\n` });
     }
-    const { imports, body } = serviceFile(s);
+    const { imports, body, protoTypes, grpcExports } = serviceFile(s);
     files.push({ path: `${dir}/index.ts`, content: print(project, `${dir}/index.ts`, tsHeader(source), imports, body) });
+    if (protoTypes) {
+      files.push({ path: `${dir}/grpc.ts`, content: print(project, `${dir}/grpc.ts`, tsHeader(source), protoTypes.imports, protoTypes.body) });
+    }
     const ns = barrel.take(camelCase(s.key));
-    index += `export { create${s.pascal}Client, type ${s.pascal}Client } from "./${s.key}/index.js";\n`;
+    if (grpcExports) {
+      const { factory, client } = grpcExports;
+      index += `export { create${s.pascal}Client, ${factory}, type ${s.pascal}Client, type ${client} } from "./${s.key}/index.js";\n`;
+    } else {
+      index += `export { create${s.pascal}Client, type ${s.pascal}Client } from "./${s.key}/index.js";\n`;
+    }
     index += `export * as ${ns} from "./${s.key}/index.js";\n`;
   }
   files.push({
@@ -42,7 +54,9 @@ export function emitTypeScript(model: Model, options: EmitTsOptions): GeneratedF
     content: `${tsHeader(model.configFile)}${index.length > 0 ? index : "export {};\n"}`,
   });
 
+  const grpc = model.services.some(hasGrpc);
   for (const r of options.runtime) {
+    if (!grpc && r.path.startsWith("grpc/")) continue;
     files.push({ path: `runtime/${r.path}`, content: `${tsHeader(`svcgen runtime (${r.path})`)}${r.content}` });
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

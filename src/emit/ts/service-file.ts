@@ -1,9 +1,12 @@
 // `<out>/clients/<key>/index.ts`: the typed client of one service.
 import type { ServiceModel } from "../../model/types.js";
-import type { ServiceDefinition } from "../../runtime/types.js";
 import { ImportSet } from "./imports.js";
 import { jsdoc, literal, str } from "./literal.js";
 import { NameScope, camelCase } from "../../model/names.js";
+import { serviceDefinitionOf } from "./definition.js";
+import { GRPC_IMPORTS, GRPC_RUNTIME, grpcModule, grpcNames } from "./grpc-client.js";
+import { protoNames, protoScope } from "./proto-names.js";
+import { protoTypesFile } from "./proto-file.js";
 import {
   operationBinding,
   operationDefinition,
@@ -15,31 +18,20 @@ import {
 const RUNTIME = "../../runtime/index.js";
 const TYPES = "./types.js";
 
-export function serviceDefinitionOf(s: ServiceModel): ServiceDefinition {
-  return {
-    name: s.key,
-    url: s.url,
-    scheme: s.scheme,
-    host: s.host,
-    port: s.port,
-    basePath: s.basePath,
-    ...(s.namespace !== undefined ? { namespace: s.namespace } : {}),
-    discovery: {
-      kind: s.discovery.kind,
-      ...(s.discovery.headlessName !== undefined ? { headlessName: s.discovery.headlessName } : {}),
-      endpoints: s.discovery.endpoints,
-      ...(s.discovery.refreshMs !== undefined ? { refreshMs: s.discovery.refreshMs } : {}),
-      dnsServers: s.discovery.dnsServers,
-    },
-    policy: s.policy,
-    healthPath: s.healthPath,
-    readyPath: s.readyPath,
-  };
-}
+export { serviceDefinitionOf };
 
 export interface ServiceFileText {
   imports: ImportSet;
   body: string;
+  /** `grpc.ts` (protobuf types and descriptors), for a service with gRPC services. */
+  protoTypes?: { imports: ImportSet; body: string };
+  /** The gRPC factory and client type, for the barrel. */
+  grpcExports?: { factory: string; client: string };
+}
+
+/** Does the service get a gRPC client (proto files that declare at least one service)? */
+export function hasGrpc(s: ServiceModel): boolean {
+  return s.proto !== undefined && s.proto.services.length > 0;
 }
 
 /** Body text of the module (imports are registered on the returned set and printed by the caller). */
@@ -57,7 +49,8 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   const clientType = `${s.pascal}Client`;
   const factory = `create${s.pascal}Client`;
   const definition = `${camelCase(s.key)}Definition`;
-  const scope = new NameScope([
+  const grpc = hasGrpc(s);
+  const seeds = [
     createServiceClient,
     CallOptions,
     ClientOptions,
@@ -72,8 +65,13 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
     clientType,
     factory,
     definition,
-  ]);
+  ];
+  // With gRPC, index.ts also re-exports grpc.ts: one scope for both, which keeps globals free as well.
+  const scope = grpc ? protoScope([...seeds, ...GRPC_IMPORTS, "grpc", "grpcClient"]) : new NameScope(seeds);
   const names = ops.map((op) => operationNames(op, scope));
+  const gNames = grpc ? grpcNames(s, scope) : undefined;
+  const pNames = grpc ? protoNames(s.proto!, scope) : undefined;
+  const GrpcClientOptions = grpc ? imports.type(GRPC_RUNTIME, "GrpcClientOptions") : "";
 
   let body = "";
   if (s.openapi) {
@@ -102,6 +100,10 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   body += `  health(options?: ${CallOptions}): Promise<unknown>;\n`;
   body += jsdoc([`\`GET ${s.readyPath}\`: readiness of the service.`], "  ");
   body += `  ready(options?: ${CallOptions}): Promise<unknown>;\n`;
+  if (gNames) {
+    body += `  /** The gRPC client (created on first use), as {@link ${gNames.factory}} makes it. */\n`;
+    body += `  readonly grpc: ${gNames.client};\n`;
+  }
   body += `  /** Where requests go and why, and the policies in force. */\n`;
   body += `  describe(): ${ClientDescription};\n`;
   body += `  /** Closes the connections and timers this client owns. */\n`;
@@ -112,17 +114,38 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
     `Creates a client for \`${s.key}\` (${s.url}).`,
     "`options.baseUrl` wins over every other way of finding the service.",
   ])}`;
-  body += `export function ${factory}(options?: ${ClientOptions}): ${clientType} {\n`;
-  body += `  const client = ${createServiceClient}(${definition}, options);\n`;
+  const inherit = gNames ? imports.value(GRPC_RUNTIME, "inheritGrpcOptions") : "";
+  if (gNames) {
+    body += `export function ${factory}(options?: ${ClientOptions} & { grpc?: ${GrpcClientOptions} }): ${clientType} {\n`;
+    body += `  const client = ${createServiceClient}(${definition}, options);\n`;
+    body += `  let grpcClient: ${gNames.client} | undefined;\n`;
+  } else {
+    body += `export function ${factory}(options?: ${ClientOptions}): ${clientType} {\n`;
+    body += `  const client = ${createServiceClient}(${definition}, options);\n`;
+  }
   body += `  return {\n`;
   ops.forEach((op, i) => {
     body += operationBinding(op, names[i]!, "client");
   });
   body += `    health: (options) => client.health(options),\n`;
   body += `    ready: (options) => client.ready(options),\n`;
-  body += `    describe: () => client.describe(),\n`;
-  body += `    close: () => client.close(),\n`;
+  if (gNames) {
+    body += `    get grpc() {\n`;
+    body += `      return (grpcClient ??= ${gNames.factory}(${inherit}(options)));\n`;
+    body += `    },\n`;
+    body += `    describe: () => client.describe(),\n`;
+    body += `    close: async () => {\n`;
+    body += `      await Promise.all([client.close(), grpcClient?.close()]);\n`;
+    body += `    },\n`;
+  } else {
+    body += `    describe: () => client.describe(),\n`;
+    body += `    close: () => client.close(),\n`;
+  }
   body += `  };\n`;
   body += `}\n`;
-  return { imports, body };
+  if (!gNames || !pNames) return { imports, body };
+  body += grpcModule(s, gNames, pNames, imports).body;
+  const protoImports = new ImportSet();
+  const protoBody = protoTypesFile(s.proto!, pNames, protoImports);
+  return { imports, body, protoTypes: { imports: protoImports, body: protoBody }, grpcExports: { factory: gNames.factory, client: gNames.client } };
 }

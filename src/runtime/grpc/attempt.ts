@@ -1,0 +1,248 @@
+// One gRPC attempt's bookkeeping: where it goes (balancer + per-endpoint breakers, as the HTTP pick layer does), what
+// its outcome means (classify), and who hears about it (breakers, balancer, attempt records and events).
+import { ConnectError } from "@connectrpc/connect";
+import { AbortError, CircuitOpenError, NoEndpointsError } from "../errors.js";
+import { record } from "../circuit.js";
+import type { CircuitBreaker } from "../breaker.js";
+import type { Clock } from "../clock.js";
+import type { EndpointSet } from "../discovery/set.js";
+import type { Endpoint } from "../endpoints.js";
+import type { EventSink } from "../events.js";
+import type { CallRoute } from "../route.js";
+import type { AttemptRecord, AttemptResult, Balancer, ClientEvent } from "../types.js";
+import { statusIsFailure } from "./codes.js";
+import { GrpcError, metadataRecord } from "./errors.js";
+import { wasNotSent } from "./transports.js";
+
+/** One attempt record the engine may still complete (pause, rotation). */
+export interface MutableRecord {
+  endpoint: string;
+  outcome: AttemptRecord["outcome"];
+  pauseMs: number;
+  durationMs: number;
+  retriable: boolean;
+  rotated: boolean;
+}
+
+/** One logical call, shared by its attempts. */
+export interface GrpcCall {
+  readonly service: string;
+  /** `auth.v1.TokenService/ValidateToken`. */
+  readonly operation: string;
+  /** Safe to send again after a server may have run it (idempotency_level). */
+  readonly idempotent: boolean;
+  /** May another attempt be sent at all (false once a streamed request was consumed). */
+  replayable: boolean;
+  readonly timeoutMs: number;
+  readonly deadlineAt: number;
+  readonly signal: AbortSignal | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly route: CallRoute;
+  readonly records: MutableRecord[];
+  readonly onEvent: ((event: ClientEvent) => void) | undefined;
+  /** onResponse will read the attempt trace (failures always record theirs: errors carry it). */
+  readonly wantsRecords: boolean;
+}
+
+/** How an attempt ended. `retryable` is computed by the engine's policy from the rest. */
+export type Outcome =
+  | { readonly kind: "ok"; readonly header: Headers; readonly trailer: Headers }
+  | {
+      readonly kind: "failed";
+      readonly error: GrpcError;
+      /** What happened on the wire: a status from the server, no stream at all, a local timeout, a broken stream. */
+      readonly how: "status" | "not_sent" | "attempt_timeout" | "deadline" | "reset";
+      /** grpc-retry-pushback-ms: undefined when absent, null when present but not a non-negative integer. */
+      readonly pushbackMs: number | null | undefined;
+    }
+  | { readonly kind: "aborted"; readonly error: AbortError };
+
+export interface Slot {
+  readonly endpoint: Endpoint;
+  readonly breaker: CircuitBreaker | undefined;
+  readonly started: number;
+}
+
+export interface AttemptParts {
+  readonly clock: Clock;
+  readonly set: EndpointSet;
+  readonly balancer: Balancer;
+  readonly serviceBreaker: CircuitBreaker | undefined;
+  readonly events: EventSink;
+  /** Discovery may want to look again (a connect failure, an empty set). */
+  readonly onStale: (() => void) | undefined;
+}
+
+/**
+ * Where attempt `n` goes. Synchronous once discovery has answered (the hot path allocates no promise); before that
+ * it waits for the first answer. Throws when nothing may be sent.
+ */
+export function acquire(parts: AttemptParts, call: GrpcCall, n: number): Slot | Promise<Slot> {
+  if (!parts.set.ready) {
+    return parts.set.whenReady(call.signal).then(
+      () => pick(parts, call, n),
+      (reason: unknown) => {
+        throw new AbortError({ service: call.service, operation: call.operation, cause: reason });
+      },
+    );
+  }
+  return pick(parts, call, n);
+}
+
+function pick(parts: AttemptParts, call: GrpcCall, n: number): Slot {
+  const { clock, set, serviceBreaker } = parts;
+  const context = { service: call.service, operation: call.operation };
+  const endpoints = set.endpoints;
+  const route = call.route;
+  route.endpoints = endpoints;
+  route.attempt = n;
+  if (endpoints.length === 0) {
+    parts.onStale?.();
+    throw set.error(context);
+  }
+  if (serviceBreaker !== undefined && !serviceBreaker.tryAcquire(clock.now())) throw new CircuitOpenError("service", context);
+  try {
+    const { endpoint, breaker } = choose(parts, route, endpoints, context);
+    route.mark(endpoint);
+    return { endpoint, breaker, started: clock.now() };
+  } catch (error) {
+    serviceBreaker?.release();
+    throw error;
+  }
+}
+
+function choose(
+  parts: AttemptParts,
+  route: CallRoute,
+  endpoints: readonly Endpoint[],
+  context: { service: string; operation: string },
+): { endpoint: Endpoint; breaker: CircuitBreaker | undefined } {
+  const { clock, set, balancer } = parts;
+  let refused: Endpoint | undefined;
+  for (let i = 0; i <= endpoints.length; i++) {
+    const endpoint = balancer.pick(route);
+    if (endpoint === undefined) break;
+    if (refused !== undefined && endpoint.origin === refused.origin) break; // it insists
+    const breaker = set.breaker(endpoint.origin);
+    if (breaker === undefined || breaker.tryAcquire(clock.now())) return { endpoint, breaker };
+    refused = endpoint;
+    route.mark(endpoint);
+    balancer.onResult?.(endpoint, { kind: "skipped", status: 0, failed: false, rotate: false, latencyMs: 0, breaker: breaker.state });
+  }
+  if (refused === undefined) throw new NoEndpointsError("balancer", `the ${balancer.name} balancer declined every endpoint`, context);
+  // An open breaker must not fail a call another endpoint can take: walk the set from the last refusal.
+  const from = endpoints.findIndex((e) => e.origin === refused.origin);
+  for (let k = 1; k < endpoints.length; k++) {
+    const endpoint = endpoints[(from + k) % endpoints.length]!;
+    const breaker = set.breaker(endpoint.origin);
+    if (breaker === undefined || breaker.tryAcquire(clock.now())) return { endpoint, breaker };
+  }
+  throw new CircuitOpenError("endpoint", { ...context, endpoint: refused.origin });
+}
+
+export type Failure = Exclude<Outcome, { kind: "ok" }>;
+
+/** What an attempt's rejection means. `limitedByAttempt`: the attempt's timeout was shorter than the deadline left. */
+export function classify(call: GrpcCall, error: unknown, endpoint: string, limitedByAttempt: boolean): Failure {
+  const context = { service: call.service, operation: call.operation, endpoint };
+  if (call.signal?.aborted) return { kind: "aborted", error: new AbortError({ service: call.service, operation: call.operation, cause: call.signal.reason }) };
+  const ce = ConnectError.from(error);
+  // A status the server sent arrives with grpc-status in its metadata; the client library's own verdicts do not.
+  const fromServer = ce.metadata.has("grpc-status");
+  const notSent = !fromServer && wasNotSent(error);
+  let how: "status" | "not_sent" | "attempt_timeout" | "deadline" | "reset";
+  if (fromServer) how = "status";
+  else if (notSent) how = "not_sent";
+  else if (ce.code === 4) how = limitedByAttempt ? "attempt_timeout" : "deadline";
+  else how = "reset";
+  const message = how === "deadline" ? `deadline of ${call.timeoutMs} ms exceeded` : how === "attempt_timeout" ? `attempt timed out (${ce.rawMessage})` : ce.rawMessage;
+  const details: { type: string; value: Uint8Array }[] = [];
+  for (const d of ce.details) if ("type" in d && d.value instanceof Uint8Array) details.push({ type: d.type, value: d.value });
+  const grpcError = new GrpcError(ce.code, message, metadataRecord(ce.metadata), details, { ...context, cause: error });
+  const pushback = ce.metadata.get("grpc-retry-pushback-ms");
+  return {
+    kind: "failed",
+    error: grpcError,
+    how,
+    pushbackMs: pushback === null ? undefined : /^\d{1,9}$/.test(pushback.trim()) ? Number(pushback.trim()) : null,
+  };
+}
+
+const OK: AttemptRecord["outcome"] = Object.freeze({ kind: "status", status: 0 });
+
+/** The attempt record's outcome: server answers carry the gRPC status code; 0 is OK. */
+export function recordOutcome(outcome: Outcome): AttemptRecord["outcome"] {
+  if (outcome.kind === "ok") return OK;
+  if (outcome.kind === "aborted") return { kind: "error", code: outcome.error.code };
+  switch (outcome.how) {
+    case "status":
+      return { kind: "status", status: outcome.error.statusCode };
+    case "not_sent":
+      return { kind: "connect" };
+    case "attempt_timeout":
+    case "deadline":
+      return { kind: "timeout" };
+    case "reset":
+      return { kind: "reset" };
+  }
+}
+
+/**
+ * Tells the breakers and the balancer how the attempt went. A transport failure with several endpoints is the
+ * endpoint's business alone (as in the HTTP runtime): the service breaker does not count it.
+ */
+export function settle(parts: AttemptParts, slot: Slot, outcome: Outcome, rotate: boolean): void {
+  const { clock, serviceBreaker, balancer } = parts;
+  let failure: boolean | undefined;
+  let result: AttemptResult["kind"];
+  let status = 0;
+  if (outcome.kind === "ok") {
+    failure = false;
+    result = "response";
+  } else if (outcome.kind === "aborted") {
+    failure = undefined;
+    result = "cancelled";
+  } else if (outcome.how === "status") {
+    status = outcome.error.statusCode;
+    failure = statusIsFailure(status);
+    result = "response";
+  } else {
+    failure = outcome.how === "deadline" ? undefined : true;
+    result = outcome.how === "not_sent" ? "connect" : outcome.how === "reset" ? "reset" : "timeout";
+  }
+  if (slot.breaker !== undefined) record(slot.breaker, clock, failure);
+  if (serviceBreaker !== undefined) {
+    const transport = result !== "response" && failure === true;
+    record(serviceBreaker, clock, transport && parts.set.endpoints.length > 1 ? undefined : failure);
+  }
+  if (outcome.kind === "failed" && outcome.how === "not_sent") parts.onStale?.();
+  balancer.onResult?.(slot.endpoint, {
+    kind: result,
+    status,
+    failed: failure === true,
+    rotate,
+    latencyMs: clock.now() - slot.started,
+    breaker: slot.breaker?.state,
+  });
+}
+
+/** Stamps the error with the call's attempts and whether no server can have seen the call. */
+export function finish<E>(error: E, call: GrpcCall): E {
+  if (error instanceof Error && "attempts" in error) {
+    const e = error as unknown as { attempts: readonly AttemptRecord[]; notProcessed: boolean };
+    e.attempts = call.records;
+    e.notProcessed = call.records.every((r) => r.outcome.kind === "connect");
+  }
+  return error;
+}
+
+export function emitAttempt(events: EventSink, call: GrpcCall, n: number, rec: MutableRecord): void {
+  if (!events.wants("attempt", call.onEvent)) return;
+  events.emit(
+    "attempt",
+    { type: "attempt", service: call.service, operation: call.operation, attempt: n, endpoint: rec.endpoint, outcome: rec.outcome, durationMs: rec.durationMs },
+    call.onEvent,
+  );
+}
+
+export { metadataRecord };

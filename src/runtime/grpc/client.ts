@@ -1,0 +1,264 @@
+// createGrpcServiceClient: where the service's gRPC port lives (discovery, as for HTTP), one HTTP/2 connection per
+// endpoint, the balancer, breakers and retry budget, and the engine that runs every call through them.
+// Where calls go, first match wins:
+//   1. GrpcClientOptions.baseUrl                            source `option`
+//   2. env <KEY>_GRPC_URL (`AUTH_SERVICE_GRPC_URL`)         source `env:AUTH_SERVICE_GRPC_URL`
+//   3. env <HOST>_SERVICE_HOST + <HOST>_SERVICE_PORT_GRPC   (the Service's named gRPC port; discovery = "dns")
+//   4. discovery: static endpoints (their hosts, the grpc_port), headless pods (SRV `_grpc._tcp.<headless>`), or the
+//      configured host with grpc_port
+// The HTTP override `<KEY>_URL` and the unnamed `<HOST>_SERVICE_PORT` (the Service's first, HTTP, port) never apply.
+import type { DescMessage, DescMethodBiDiStreaming, DescMethodClientStreaming, DescMethodServerStreaming, DescMethodUnary, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
+import { envKey, resolveBase } from "../base-url.js";
+import { createBreaker } from "../breaker.js";
+import { RetryBudget } from "../budget.js";
+import { realClock } from "../clock.js";
+import { EventSink } from "../events.js";
+import { createBalancer } from "../balancers/create.js";
+import { FailoverBalancer } from "../balancers/failover.js";
+import { DEFAULT_REFRESH_MS, HeadlessDiscovery } from "../discovery/headless.js";
+import { EndpointSet } from "../discovery/set.js";
+import type { BreakerState } from "../breaker.js";
+import type { Clock } from "../clock.js";
+import type { Endpoint } from "../endpoints.js";
+import type { EventType } from "../events.js";
+import type { Balancer, BalancerContext, ClientOptions, DiscoveryDescription } from "../types.js";
+import { statusCode } from "./codes.js";
+import { GrpcEngine } from "./engine.js";
+import { GrpcError } from "./errors.js";
+import { healthCheck, healthStatusName } from "./health.js";
+import { TrackedInput, once } from "./input.js";
+import { DEFAULT_MAX_CONNECTION_AGE_MS, EndpointTransports } from "./transports.js";
+import type { GrpcCallOptions, GrpcClientDescription, GrpcClientOptions, GrpcHealthStatus, GrpcServiceDefinition } from "./types.js";
+
+/** What generated gRPC clients are built on: one method per call shape. */
+export interface GrpcServiceClient {
+  unary<I extends DescMessage, O extends DescMessage>(method: DescMethodUnary<I, O>, request: MessageInitShape<I>, options?: GrpcCallOptions): Promise<MessageShape<O>>;
+  /** The call starts when iteration starts; retried until the first response message arrives. */
+  serverStream<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodServerStreaming<I, O>,
+    request: MessageInitShape<I>,
+    options?: GrpcCallOptions,
+  ): AsyncIterable<MessageShape<O>>;
+  clientStream<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodClientStreaming<I, O>,
+    requests: AsyncIterable<MessageInitShape<I>>,
+    options?: GrpcCallOptions,
+  ): Promise<MessageShape<O>>;
+  bidiStream<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodBiDiStreaming<I, O>,
+    requests: AsyncIterable<MessageInitShape<I>>,
+    options?: GrpcCallOptions,
+  ): AsyncIterable<MessageShape<O>>;
+  /** grpc.health.v1.Health/Check for `service` ("" asks about the whole server), through the same policies. */
+  health(service?: string, options?: GrpcCallOptions): Promise<GrpcHealthStatus>;
+  describe(): GrpcClientDescription;
+  /** Closes every connection and timer the client owns; calls in flight fail. */
+  close(): Promise<void>;
+}
+
+/** Seams for tests and embedders. */
+export interface GrpcRuntimeHooks {
+  readonly clock?: Clock;
+  /** Retry jitter draws in [0, 1). */
+  readonly random?: () => number;
+}
+
+/**
+ * The gRPC client options of a combined client: the HTTP options' environment, headers (as metadata), event hook,
+ * DNS servers and connection age cap, then `options.grpc` on top. The HTTP baseUrl, balancer and dispatcher do not carry over.
+ */
+export function inheritGrpcOptions(options: (ClientOptions & { grpc?: GrpcClientOptions }) | undefined): GrpcClientOptions {
+  if (options === undefined) return {};
+  const out: GrpcClientOptions = {};
+  if (options.env !== undefined) out.env = options.env;
+  if (options.headers !== undefined) out.headers = options.headers;
+  if (options.onEvent !== undefined) out.onEvent = options.onEvent;
+  if (options.dnsServers !== undefined) out.dnsServers = options.dnsServers;
+  if (options.maxConnectionAgeMs !== undefined) out.maxConnectionAgeMs = options.maxConnectionAgeMs;
+  const own = options.grpc;
+  if (own === undefined) return out;
+  return { ...out, ...own, ...(own.headers !== undefined && out.headers !== undefined ? { headers: { ...out.headers, ...own.headers } } : {}) };
+}
+
+function origins(endpoints: readonly Endpoint[]): string[] {
+  return endpoints.map((e) => e.origin);
+}
+
+export function createGrpcServiceClient(def: GrpcServiceDefinition, options: GrpcClientOptions = {}, hooks: GrpcRuntimeHooks = {}): GrpcServiceClient {
+  const env = options.env ?? process.env;
+  const key = envKey(def.name);
+  const overrideVar = `${key}_GRPC_URL`;
+  const fromEnv = env[overrideVar];
+  const override = options.baseUrl ?? (fromEnv !== undefined && fromEnv !== "" ? fromEnv : undefined);
+  // The HTTP override and the Service's unnamed (first, HTTP) port must not redirect gRPC calls.
+  const view: Record<string, string | undefined> = { ...env };
+  delete view[`${key}_URL`];
+  if (def.discovery.portName !== undefined) delete view[`${envKey(def.host)}_SERVICE_PORT`];
+  let base = resolveBase(def, override, view);
+  if (options.baseUrl === undefined && override !== undefined) {
+    base = { ...base, source: `env:${overrideVar}`, reason: `${overrideVar} is set (the gRPC override for ${def.name})` };
+  }
+
+  const policy = def.policy;
+  const clock = hooks.clock ?? realClock;
+  const events = new EventSink(def.name, options.onEvent);
+  const headers: Record<string, string> = {};
+  if (options.headers !== undefined) for (const name of Object.keys(options.headers)) headers[name.toLowerCase()] = options.headers[name]!;
+  const transports = new EndpointTransports({
+    maxConnectionAgeMs: options.maxConnectionAgeMs ?? def.discovery.maxConnectionAgeMs ?? DEFAULT_MAX_CONNECTION_AGE_MS,
+    basePath: base.basePath,
+    connectTimeoutMs: policy.connectTimeoutMs,
+    nodeOptions: options.nodeOptions,
+    interceptors: options.interceptors,
+  });
+  const transportFor = (origin: string) => transports.get(origin);
+  let closed = false;
+
+  const context: BalancerContext = {
+    service: def.name,
+    clock,
+    random: Math.random,
+    wants: (type: EventType) => events.wants(type),
+    emit: (type: EventType, fields: Readonly<Record<string, unknown>>) => events.emit(type, { ...fields, type, service: def.name }),
+    check: (endpoint, signal) => probe(endpoint, signal),
+  };
+  const custom = options.balancer;
+  const balancer: Balancer =
+    custom === undefined
+      ? createBalancer(policy.loadBalancer, context, { hashHeader: policy.hashHeader, healthCheck: options.healthCheck })
+      : typeof custom === "function"
+        ? custom(context)
+        : custom;
+
+  const breakerEvent = (endpoint: string | undefined) => (from: BreakerState, to: BreakerState) => {
+    if (events.wants("breaker")) events.emit("breaker", { type: "breaker", service: def.name, scope: endpoint === undefined ? "service" : "endpoint", endpoint, from, to });
+    if (endpoint !== undefined && to === "open" && events.wants("endpoint_ejected")) {
+      events.emit("endpoint_ejected", { type: "endpoint_ejected", service: def.name, endpoint, reason: "breaker_open" });
+    }
+  };
+  const set = new EndpointSet({
+    clock,
+    breakers: policy.circuitBreaker,
+    breakerListener: (origin) => breakerEvent(origin),
+    onChange: (endpoints, change) => {
+      balancer.onEndpoints?.(endpoints, change);
+      for (const e of change.removed) transports.retire(e.origin);
+      if (base.headless !== undefined && events.wants("endpoints_changed")) {
+        events.emit("endpoints_changed", { type: "endpoints_changed", service: def.name, endpoints: origins(endpoints), added: origins(change.added), removed: origins(change.removed) });
+      }
+    },
+  });
+  const dnsServers = options.dnsServers ?? def.discovery.dnsServers;
+  const refreshMs = def.discovery.refreshMs !== undefined && def.discovery.refreshMs > 0 ? def.discovery.refreshMs : DEFAULT_REFRESH_MS;
+  const discovery =
+    base.headless === undefined
+      ? undefined
+      : new HeadlessDiscovery({
+          service: def.name,
+          target: base.headless,
+          servers: dnsServers,
+          refreshMs,
+          queryTimeoutMs: Math.min(5_000, Math.max(250, policy.connectTimeoutMs)),
+          clock,
+          set,
+          events,
+        });
+  if (discovery === undefined) set.replace(base.endpoints, { reason: "no_records", detail: "no endpoint is configured" });
+  else discovery.start();
+
+  const engine = new GrpcEngine({
+    service: def.name,
+    clock,
+    set,
+    balancer,
+    serviceBreaker: createBreaker(policy.circuitBreaker, breakerEvent(undefined)),
+    events,
+    onStale: discovery === undefined ? undefined : () => discovery.refreshSoon(),
+    retry: policy.retry,
+    retryOn: new Set(def.grpcRetryOn.map(statusCode)),
+    timeoutMs: policy.timeoutMs,
+    attemptTimeoutMs: policy.attemptTimeoutMs,
+    budget: policy.retry.maxAttempts > 1 ? new RetryBudget(policy.retry.budgetRatio) : undefined,
+    random: hooks.random ?? Math.random,
+    headers,
+    transportFor,
+    isClosed: () => closed,
+  });
+
+  /** One Check straight to `endpoint`: no retries, breakers or balancer (the health_aware balancer's probe). */
+  async function probe(endpoint: Endpoint, signal: AbortSignal): Promise<boolean> {
+    if (closed) return false;
+    try {
+      const res = await transportFor(endpoint.origin).unary(healthCheck, signal, undefined, headers, { service: "" });
+      return res.message.status === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  function discoveryDescription(): DiscoveryDescription {
+    const headless = base.headless;
+    return {
+      kind: base.kind,
+      dnsName: headless?.dnsName,
+      srvName: headless?.srvName,
+      dnsServers: headless !== undefined ? [...dnsServers] : [],
+      refreshMs: headless !== undefined ? refreshMs : undefined,
+      lastError: discovery?.lastError,
+    };
+  }
+
+  return {
+    unary: (method, request, callOptions) => engine.unary(method, request, callOptions),
+    serverStream: (method, request, callOptions) => ({
+      [Symbol.asyncIterator]: () => engine.stream(method, once(request), callOptions, undefined),
+    }),
+    async clientStream(method, requests, callOptions) {
+      const input = new TrackedInput(requests);
+      let response: MessageShape<typeof method.output> | undefined;
+      for await (const message of engine.stream(method, input, callOptions, input)) response = message;
+      if (response === undefined) {
+        throw new GrpcError(13, "the server ended the call without a response message", {}, [], { service: def.name, operation: `${method.parent.typeName}/${method.name}` });
+      }
+      return response;
+    },
+    bidiStream: (method, requests, callOptions) => ({
+      [Symbol.asyncIterator]: () => {
+        const input = new TrackedInput(requests);
+        return engine.stream(method, input, callOptions, input);
+      },
+    }),
+    async health(service = "", callOptions) {
+      const res = await engine.unary(healthCheck, { service }, callOptions);
+      return healthStatusName(res.status);
+    },
+    describe(): GrpcClientDescription {
+      const endpoints = set.endpoints;
+      const description: GrpcClientDescription = {
+        service: def.name,
+        baseUrl: base.baseUrl,
+        source: base.source,
+        reason: base.reason,
+        policy,
+        endpoints: origins(endpoints),
+        balancer: balancer.name,
+        discovery: discoveryDescription(),
+        retryOn: def.grpcRetryOn,
+      };
+      if (!(balancer instanceof FailoverBalancer)) return description;
+      const preferred = balancer.preferred(endpoints);
+      return preferred === undefined ? description : { ...description, preferred: preferred.origin };
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      discovery?.close();
+      set.failed({ reason: "dns_error", detail: "the client is closed" });
+      try {
+        balancer.close?.();
+      } finally {
+        transports.close();
+      }
+    },
+  };
+}

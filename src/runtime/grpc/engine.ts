@@ -1,0 +1,311 @@
+// The policies around every gRPC call, the same ones the HTTP client applies:
+//   - deadline: one budget over every attempt and pause; what is left goes out as `grpc-timeout` with each attempt
+//     (connect-es sends it and enforces it locally);
+//   - per-attempt timeout (attempt_timeout_ms) for unary calls; streams are bounded by the deadline alone;
+//   - retries with backoff, jitter and the retry budget, at most min(max_attempts, 5) attempts (gRPC's cap):
+//       * a call that never reached a stream (no connection, REFUSED_STREAM) when retry_on has "connect";
+//       * a status named in grpc_retry_on, an attempt timeout ("timeout" in retry_on) or a broken stream, only for
+//         methods declared NO_SIDE_EFFECTS or IDEMPOTENT: the server may have run the call;
+//       * grpc-retry-pushback-ms from the server replaces the backoff (a negative or bad value stops retrying);
+//       * a streamed call only until its first response message (then it is committed), and a streamed request
+//         only while none of it was read;
+//   - circuit breakers (service and per endpoint) and the balancer, through attempt.ts.
+import { AbortError, RequestError } from "../errors.js";
+import { backoffPause, fitsBefore } from "../backoff.js";
+import { sleep } from "../clock.js";
+import { CallRoute } from "../route.js";
+import type { RetryBudget } from "../budget.js";
+import type { DescMessage, DescMethodStreaming, DescMethodUnary, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
+import type { Transport } from "@connectrpc/connect";
+import type { RetrySettings } from "../types.js";
+import { GrpcError, metadataRecord } from "./errors.js";
+import type { AttemptParts, Failure, GrpcCall, MutableRecord, Outcome, Slot } from "./attempt.js";
+import { acquire, classify, emitAttempt, finish, recordOutcome, settle } from "./attempt.js";
+import type { GrpcCallOptions } from "./types.js";
+
+/** gRPC's retry policy allows at most five attempts (A6); larger settings are capped (lint SVC108 says so). */
+export const MAX_GRPC_ATTEMPTS = 5;
+
+export interface EngineParts extends AttemptParts {
+  readonly service: string;
+  readonly retry: RetrySettings;
+  /** Status codes retried for idempotent methods. */
+  readonly retryOn: ReadonlySet<number>;
+  readonly timeoutMs: number;
+  readonly attemptTimeoutMs: number | undefined;
+  readonly budget: RetryBudget | undefined;
+  readonly random: () => number;
+  /** Client metadata, lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly transportFor: (origin: string) => Transport;
+  readonly isClosed: () => boolean;
+}
+
+type AnyMethod = { readonly name: string; readonly parent: { readonly typeName: string }; readonly idempotency: number };
+
+export class GrpcEngine {
+  readonly #p: EngineParts;
+  readonly #limit: number;
+  /** `auth.v1.AuthService/ValidateToken` per method descriptor, built once. */
+  readonly #operations = new Map<AnyMethod, string>();
+
+  constructor(parts: EngineParts) {
+    this.#p = parts;
+    this.#limit = Math.max(1, Math.min(MAX_GRPC_ATTEMPTS, Math.floor(parts.retry.maxAttempts)));
+  }
+
+  /** Starts a call: the deadline, the metadata, a route for the balancer. Throws when nothing may be sent. */
+  begin(method: AnyMethod, options: GrpcCallOptions | undefined): GrpcCall {
+    const p = this.#p;
+    let operation = this.#operations.get(method);
+    if (operation === undefined) this.#operations.set(method, (operation = `${method.parent.typeName}/${method.name}`));
+    if (p.isClosed()) throw new RequestError("the client is closed", { service: p.service, operation });
+    const signal = options?.signal;
+    if (signal?.aborted) throw new AbortError({ service: p.service, operation, cause: signal.reason });
+    const timeoutMs = options?.timeoutMs ?? p.timeoutMs;
+    // The client's metadata object is shared by calls that add none (connect-es copies it into its own Headers).
+    let headers = p.headers;
+    const own = options?.headers;
+    if (own !== undefined) {
+      headers = { ...p.headers };
+      for (const name of Object.keys(own)) (headers as Record<string, string>)[name.toLowerCase()] = own[name]!;
+    }
+    const call: GrpcCall = {
+      service: p.service,
+      operation,
+      idempotent: method.idempotency !== 0,
+      replayable: true,
+      timeoutMs,
+      deadlineAt: Number.isFinite(timeoutMs) ? p.clock.now() + Math.max(0, timeoutMs) : Infinity,
+      signal,
+      headers,
+      route: new CallRoute(operation, headers, p.set),
+      records: [],
+      onEvent: options?.onEvent,
+      wantsRecords: options?.onResponse !== undefined,
+    };
+    if (!(timeoutMs > 0)) {
+      throw finish(new GrpcError(4, `deadline of ${Math.max(0, timeoutMs || 0)} ms exceeded before sending`, {}, [], { service: p.service, operation }), call);
+    }
+    p.budget?.deposit(p.clock.now());
+    return call;
+  }
+
+  async unary<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodUnary<I, O>,
+    input: MessageInitShape<I>,
+    options: GrpcCallOptions | undefined,
+  ): Promise<MessageShape<O>> {
+    const p = this.#p;
+    const call = this.begin(method, options);
+    const perAttempt = p.attemptTimeoutMs !== undefined && p.attemptTimeoutMs > 0 ? p.attemptTimeoutMs : Infinity;
+    let pauses = 0;
+    for (let n = 1; ; n++) {
+      const remaining = call.deadlineAt - p.clock.now();
+      if (remaining <= 0) throw finish(this.#deadline(call), call);
+      const pending = this.#acquire(call, n);
+      const slot = pending instanceof Promise ? await pending : pending;
+      const limited = perAttempt < remaining;
+      const timeout = limited ? perAttempt : remaining;
+      let outcome: Outcome;
+      let message: MessageShape<O> | undefined;
+      try {
+        const res = await p.transportFor(slot.endpoint.origin).unary(method, call.signal, Number.isFinite(timeout) ? Math.ceil(timeout) : undefined, call.headers, input);
+        outcome = { kind: "ok", header: res.header, trailer: res.trailer };
+        message = res.message;
+      } catch (error) {
+        outcome = classify(call, error, slot.endpoint.origin, limited);
+      }
+      const pause = this.#conclude(call, slot, outcome, n, pauses);
+      if (outcome.kind === "ok") {
+        this.#respond(call, slot, outcome, options);
+        return message!;
+      }
+      if (pause === undefined || outcome.kind === "aborted") throw finish(outcome.error, call);
+      pauses = await this.#pause(call, outcome, pause, pauses);
+    }
+  }
+
+  /** Server streaming (one request) and bidi/client streaming (a request stream): the response messages. */
+  async *stream<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodStreaming<I, O>,
+    input: AsyncIterable<MessageInitShape<I>>,
+    options: GrpcCallOptions | undefined,
+    tracker: { readonly started: boolean } | undefined,
+  ): AsyncGenerator<MessageShape<O>, void, undefined> {
+    const p = this.#p;
+    const call = this.begin(method, options);
+    let pauses = 0;
+    for (let n = 1; ; n++) {
+      const remaining = call.deadlineAt - p.clock.now();
+      if (remaining <= 0) throw finish(this.#deadline(call), call);
+      const pending = this.#acquire(call, n);
+      const slot = pending instanceof Promise ? await pending : pending;
+      // Our own controller, so a consumer that stops reading cancels the stream on the wire.
+      const controller = new AbortController();
+      const onAbort = (): void => controller.abort(call.signal?.reason);
+      call.signal?.addEventListener("abort", onAbort, { once: true });
+      let settled = false;
+      try {
+        let outcome: Failure | undefined;
+        let iterator: AsyncIterator<MessageShape<O>> | undefined;
+        let first: IteratorResult<MessageShape<O>> | undefined;
+        let response: { header: Headers; trailer: Headers } | undefined;
+        try {
+          const res = await p.transportFor(slot.endpoint.origin).stream(method, controller.signal, Number.isFinite(remaining) ? Math.ceil(remaining) : undefined, call.headers, input);
+          response = res;
+          iterator = res.message[Symbol.asyncIterator]();
+          first = await iterator.next();
+        } catch (error) {
+          outcome = classify(call, error, slot.endpoint.origin, false);
+        }
+        if (tracker?.started) call.replayable = false;
+        if (outcome !== undefined) {
+          settled = true;
+          const pause = this.#conclude(call, slot, outcome, n, pauses);
+          if (pause === undefined || outcome.kind === "aborted") throw finish(outcome.error, call);
+          pauses = await this.#pause(call, outcome, pause, pauses);
+          continue;
+        }
+        // Committed: the first message (or the end) arrived; no more attempts.
+        try {
+          if (!first!.done) {
+            yield first!.value;
+            for (;;) {
+              const next = await iterator!.next();
+              if (next.done) break;
+              yield next.value;
+            }
+          }
+        } catch (error) {
+          const failed = classify(call, error, slot.endpoint.origin, false);
+          settled = true;
+          this.#conclude(call, slot, failed, n, pauses, true);
+          throw finish(failed.error, call);
+        }
+        const ok: Outcome = { kind: "ok", header: response!.header, trailer: response!.trailer };
+        settled = true;
+        this.#conclude(call, slot, ok, n, pauses);
+        this.#respond(call, slot, ok, options);
+        return;
+      } finally {
+        call.signal?.removeEventListener("abort", onAbort);
+        if (!settled) {
+          // The consumer stopped early: cancel the stream; no verdict for breakers.
+          controller.abort(new AbortError({ service: call.service, operation: call.operation }));
+          this.#conclude(call, slot, { kind: "aborted", error: new AbortError({ service: call.service, operation: call.operation }) }, n, pauses, true);
+        }
+      }
+    }
+  }
+
+  /** The slot for attempt `n` (a promise only while discovery has not answered yet). */
+  #acquire(call: GrpcCall, n: number): Slot | Promise<Slot> {
+    let slot: Slot | Promise<Slot>;
+    try {
+      slot = acquire(this.#p, call, n);
+    } catch (error) {
+      throw finish(error, call);
+    }
+    if (slot instanceof Promise) {
+      return slot.then(
+        (s) => this.#placed(call, s),
+        (error: unknown) => {
+          throw finish(error, call);
+        },
+      );
+    }
+    return this.#placed(call, slot);
+  }
+
+  #placed(call: GrpcCall, slot: Slot): Slot {
+    const last = call.records[call.records.length - 1];
+    if (last !== undefined && last.endpoint !== slot.endpoint.origin) last.rotated = true;
+    return slot;
+  }
+
+  #deadline(call: GrpcCall): GrpcError {
+    return new GrpcError(4, `deadline of ${call.timeoutMs} ms exceeded`, {}, [], { service: call.service, operation: call.operation });
+  }
+
+  /** Records the attempt and tells breakers and balancer; returns the pause before the next attempt, if one is due. */
+  #conclude(call: GrpcCall, slot: Slot, outcome: Outcome, n: number, pauses: number, final = false): number | undefined {
+    const p = this.#p;
+    const retriable = outcome.kind === "failed" && this.#retriable(call, outcome);
+    const pause = !final && retriable ? this.#nextPause(call, outcome, n, pauses) : undefined;
+    settle(p, slot, outcome, retriable);
+    // A success nobody asked to hear about needs no record: the hot path of a healthy service allocates none.
+    if (outcome.kind === "ok" && !call.wantsRecords && !p.events.wants("attempt", call.onEvent)) return undefined;
+    const rec: MutableRecord = {
+      endpoint: slot.endpoint.origin,
+      outcome: recordOutcome(outcome),
+      pauseMs: pause ?? 0,
+      durationMs: p.clock.now() - slot.started,
+      retriable,
+      rotated: false,
+    };
+    call.records.push(rec);
+    emitAttempt(p.events, call, n, rec);
+    if (pause !== undefined && p.events.wants("retry", call.onEvent)) {
+      p.events.emit(
+        "retry",
+        { type: "retry", service: call.service, operation: call.operation, reason: rec.outcome, attempt: n + 1, pauseMs: pause, endpoint: rec.endpoint },
+        call.onEvent,
+      );
+    }
+    return pause;
+  }
+
+  /** Does this outcome ask for another attempt (before limits, budget and deadline)? */
+  #retriable(call: GrpcCall, outcome: Outcome & { kind: "failed" }): boolean {
+    const { retry, retryOn } = this.#p;
+    switch (outcome.how) {
+      case "not_sent":
+        return retry.retryOnConnect;
+      case "deadline":
+        return false;
+      case "attempt_timeout":
+        return call.idempotent && retry.retryOnTimeout;
+      case "reset":
+        return call.idempotent && (retry.retryOnConnect || retryOn.has(outcome.error.statusCode));
+      case "status":
+        return call.idempotent && retryOn.has(outcome.error.statusCode);
+    }
+  }
+
+  #nextPause(call: GrpcCall, outcome: Outcome & { kind: "failed" }, n: number, pauses: number): number | undefined {
+    const p = this.#p;
+    if (!call.replayable || n >= this.#limit || outcome.pushbackMs === null) return undefined;
+    let pause: number;
+    if (outcome.pushbackMs !== undefined) pause = outcome.pushbackMs;
+    else if (outcome.how === "not_sent" && p.set.endpoints.some((e) => !call.route.tried(e))) pause = 0; // another endpoint may take it now
+    else pause = backoffPause(p.retry, pauses + 1, p.retry.jitter === "full" ? p.random() : 0);
+    if (!fitsBefore(pause, call.deadlineAt - p.clock.now())) return undefined;
+    if (p.budget !== undefined && !p.budget.tryWithdraw(p.clock.now())) {
+      if (p.events.wants("budget_exhausted", call.onEvent)) {
+        p.events.emit("budget_exhausted", { type: "budget_exhausted", service: call.service, operation: call.operation, attempt: n }, call.onEvent);
+      }
+      return undefined;
+    }
+    return pause;
+  }
+
+  /** Waits `pause`; returns the backoff count for the next computed pause (a server pushback starts it over). */
+  async #pause(call: GrpcCall, outcome: Outcome & { kind: "failed" }, pause: number, pauses: number): Promise<number> {
+    if (pause > 0) {
+      try {
+        await sleep(this.#p.clock, pause, call.signal);
+      } catch (reason) {
+        throw finish(new AbortError({ service: call.service, operation: call.operation, cause: reason }), call);
+      }
+    }
+    if (outcome.pushbackMs !== undefined) return 0;
+    return pause > 0 ? pauses + 1 : pauses;
+  }
+
+  #respond(call: GrpcCall, slot: Slot, outcome: Outcome & { kind: "ok" }, options: GrpcCallOptions | undefined): void {
+    const onResponse = options?.onResponse;
+    if (onResponse === undefined) return;
+    onResponse({ endpoint: slot.endpoint.origin, headers: metadataRecord(outcome.header), trailers: metadataRecord(outcome.trailer), attempts: call.records });
+  }
+}

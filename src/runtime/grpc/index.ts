@@ -1,0 +1,17 @@
+// The gRPC runtime's public surface. Generated gRPC clients import only from here; users may too
+// (`<out>/runtime/grpc/index.js`). It needs the optional peer dependencies @bufbuild/protobuf, @connectrpc/connect and
+// @connectrpc/connect-node; svcgen copies this folder only into outputs that have a gRPC service.
+export { createGrpcServiceClient, inheritGrpcOptions } from "./client.js";
+export type { GrpcRuntimeHooks, GrpcServiceClient } from "./client.js";
+export { GrpcError, isGrpcError } from "./errors.js";
+export { GRPC_STATUS_NAMES, statusName } from "./codes.js";
+export type { GrpcStatusName } from "./codes.js";
+export { MAX_GRPC_ATTEMPTS } from "./engine.js";
+export type {
+  GrpcCallOptions,
+  GrpcClientDescription,
+  GrpcClientOptions,
+  GrpcHealthStatus,
+  GrpcResponseInfo,
+  GrpcServiceDefinition,
+} from "./types.js";

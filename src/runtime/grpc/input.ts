@@ -1,0 +1,57 @@
+// A streamed request can be sent again only while none of it was read. This wrapper hands every attempt the same
+// underlying iterator (created on first read) and records whether anything was read; an attempt that gives up
+// before reading does not close the caller's iterator.
+
+export class TrackedInput<T> implements AsyncIterable<T> {
+  readonly #source: AsyncIterable<T>;
+  #iterator: AsyncIterator<T> | undefined;
+  /** True once any attempt asked for a message. */
+  started = false;
+
+  constructor(source: AsyncIterable<T>) {
+    this.#source = source;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return {
+      next: () => {
+        this.started = true;
+        this.#iterator ??= this.#source[Symbol.asyncIterator]();
+        return this.#iterator.next();
+      },
+      return: async (value?: unknown) => {
+        if (this.#iterator?.return !== undefined) await this.#iterator.return(value);
+        return { done: true, value: undefined };
+      },
+      // connect-es requires throw() on request iterators; an unread source has nothing to clean up.
+      throw: async (error?: unknown) => {
+        if (this.#iterator?.throw !== undefined) return this.#iterator.throw(error);
+        throw error;
+      },
+    };
+  }
+}
+
+/** One message as a stream that every attempt can read afresh (server streaming sends exactly one request). */
+export function once<T>(message: T): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]: (): AsyncIterator<T> => {
+      let done = false;
+      return {
+        next: () => {
+          if (done) return Promise.resolve({ done: true, value: undefined });
+          done = true;
+          return Promise.resolve({ done: false, value: message });
+        },
+        return: () => {
+          done = true;
+          return Promise.resolve({ done: true, value: undefined });
+        },
+        throw: (error?: unknown) => {
+          done = true;
+          return Promise.reject(error);
+        },
+      };
+    },
+  };
+}

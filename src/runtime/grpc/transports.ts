@@ -1,0 +1,190 @@
+// One connect-es gRPC transport per endpoint origin, each with its own HTTP/2 session, so the balancer chooses per
+// call (one shared connection would pin every call to whichever pod it reached). As for HTTP (../pools.ts), a session
+// is retired maxConnectionAgeMs (±10 %) after it was created and the next call opens a fresh one, so one long-lived
+// HTTP/2 connection through a ClusterIP Service cannot pin every call to the pods that existed when it opened (the
+// classic gRPC scale-up problem, grpc-node #2455). Retiring is graceful: calls in flight finish first. Each session manager is wrapped to
+// tell two failures apart that connect-es reports alike (UNAVAILABLE): a request that never got a stream (no
+// connection, nothing sent: safe to send elsewhere) and a failure after the stream opened (the server may have run
+// the call). A session that cannot connect within connect_timeout_ms counts as the former.
+import type * as http2 from "node:http2";
+import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-node";
+import type { Interceptor, Transport } from "@connectrpc/connect";
+
+const NOT_SENT: unique symbol = Symbol.for("svcgen.runtime.grpc.not-sent") as never;
+
+/** The reason a request got no stream; carried as the cause of connect-es's ConnectError. */
+class NotSentError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = "NotSentError";
+    // connect-es classifies by the `code` of the chain; keep the original one visible.
+    const code = (cause as { code?: unknown } | null)?.code;
+    if (typeof code === "string") (this as { code?: string }).code = code;
+    Object.defineProperty(this, NOT_SENT, { value: true });
+  }
+}
+
+/** Did the request never reach a stream (so no server can have seen it)? Walks the error's cause chain. */
+export function wasNotSent(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e = error; typeof e === "object" && e !== null && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    if ((e as Record<symbol, unknown>)[NOT_SENT] === true) return true;
+    // RFC 9113 §8.7: REFUSED_STREAM guarantees the stream was not processed.
+    if ((e as { rawMessage?: unknown }).rawMessage !== undefined && String((e as { rawMessage: unknown }).rawMessage).includes("REFUSED_STREAM")) return true;
+  }
+  return false;
+}
+
+interface SessionLike {
+  authority: string;
+  request(method: string, path: string, headers: http2.OutgoingHttpHeaders, options: Omit<http2.ClientSessionRequestOptions, "signal">): Promise<http2.ClientHttp2Stream>;
+  notifyResponseByteRead(stream: http2.ClientHttp2Stream): void;
+}
+
+class TrackedSession implements SessionLike {
+  readonly authority: string;
+  readonly #inner: Http2SessionManager;
+  readonly #connectTimeoutMs: number;
+  /** Requests waiting for a stream, plus streams opened and not yet closed. */
+  #busy = 0;
+  #draining = false;
+
+  constructor(inner: Http2SessionManager, connectTimeoutMs: number) {
+    this.#inner = inner;
+    this.authority = inner.authority;
+    this.#connectTimeoutMs = connectTimeoutMs;
+  }
+
+  request(method: string, path: string, headers: http2.OutgoingHttpHeaders, options: Omit<http2.ClientSessionRequestOptions, "signal">): Promise<http2.ClientHttp2Stream> {
+    this.#busy++;
+    const pending = this.#inner.request(method, path, headers, options).then(
+      (stream) => this.#track(stream),
+      (error: unknown) => {
+        this.#done();
+        throw error;
+      },
+    );
+    // An open session answers at once; only a connection in progress needs the timer.
+    const state = this.#inner.state();
+    if (state === "open" || state === "idle" || !(this.#connectTimeoutMs > 0 && Number.isFinite(this.#connectTimeoutMs))) {
+      return pending.catch((cause: unknown) => Promise.reject(new NotSentError(`no connection to ${this.authority}: ${messageOf(cause)}`, cause)));
+    }
+    return new Promise<http2.ClientHttp2Stream>((resolve, reject) => {
+      let done = false;
+      const timer = setTimeout(() => {
+        done = true;
+        const cause = Object.assign(new Error(`connect timeout after ${this.#connectTimeoutMs} ms`), { code: "ETIMEDOUT" });
+        reject(new NotSentError(`no connection to ${this.authority}: ${cause.message}`, cause));
+      }, this.#connectTimeoutMs);
+      pending.then(
+        (stream) => {
+          clearTimeout(timer);
+          if (done) stream.close();
+          else resolve(stream);
+        },
+        (cause: unknown) => {
+          clearTimeout(timer);
+          if (!done) reject(new NotSentError(`no connection to ${this.authority}: ${messageOf(cause)}`, cause));
+        },
+      );
+    });
+  }
+
+  notifyResponseByteRead(stream: http2.ClientHttp2Stream): void {
+    this.#inner.notifyResponseByteRead(stream);
+  }
+
+  /** Stops at once: streams in flight fail. */
+  close(): void {
+    this.#inner.abort();
+  }
+
+  /** Closes once the streams in flight are done (no new ones are opened here: the owner forgot this session). */
+  drain(): void {
+    this.#draining = true;
+    if (this.#busy === 0) this.#inner.abort();
+  }
+
+  #track(stream: http2.ClientHttp2Stream): http2.ClientHttp2Stream {
+    stream.once("close", () => this.#done());
+    return stream;
+  }
+
+  #done(): void {
+    this.#busy--;
+    if (this.#draining && this.#busy === 0) this.#inner.abort();
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Default cap on a session's age, ms (as the HTTP client's). */
+export const DEFAULT_MAX_CONNECTION_AGE_MS = 60_000;
+
+export interface TransportSettings {
+  /** 0 or less: no cap. */
+  readonly maxConnectionAgeMs: number;
+  /** Path prefix of every call ("" for none), from a base URL with a path. */
+  readonly basePath: string;
+  readonly connectTimeoutMs: number;
+  readonly nodeOptions: http2.ClientSessionOptions | http2.SecureClientSessionOptions | undefined;
+  readonly interceptors: Interceptor[] | undefined;
+}
+
+interface Entry {
+  readonly transport: Transport;
+  readonly session: TrackedSession;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+export class EndpointTransports {
+  readonly #settings: TransportSettings;
+  readonly #byOrigin = new Map<string, Entry>();
+
+  constructor(settings: TransportSettings) {
+    this.#settings = settings;
+  }
+
+  /** The transport for `origin`, created on first use and after its age ran out (the connection opens with a call). */
+  get(origin: string): Transport {
+    const found = this.#byOrigin.get(origin);
+    if (found !== undefined) return found.transport;
+    const { nodeOptions, interceptors, connectTimeoutMs, basePath, maxConnectionAgeMs } = this.#settings;
+    const session = new TrackedSession(new Http2SessionManager(origin, undefined, nodeOptions), connectTimeoutMs);
+    const transport = createGrpcTransport({ baseUrl: `${origin}${basePath}`, sessionManager: session, ...(interceptors !== undefined ? { interceptors } : {}) });
+    const entry: Entry = { transport, session, timer: undefined };
+    if (maxConnectionAgeMs > 0) {
+      entry.timer = setTimeout(() => this.#expire(origin, entry), maxConnectionAgeMs * (0.9 + 0.2 * Math.random()));
+      entry.timer.unref();
+    }
+    this.#byOrigin.set(origin, entry);
+    return transport;
+  }
+
+  /** The endpoint left the set: its connection closes once the calls in flight on it are done. */
+  retire(origin: string): void {
+    const entry = this.#byOrigin.get(origin);
+    if (entry === undefined) return;
+    this.#byOrigin.delete(origin);
+    if (entry.timer !== undefined) clearTimeout(entry.timer);
+    entry.session.drain();
+  }
+
+  /** The client is closing: every connection goes now. */
+  close(): void {
+    for (const entry of this.#byOrigin.values()) {
+      if (entry.timer !== undefined) clearTimeout(entry.timer);
+      entry.session.close();
+    }
+    this.#byOrigin.clear();
+  }
+
+  #expire(origin: string, entry: Entry): void {
+    if (this.#byOrigin.get(origin) !== entry) return;
+    this.#byOrigin.delete(origin);
+    entry.session.drain();
+  }
+}
