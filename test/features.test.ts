@@ -488,11 +488,9 @@ describe("features client: errors, retries and timeouts", () => {
     expect(operationBlock("getItem2")).not.toContain("timeoutMs");
 
     // The server holds GET /items/5 for 4 s: under the service's 5 s, over get-item's 1.5 s.
-    // The runtime does not apply OperationDefinition.timeoutMs yet (client.ts takes callOptions.timeoutMs, else the
-    // service's timeoutMs), so without the option this call would succeed after 4 s; the 1500 ms is passed per call
-    // here. Once the definition's value is honoured, drop `{ timeoutMs: 1500 }` and this must still pass.
+    // No per-call option: the operation's baked-in 1500 ms must win over the service's 5000 ms.
     const { server, client } = await setup({ intercept: async (r) => (r.path === "/items/5" ? (await delay(4000), undefined) : undefined) });
-    const error = await rejection(client.getItem({ path: { itemId: 5 } }, { timeoutMs: 1500 }));
+    const error = await rejection(client.getItem({ path: { itemId: 5 } }));
     expect(runtime.isDeadlineExceededError(error)).toBe(true);
     if (!runtime.isDeadlineExceededError(error)) throw error;
     expect(error.timeoutMs).toBe(1500);

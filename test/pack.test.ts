@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO } from "./support/repo.js";
 import { STRICT_OPTIONS } from "./support/tsc.js";
 
-const PINNED = ["undici@7.30.2", "typescript@5.9.3", "@types/node@20.19.43"];
+const PINNED = [
+  "undici@7.30.2",
+  "typescript@5.9.3",
+  "@types/node@20.19.43",
+  // The example has a gRPC service: its client needs the proto runtime (optional peers of svcgen).
+  "@bufbuild/protobuf@2.17.0",
+  "@connectrpc/connect@2.1.2",
+  "@connectrpc/connect-node@2.1.2",
+];
 
 let scratch = "";
 let tarball = "";

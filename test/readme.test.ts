@@ -1,6 +1,6 @@
 // The README is part of the product: its TOML must be accepted, its TypeScript must type-check against the committed
 // example output and run against a real server, and its references must name every key, lint code and CLI flag.
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -50,7 +50,7 @@ describe("README TypeScript", () => {
     await server.close();
   });
 
-  it("type-checks against the committed example output and runs against a real users server", () => {
+  it("type-checks against the committed example output and runs against a real users server", async () => {
     const [usage] = blocks("ts");
     expect(usage).toBeDefined();
     mkdirSync(dir, { recursive: true });
@@ -60,10 +60,14 @@ describe("README TypeScript", () => {
     const checked = typeCheck(dir, ["usage.ts"]);
     expect(checked.output).toBe("");
 
-    const result = spawnSync(process.execPath, ["--import", "tsx", file], {
-      cwd: REPO,
-      encoding: "utf8",
-      env: { ...process.env, USERS_SERVICE_URL: server.url },
+    // Asynchronous on purpose: the users server lives in this process and must keep answering while the script runs.
+    const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ["--import", "tsx", file],
+        { cwd: REPO, encoding: "utf8", env: { ...process.env, USERS_SERVICE_URL: server.url } },
+        (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+      );
     });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);

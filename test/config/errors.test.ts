@@ -12,7 +12,7 @@ const cases: [string, string, string[]][] = [
     "services.toml:3:1: error: invalid TOML: trying to redefine an already defined table or value",
   ]],
   ["unsafe key", `[external_services.__proto__]\nurl = "http://a"\n`, [
-    "services.toml:1:2: error: invalid TOML: document contains an unsafe property",
+    'services.toml:1:2: error: invalid TOML: the key "__proto__" is not supported (it names a JavaScript object property); rename it',
   ]],
 
   // unknown keys
