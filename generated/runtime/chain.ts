@@ -7,7 +7,7 @@
 //   deadline → retry → circuit breaker → endpoint pick → attempt timeout → transport (undici)
 import type { Endpoint } from "./endpoints.js";
 import type { TransportResponse } from "./response.js";
-import type { Route } from "./picker.js";
+import type { CallRoute } from "./route.js";
 import type { WireBody } from "./body.js";
 import type { AttemptRecord, ClientEvent, OperationDefinition } from "./types.js";
 
@@ -48,8 +48,8 @@ export interface Call {
   deadlineAt: number;
   /** The caller's signal (set by the deadline layer); pauses listen to it. The deadline itself is enforced per attempt. */
   signal: AbortSignal | undefined;
-  /** Endpoint cursor for this call (sticky preference, rotation). */
-  readonly route: Route;
+  /** Endpoint cursor for this call: what the balancer sees, where the previous attempt went, rotation. */
+  readonly route: CallRoute;
   /** Every attempt sent, in order. */
   readonly attempts: MutableAttemptRecord[];
 }
@@ -61,6 +61,11 @@ export interface Exchange {
   /** 1-based number of this attempt within the call (0 outside the retry layer). */
   attempt: number;
   endpoint: Endpoint | undefined;
+  /**
+   * While the built-in transport has the attempt in flight: ends it now with `reason` (the attempt-timeout layer's
+   * cheap path). Undefined otherwise. Optional so that hand-built exchanges (tests, probes) need not carry it.
+   */
+  cancel?: ((reason: unknown) => void) | undefined;
 }
 
 export type Handler = (exchange: Exchange) => Promise<TransportResponse>;

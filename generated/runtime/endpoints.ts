@@ -29,6 +29,12 @@ export function endpointOf(url: URL, index: number): Endpoint {
   return { index, scheme, host, port, origin: `${scheme}://${host}:${port}` };
 }
 
+/** The endpoint at `host` (a name or an IP address; IPv6 gets its brackets) and `port`. */
+export function endpointAt(scheme: "http" | "https", host: string, port: number, index: number): Endpoint {
+  const h = host.includes(":") && !host.startsWith("[") ? `[${host.toLowerCase()}]` : host.toLowerCase();
+  return { index, scheme, host: h, port, origin: `${scheme}://${h}:${port}` };
+}
+
 function notAnOrigin(index: number, url: string, reason: string): EndpointSetError {
   return new EndpointSetError({ kind: "not_an_origin", index, url, reason });
 }

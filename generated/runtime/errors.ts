@@ -177,6 +177,34 @@ export class ConfigError extends SvcgenError {
   }
 }
 
+/** Why there is no endpoint to send to. */
+export type NoEndpointsReason =
+  /** DNS says the name does not exist (NXDOMAIN): a headless Service with no ready pod. */
+  | "not_found"
+  /** The name exists but has no A/AAAA (or SRV) record. */
+  | "no_records"
+  /** DNS failed (timeout, refused, SERVFAIL) before any endpoint was ever known. */
+  | "dns_error"
+  /** The balancer declined every endpoint. */
+  | "balancer";
+
+/** Discovery has no endpoint for the service (no ready pod, or DNS never answered): nothing was sent. */
+export class NoEndpointsError extends SvcgenError {
+  static readonly CODE = "SVCGEN_NO_ENDPOINTS";
+  readonly reason: NoEndpointsReason;
+  /** The DNS name that was resolved, when discovery is DNS-based. */
+  readonly dnsName: string | undefined;
+  /** The resolver's error code (`ENOTFOUND`, `ENODATA`, `ETIMEOUT`, `ECONNREFUSED`, ...), when there was one. */
+  readonly dnsCode: string | undefined;
+  constructor(reason: NoEndpointsReason, detail: string, context: ErrorContext = {}, dnsName?: string, dnsCode?: string) {
+    super(NoEndpointsError.CODE, `${where(context)}no endpoint to send to: ${detail}; nothing was sent`, context);
+    this.name = "NoEndpointsError";
+    this.reason = reason;
+    this.dnsName = dnsName;
+    this.dnsCode = dnsCode;
+  }
+}
+
 /** Why a failover endpoint set was refused (endpoint 0 is the base URL, failover endpoints count from 1). */
 export type EndpointSetProblem =
   | { readonly kind: "duplicate_origin"; readonly origin: string; readonly first: number; readonly duplicate: number }
@@ -251,4 +279,7 @@ export function isConfigError(value: unknown): value is ConfigError {
 }
 export function isEndpointSetError(value: unknown): value is EndpointSetError {
   return hasCode(value, EndpointSetError.CODE);
+}
+export function isNoEndpointsError(value: unknown): value is NoEndpointsError {
+  return hasCode(value, NoEndpointsError.CODE);
 }

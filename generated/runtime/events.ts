@@ -6,9 +6,34 @@
 import diagnosticsChannel from "node:diagnostics_channel";
 import type { ClientEvent } from "./types.js";
 
-export type EventType = "attempt" | "retry" | "rotation" | "breaker" | "endpoint_ejected" | "budget_exhausted";
+export type EventType =
+  | "attempt"
+  | "retry"
+  | "rotation"
+  | "breaker"
+  | "endpoint_ejected"
+  | "budget_exhausted"
+  /** Discovery changed the endpoint set (`added`, `removed`, `endpoints`: origins). */
+  | "endpoints_changed"
+  /** A DNS refresh failed; the last good set is kept (`dnsName`, `code`, `message`, `keeping`). */
+  | "discovery_failed"
+  /** A balancer could not apply its policy to a request and fell back (`balancer`, `reason`, ...). */
+  | "balancer_fallback"
+  /** An ejected endpoint receives traffic again (`endpoint`, `reason`). */
+  | "endpoint_restored";
 
-export const EVENT_TYPES: readonly EventType[] = ["attempt", "retry", "rotation", "breaker", "endpoint_ejected", "budget_exhausted"];
+export const EVENT_TYPES: readonly EventType[] = [
+  "attempt",
+  "retry",
+  "rotation",
+  "breaker",
+  "endpoint_ejected",
+  "budget_exhausted",
+  "endpoints_changed",
+  "discovery_failed",
+  "balancer_fallback",
+  "endpoint_restored",
+];
 
 /** `svcgen:attempt`, `svcgen:retry`, ... */
 export function channelName(type: EventType): string {
@@ -22,6 +47,10 @@ const channels: Record<EventType, diagnosticsChannel.Channel> = {
   breaker: diagnosticsChannel.channel(channelName("breaker")),
   endpoint_ejected: diagnosticsChannel.channel(channelName("endpoint_ejected")),
   budget_exhausted: diagnosticsChannel.channel(channelName("budget_exhausted")),
+  endpoints_changed: diagnosticsChannel.channel(channelName("endpoints_changed")),
+  discovery_failed: diagnosticsChannel.channel(channelName("discovery_failed")),
+  balancer_fallback: diagnosticsChannel.channel(channelName("balancer_fallback")),
+  endpoint_restored: diagnosticsChannel.channel(channelName("endpoint_restored")),
 };
 
 export class EventSink {

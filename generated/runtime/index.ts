@@ -18,6 +18,7 @@ export {
   RequestError,
   ConfigError,
   EndpointSetError,
+  NoEndpointsError,
   isSvcgenError,
   isHttpError,
   isConnectError,
@@ -31,8 +32,15 @@ export {
   isRequestError,
   isConfigError,
   isEndpointSetError,
+  isNoEndpointsError,
 } from "./errors.js";
-export type { EndpointSetProblem, ErrorContext } from "./errors.js";
+export type { EndpointSetProblem, ErrorContext, NoEndpointsReason } from "./errors.js";
+// The built-in balancers, for users who wrap or extend one in their own (ClientOptions.balancer).
+export { RoundRobinBalancer } from "./balancers/round-robin.js";
+export { FailoverBalancer } from "./balancers/failover.js";
+export { ConsistentHashBalancer } from "./balancers/consistent-hash.js";
+export { LeastRequestBalancer } from "./balancers/least-request.js";
+export { HealthAwareBalancer } from "./balancers/health-aware.js";
 export { validateEndpointSet } from "./endpoints.js";
 export type { Endpoint } from "./endpoints.js";
 export { envKey } from "./base-url.js";
@@ -44,18 +52,26 @@ export { provesNotProcessed } from "./classify.js";
 export type { BreakerState } from "./breaker.js";
 export type {
   AttemptRecord,
+  AttemptResult,
+  Balancer,
+  BalancerContext,
+  BalancerFactory,
   CallOptions,
   CircuitBreakerSettings,
   ClientDescription,
   ClientEvent,
   ClientOptions,
+  DiscoveryDescription,
   DiscoveryKind,
+  EndpointChange,
   EndpointSettings,
+  HealthCheckOptions,
   LoadBalancerKind,
   OperationDefinition,
   ParamDefinition,
   ParamLocation,
   ParamStyle,
+  PickRequest,
   PolicySettings,
   RequestBodyKind,
   RequestParams,

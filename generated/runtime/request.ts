@@ -14,7 +14,10 @@ import type { CallOptions, OperationDefinition, ParamDefinition, ParamLocation, 
 interface CompiledOperation {
   readonly literals: readonly string[];
   readonly names: readonly string[];
-  readonly params: ReadonlyMap<string, ParamDefinition>;
+  /** pathDefs[i]: how names[i] is serialised (looked up once here, not per call). */
+  readonly pathDefs: readonly ParamDefinition[];
+  /** Declared parameters by location, then wire name. */
+  readonly params: Readonly<Record<ParamLocation, ReadonlyMap<string, ParamDefinition>>>;
 }
 
 const compiled = new WeakMap<OperationDefinition, CompiledOperation>();
@@ -32,15 +35,16 @@ function compile(op: OperationDefinition): CompiledOperation {
     last = m.index + m[0].length;
   }
   literals.push(op.path.slice(last));
-  const params = new Map<string, ParamDefinition>();
-  for (const p of op.params) params.set(`${p.in}:${p.name}`, p);
-  found = { literals, names, params };
+  const params: Record<ParamLocation, Map<string, ParamDefinition>> = { path: new Map(), query: new Map(), header: new Map(), cookie: new Map() };
+  for (const p of op.params) params[p.in].set(p.name, p);
+  const pathDefs = names.map((name) => params.path.get(name) ?? defaultParam(name, "path"));
+  found = { literals, names, pathDefs, params };
   compiled.set(op, found);
   return found;
 }
 
 function paramDef(c: CompiledOperation, location: ParamLocation, name: string): ParamDefinition {
-  return c.params.get(`${location}:${name}`) ?? defaultParam(name, location);
+  return c.params[location].get(name) ?? defaultParam(name, location);
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
@@ -69,7 +73,7 @@ export function buildRequest(
     const name = c.names[i]!;
     const value = params?.path?.[name];
     if (value === undefined || value === null) throw new RequestError(`missing path parameter "${name}"`, context);
-    const def = paramDef(c, "path", name);
+    const def = c.pathDefs[i]!;
     path += pathParam(name, value, def.style, def.explode) + c.literals[i + 1]!;
   }
 

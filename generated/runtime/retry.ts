@@ -10,7 +10,7 @@
 //   - A pause that would reach the deadline is not taken; a spent deadline sends nothing more.
 //   - Budget spent: after at least one rotation, EndpointsExhaustedError with the trace (an accepted status is
 //     returned instead); otherwise the last outcome as it is.
-import { AbortError, DeadlineExceededError, EndpointsExhaustedError, isAbortError, isCircuitOpenError, isDeadlineExceededError, isSvcgenError } from "./errors.js";
+import { AbortError, DeadlineExceededError, EndpointsExhaustedError, isAbortError, isCircuitOpenError, isDeadlineExceededError, isNoEndpointsError, isSvcgenError } from "./errors.js";
 import { errorOutcome, errorVerdict, finishError, statusVerdict } from "./classify.js";
 import { backoffPause, fitsBefore } from "./backoff.js";
 import { retryAfterMs, toHttpError } from "./response.js";
@@ -41,6 +41,24 @@ interface Resend {
   readonly pauseMs: number;
 }
 
+/** The last outcome as it is: the response, or the error stamped with the trace. */
+function raw(records: Call["attempts"], lastResponse: TransportResponse | undefined, lastError: unknown): TransportResponse {
+  if (lastResponse !== undefined) return lastResponse;
+  throw finishError(lastError, records);
+}
+
+/** Budget spent: after a rotation, the trace as EndpointsExhaustedError (an accepted status is returned instead). */
+function spent(call: Call, lastResponse: TransportResponse | undefined, lastError: unknown, lastAccepted: boolean): TransportResponse {
+  const records = call.attempts;
+  if (!records.some((r) => r.rotated)) return raw(records, lastResponse, lastError);
+  if (lastResponse !== undefined && lastAccepted) return lastResponse;
+  const context = { service: call.service, operation: call.op.id };
+  const last = lastResponse !== undefined ? toHttpError(lastResponse, { ...context, endpoint: records[records.length - 1]?.endpoint }) : lastError;
+  if (!isSvcgenError(last)) throw last;
+  finishError(last, records);
+  throw finishError(new EndpointsExhaustedError(last, context), records);
+}
+
 export function retryLayer(options: RetryLayerOptions): Middleware {
   const { settings, failoverRules, clock, random, budget, events } = options;
   const maxAttempts = Math.max(1, Math.floor(settings.maxAttempts));
@@ -49,10 +67,9 @@ export function retryLayer(options: RetryLayerOptions): Middleware {
     const call = outer.call;
     const route = call.route;
     const records = call.attempts;
-    const context = { service: call.service, operation: call.op.id };
     const limit = call.retryable ? maxAttempts : 1;
-    const cycle = failoverRules ? route.size : 1;
-    if (call.retryable) budget?.deposit(clock.now());
+    let now = clock.now();
+    if (call.retryable) budget?.deposit(now);
 
     let pauses = 0;
     let streak = 0;
@@ -63,23 +80,11 @@ export function retryLayer(options: RetryLayerOptions): Middleware {
     let lastError: unknown;
     let lastAccepted = false;
 
-    const raw = (): TransportResponse => {
-      if (lastResponse !== undefined) return lastResponse;
-      throw finishError(lastError, records);
-    };
-    const spent = (): TransportResponse => {
-      if (!records.some((r) => r.rotated)) return raw();
-      if (lastResponse !== undefined && lastAccepted) return lastResponse;
-      const last = lastResponse !== undefined ? toHttpError(lastResponse, { ...context, endpoint: records[records.length - 1]?.endpoint }) : lastError;
-      if (!isSvcgenError(last)) throw last;
-      finishError(last, records);
-      throw finishError(new EndpointsExhaustedError(last, context), records);
-    };
-
     for (let n = 1; ; n++) {
-      if (clock.now() >= call.deadlineAt) {
-        if (n === 1) throw finishError(new DeadlineExceededError(call.timeoutMs, context), records);
-        return spent();
+      if (n > 1) now = clock.now();
+      if (now >= call.deadlineAt) {
+        if (n === 1) throw finishError(new DeadlineExceededError(call.timeoutMs, { service: call.service, operation: call.op.id }), records);
+        return spent(call, lastResponse, lastError, lastAccepted);
       }
       if (pending !== undefined) {
         if (pending.kind === "rotation") records[records.length - 1]!.rotated = true;
@@ -87,8 +92,9 @@ export function retryLayer(options: RetryLayerOptions): Middleware {
         pending = undefined;
       }
 
-      const exchange: Exchange = { call, signal: call.signal, attempt: n, endpoint: undefined };
-      const started = clock.now();
+      // Every field present from the start (cancel too): one object shape for every attempt.
+      const exchange: Exchange = { call, signal: call.signal, attempt: n, endpoint: undefined, cancel: undefined };
+      const started = now;
       let res: TransportResponse | undefined;
       let error: unknown;
       try {
@@ -96,7 +102,7 @@ export function retryLayer(options: RetryLayerOptions): Middleware {
       } catch (e) {
         error = callerAbort(call, e);
       }
-      if (res === undefined && isCircuitOpenError(error)) throw finishError(error, records); // nothing was sent
+      if (res === undefined && (isCircuitOpenError(error) || isNoEndpointsError(error))) throw finishError(error, records); // nothing was sent
 
       const record: MutableAttemptRecord = {
         endpoint: exchange.endpoint?.origin ?? "",
@@ -117,9 +123,8 @@ export function retryLayer(options: RetryLayerOptions): Middleware {
         const status = res.status;
         lastAccepted = (status >= 200 && status < 300) || (call.acceptStatus !== undefined && call.acceptStatus.includes(status));
         retryAfter = status >= 300 ? retryAfterMs(res.rawHeaders, Date.now()) : undefined;
+        // (The failover balancer's sticky preference hears the same verdict through its onResult.)
         verdict = statusVerdict(status, retryAfter !== undefined, lastAccepted, settings, failoverRules);
-        // Sticky preference: an answer that is not a rotation status moves later calls to this endpoint.
-        if (verdict !== "rotate" && exchange.endpoint !== undefined) route.answered(exchange.endpoint);
       } else {
         if (isAbortError(error)) throw finishError(error, records);
         verdict = errorVerdict(error, settings, failoverRules);
@@ -127,10 +132,10 @@ export function retryLayer(options: RetryLayerOptions): Middleware {
       lastResponse = res;
       lastError = error;
 
-      if (verdict === "final") return raw();
+      if (verdict === "final") return raw(records, lastResponse, lastError);
       record.retriable = true;
-      if (!call.retryable) return raw();
-      if (isDeadlineExceededError(error) || n >= limit) return spent();
+      if (!call.retryable) return raw(records, lastResponse, lastError);
+      if (isDeadlineExceededError(error) || n >= limit) return spent(call, lastResponse, lastError, lastAccepted);
 
       // Decide when the next attempt goes out, or stop.
       const rotation = verdict === "rotate" && route.size > 1;
@@ -139,7 +144,8 @@ export function retryLayer(options: RetryLayerOptions): Middleware {
       if (verdict === "rotate") {
         streak++;
         cycleRetryAfter = cycleRetryAfter === undefined ? (retryAfter ?? null) : cycleRetryAfter === null || retryAfter === undefined ? null : Math.min(cycleRetryAfter, retryAfter);
-        cycleEnds = streak % cycle === 0;
+        // The set may change between attempts (discovery): the cycle is its size now.
+        cycleEnds = streak % (failoverRules ? Math.max(1, route.size) : 1) === 0;
         serverPause = cycleRetryAfter ?? undefined;
       } else {
         streak = 0;
@@ -150,13 +156,13 @@ export function retryLayer(options: RetryLayerOptions): Middleware {
       let pause = 0;
       if (cycleEnds) {
         pause = serverPause ?? backoffPause(settings, pauses + 1, settings.jitter === "full" ? random() : 0);
-        if (!fitsBefore(pause, call.deadlineAt - clock.now())) return spent();
+        if (!fitsBefore(pause, call.deadlineAt - clock.now())) return spent(call, lastResponse, lastError, lastAccepted);
       }
       if (budget !== undefined && !budget.tryWithdraw(clock.now())) {
         if (events.wants("budget_exhausted", call.onEvent)) {
           events.emit("budget_exhausted", { type: "budget_exhausted", service: call.service, operation: call.op.id, attempt: n, endpoint: record.endpoint }, call.onEvent);
         }
-        return spent();
+        return spent(call, lastResponse, lastError, lastAccepted);
       }
       if (cycleEnds) {
         pauses++;

@@ -23,7 +23,7 @@ class AttemptHandler {
   #written = false;
   #settled = false;
   #status = 0;
-  #rawHeaders: Buffer[] = [];
+  #rawHeaders: readonly Buffer[] = NO_HEADERS;
   #chunks: Buffer[] | undefined;
   #keep = true;
   readonly #onAbort: (() => void) | undefined;
@@ -33,6 +33,11 @@ class AttemptHandler {
     this.#resolve = resolve;
     this.#reject = reject;
     this.#keepEmpty = exchange.call.op.response !== "empty";
+    // The attempt-timeout layer's cheap path: same as an abort, without an AbortSignal.
+    exchange.cancel = (reason: unknown): void => {
+      this.#fail(reason);
+      this.#abort?.(reason as Error);
+    };
     const signal = exchange.signal;
     if (signal !== undefined) {
       // Settle first: undici's abort calls onError synchronously, which must not re-classify our own reason.
@@ -85,6 +90,7 @@ class AttemptHandler {
   }
 
   #cleanup(): void {
+    this.#exchange.cancel = undefined;
     if (this.#onAbort !== undefined) this.#exchange.signal?.removeEventListener("abort", this.#onAbort);
   }
 
@@ -100,8 +106,11 @@ class AttemptHandler {
 }
 
 const EMPTY = Buffer.alloc(0);
+const NO_HEADERS: readonly Buffer[] = [];
 
-export function undiciTransport(dispatcher: Dispatcher): Handler {
+/** `dispatcher`: one Dispatcher for every origin (the caller's), or the client's per-origin pools. */
+export function undiciTransport(dispatcher: Dispatcher | ((origin: string) => Dispatcher)): Handler {
+  const forOrigin = typeof dispatcher === "function" ? dispatcher : () => dispatcher;
   return (exchange) =>
     new Promise<TransportResponse>((resolve, reject) => {
       const signal = exchange.signal;
@@ -111,9 +120,10 @@ export function undiciTransport(dispatcher: Dispatcher): Handler {
       }
       const request = exchange.call.request;
       const handler = new AttemptHandler(exchange, resolve, reject);
-      dispatcher.dispatch(
+      const origin = exchange.endpoint!.origin;
+      forOrigin(origin).dispatch(
         {
-          origin: exchange.endpoint!.origin,
+          origin,
           path: request.path,
           method: request.method as Dispatcher.HttpMethod,
           headers: request.headers,

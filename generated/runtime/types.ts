@@ -4,6 +4,9 @@
 // The contract between generated clients and the runtime. Generated code imports only what index.ts exports;
 // these names are public API (users import them through `<out>/runtime/index.js`): add, never rename.
 import type { Dispatcher } from "undici";
+import type { Balancer, BalancerFactory, HealthCheckOptions } from "./balancer.js";
+
+export type { AttemptResult, Balancer, BalancerContext, BalancerFactory, EndpointChange, HealthCheckOptions, PickRequest } from "./balancer.js";
 
 export type DiscoveryKind = "dns" | "headless" | "static";
 export type LoadBalancerKind = "round_robin" | "health_aware" | "consistent_hash" | "least_request" | "failover";
@@ -52,6 +55,11 @@ export interface PolicySettings {
    * deadline (`timeoutMs`); when set, an attempt gets the smaller of the two.
    */
   readonly attemptTimeoutMs?: number;
+  /**
+   * Added by the runtime (not yet emitted by the generator): active probes of the `health_aware` balancer.
+   * ClientOptions.healthCheck wins over it.
+   */
+  readonly healthCheck?: HealthCheckOptions;
 }
 
 export interface EndpointSettings {
@@ -78,6 +86,19 @@ export interface ServiceDefinition {
     readonly endpoints: readonly EndpointSettings[];
     readonly refreshMs?: number;
     readonly dnsServers: readonly string[];
+    /**
+     * Added by the runtime (not yet emitted by the generator): name of the Service port, used for the SRV query
+     * `_<portName>._tcp.<headless name>` and the `<HOST>_SERVICE_PORT_<PORTNAME>` variable. Default: the URL scheme
+     * (`http`/`https`), which is what svcgen's generated Service manifests call the port.
+     */
+    readonly portName?: string;
+    /**
+     * Added by the runtime (not yet emitted by the generator): connections older than this are not reused (ms), so a
+     * scaled-up Deployment behind a ClusterIP Service gets traffic. Default 60 000; 0 disables.
+     */
+    readonly maxConnectionAgeMs?: number;
+    /** Added by the runtime (not yet emitted by the generator): the cluster's DNS domain. Default `cluster.local`. */
+    readonly clusterDomain?: string;
   };
   readonly policy: PolicySettings;
   readonly healthPath: string;
@@ -119,10 +140,11 @@ export interface OperationDefinition {
 
 /** The first argument of every generated method. Generated code narrows these types per operation. */
 export interface RequestParams {
-  path?: Record<string, unknown>;
-  query?: Record<string, unknown>;
-  headers?: Record<string, unknown>;
-  cookies?: Record<string, unknown>;
+  // `| undefined` so generated params types (optional members) are assignable under exactOptionalPropertyTypes.
+  path?: Record<string, unknown> | undefined;
+  query?: Record<string, unknown> | undefined;
+  headers?: Record<string, unknown> | undefined;
+  cookies?: Record<string, unknown> | undefined;
   body?: unknown;
 }
 
@@ -169,6 +191,17 @@ export interface ResponseInfo {
 export interface ClientOptions {
   /** Wins over every other way of finding the service. */
   baseUrl?: string;
+  /**
+   * Added by the runtime: your own balancer (an object, or a factory given the client's BalancerContext). Replaces
+   * the `load_balancer` from services.toml; failover rotation rules apply only to the built-in `failover`.
+   */
+  balancer?: Balancer | BalancerFactory;
+  /** Added by the runtime: DNS servers (`host:port`) for headless discovery; wins over `dns_servers`. */
+  dnsServers?: readonly string[];
+  /** Added by the runtime: connection age cap in ms (0: none); wins over the definition's. */
+  maxConnectionAgeMs?: number;
+  /** Added by the runtime: active probes of the `health_aware` balancer. */
+  healthCheck?: HealthCheckOptions;
   /** Sent with every request. */
   headers?: Record<string, string>;
   /** An undici Dispatcher (Agent, Pool, MockAgent in tests, ProxyAgent, ...). */
@@ -200,11 +233,35 @@ export interface ServiceClient {
 export interface ClientDescription {
   readonly service: string;
   readonly baseUrl: string;
-  /** Why that base URL: `option`, `env:USERS_SERVICE_URL`, `env:USERS_API_SERVICE_HOST`, `config`. */
+  /**
+   * Where that base URL came from: `option`, `env:USERS_SERVICE_URL`, `env:USERS_API_SERVICE_HOST`, `config`, or
+   * `headless` (pod addresses from DNS).
+   */
   readonly source: string;
+  /** Added by the runtime: why, in words (which variables were set or unset, namespace qualification, ...). */
+  readonly reason: string;
+  /** Added by the runtime: the balancer's name (`round_robin`, ..., or a custom balancer's `name`). */
+  readonly balancer: string;
+  /** Added by the runtime: how endpoints are found. */
+  readonly discovery: DiscoveryDescription;
   readonly policy: PolicySettings;
   /** Added by the runtime: every endpoint origin in use, in order (`scheme://host:port`). */
   readonly endpoints: readonly string[];
   /** Added by the runtime: failover only, the endpoint the next call starts at (the sticky preference). */
   readonly preferred?: string;
+}
+
+/** How a client finds its endpoints (ClientDescription.discovery). */
+export interface DiscoveryDescription {
+  /** `single`: one origin (an override, Kubernetes variables or the configured URL); `static`; `headless`. */
+  readonly kind: "single" | "static" | "headless";
+  /** Headless: the DNS name resolved for A/AAAA records. */
+  readonly dnsName: string | undefined;
+  /** Headless: the SRV name queried for the named port. */
+  readonly srvName: string | undefined;
+  /** Headless: DNS servers in use (empty: the system's). */
+  readonly dnsServers: readonly string[];
+  readonly refreshMs: number | undefined;
+  /** Headless: the last refresh's failure, while the last good set is kept. */
+  readonly lastError: string | undefined;
 }
