@@ -78,6 +78,23 @@ describe("README TypeScript", () => {
   });
 });
 
+describe("README TypeScript, every other block", () => {
+  const dir = path.join(TMP, "readme-blocks");
+  const rest = blocks("ts").slice(1);
+
+  it("has the balancer and gRPC examples", () => {
+    expect(rest.some((b) => b.includes("implements Balancer"))).toBe(true);
+    expect(rest.some((b) => b.includes("createAuthServiceGrpcClient"))).toBe(true);
+  });
+
+  it.each(rest.map((b, i) => [i + 1, b] as const))("block %i type-checks against the committed example output", (i, block) => {
+    mkdirSync(dir, { recursive: true });
+    const generated = path.relative(dir, path.join(REPO, "generated")).split(path.sep).join("/");
+    writeFileSync(path.join(dir, `block-${i}.ts`), `${block.replaceAll("./generated/", `${generated}/`)}\nexport {};\n`);
+    expect(typeCheck(dir, [`block-${i}.ts`]).output).toBe("");
+  });
+});
+
 describe("README references", () => {
   it("documents every services.toml key of the schema", () => {
     const schema = JSON.parse(readFileSync(path.join(REPO, "schemas/services.schema.json"), "utf8")) as unknown;

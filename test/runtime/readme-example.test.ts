@@ -1,5 +1,7 @@
 // The custom balancer shown in the README (section "A balancer of your own"), verbatim but for the import path: it
 // compiles against the exported types and does what the README says, against real servers.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { createServiceClient } from "../../src/runtime/index.js";
 // ---- README example starts (imports from "./generated/runtime/index.js" there)
@@ -40,6 +42,16 @@ afterEach(async () => {
 });
 
 describe("README: a balancer of your own", () => {
+  it("is the README's example, verbatim but for the import path", () => {
+    const self = readFileSync(fileURLToPath(import.meta.url), "utf8");
+    const example = self
+      .split("// ---- README example starts (imports from \"./generated/runtime/index.js\" there)\n")[1]!
+      .split("// ---- README example ends")[0]!
+      .replaceAll("../../src/runtime/index.js", "./generated/runtime/index.js");
+    const readme = readFileSync(fileURLToPath(new URL("../../README.md", import.meta.url)), "utf8");
+    expect(readme).toContain(example);
+  });
+
   it("pins each tenant to one endpoint and spreads the rest", async () => {
     const pods: Pod[] = [];
     for (let i = 0; i < 3; i++) {
