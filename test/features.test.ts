@@ -330,7 +330,7 @@ describe("features client: forms, multipart and bytes", () => {
   it("sends multipart with file parts (File, Uint8Array, Blob), text parts, a repeated field and a JSON part", async () => {
     const { server, client } = await setup();
     const pdf = Uint8Array.from([0x25, 0x50, 0x44, 0x46, 0x2d, 0x00, 0xff, 0x0a]);
-    // `meta` is not in the schema: an object value goes as its JSON text (the runtime's documented multipart rule).
+    // `meta` is not in the schema: an object value goes as its JSON text, typed application/json (the runtime's multipart rule).
     const body = {
       file: new File([pdf], "report.pdf", { type: "application/pdf" }),
       title: "Q1 ü",
@@ -358,6 +358,10 @@ describe("features client: forms, multipart and bytes", () => {
     const start = raw.indexOf('filename="report.pdf"\r\nContent-Type: application/pdf\r\n\r\n') + 'filename="report.pdf"\r\nContent-Type: application/pdf\r\n\r\n'.length;
     expect(raw.subarray(start, start + pdf.byteLength).equals(Buffer.from(pdf))).toBe(true);
     expect(raw.subarray(start + pdf.byteLength).toString("latin1").startsWith(`\r\n--${boundary}`)).toBe(true);
+    // The object is a field part (no filename, so no server takes it for an upload) typed as JSON; text stays text.
+    const wire = raw.toString("utf8");
+    expect(wire).toContain('Content-Disposition: form-data; name="meta"\r\nContent-Type: application/json\r\n\r\n{"pages":1,"draft":false}\r\n');
+    expect(wire).toContain('Content-Disposition: form-data; name="title"\r\n\r\nQ1 ü\r\n');
   });
 
   it("uploads raw bytes untouched (sha256 of what arrived matches)", async () => {

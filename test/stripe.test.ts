@@ -10,7 +10,7 @@ import type { GenerateResult } from "../src/generate.js";
 import type { ClientOptions } from "../src/runtime/index.js";
 import { generateInto } from "./support/generated.js";
 import { REPO, TMP } from "./support/repo.js";
-import { header, json, mediaType, router, startServer } from "./support/servers/http.js";
+import { header, json, mediaType, readForm, router, startServer } from "./support/servers/http.js";
 import type { RunningServer } from "./support/servers/http.js";
 import { typeCheck } from "./support/tsc.js";
 
@@ -147,8 +147,20 @@ interface StripeCustomer {
 interface StripeClient {
   getCustomersCustomer(params: { path: { customer: string }; query?: { expand?: string[] } }): Promise<StripeCustomer>;
   postCustomers(params: {
-    body: { email?: string; name?: string; metadata?: Record<string, string>; address?: { line1?: string; city?: string; country?: string } };
+    body: {
+      email?: string;
+      name?: string;
+      metadata?: Record<string, string>;
+      address?: { line1?: string; city?: string; country?: string };
+      preferred_locales?: string[];
+      expand?: string[];
+      tax_id_data?: Array<{ type: string; value: string }>;
+      balance?: number;
+    };
   }): Promise<StripeCustomer>;
+  postFiles(params: {
+    body: { file: Blob; purpose: string; file_link_data?: { create: boolean; metadata?: Record<string, string> }; expand?: string[] };
+  }): Promise<{ id: string; object: "file"; parts: Array<{ name: string; filename: string | null; contentType: string | null; text: string | null }> }>;
   close(): Promise<void>;
 }
 
@@ -177,6 +189,17 @@ async function startStripe(): Promise<RunningServer> {
               if (m) metadata[m[1]!] = v;
             }
             return json(200, { id: "cus_new", object: "customer", email: form.get("email"), name: form.get("name"), metadata });
+          },
+        },
+        {
+          method: "POST",
+          pattern: "/v1/files",
+          handle: async (r) => {
+            const form = await readForm(r);
+            const parts = [...(form ?? [])].map(([name, v]) =>
+              typeof v === "string" ? { name, filename: null, contentType: null, text: v } : { name, filename: v.name, contentType: v.type || null, text: null },
+            );
+            return json(200, { id: "file_1", object: "file", parts });
           },
         },
       ],
@@ -226,5 +249,54 @@ describe("Stripe client round trip", () => {
     expect(post!.body.toString("utf8")).toBe(
       "email=jenny%40example.com&name=Jenny+Rosen&metadata%5Border%5D=1&metadata%5Bnote%5D=a+b%26c%3Dd&address%5Bline1%5D=1+Main+St&address%5Bcity%5D=Berlin",
     );
+  });
+
+  it("follows the spec's `encoding` (deepObject): arrays in a form body get indices, nested arrays of objects too", async () => {
+    // The generated definition carries Stripe's encoding map; `balance` has no entry and keeps the default rule.
+    expect(index).toMatch(/const postCustomersOperation: OperationDefinition = \{[\s\S]*?\n {4}encoding: \[\n {6}\{\n {8}name: "address",\n {8}style: "deepObject",\n {8}explode: true,\n {6}\},/);
+    const server = await startStripe();
+    const { createStripeClient } = (await import(pathToFileURL(path.join(OUT, "clients", "index.ts")).href)) as {
+      createStripeClient(options?: ClientOptions): StripeClient;
+    };
+    const stripe = createStripeClient({ baseUrl: server.url, env: {} });
+    open.push(stripe);
+    await stripe.postCustomers({
+      body: {
+        email: "jenny@example.com",
+        preferred_locales: ["en", "fr"],
+        expand: ["tax"],
+        tax_id_data: [{ type: "eu_vat", value: "DE123" }],
+        metadata: { order: "1" },
+        balance: -5,
+      },
+    });
+    const raw = server.seen[0]!.body.toString("utf8");
+    expect(raw).toBe(
+      "email=jenny%40example.com&preferred_locales%5B0%5D=en&preferred_locales%5B1%5D=fr&expand%5B0%5D=tax" +
+        "&tax_id_data%5B0%5D%5Btype%5D=eu_vat&tax_id_data%5B0%5D%5Bvalue%5D=DE123&metadata%5Border%5D=1&balance=-5",
+    );
+    expect([...new URLSearchParams(raw)].map(([k, v]) => `${k}=${v}`).join("&")).toBe(
+      "email=jenny@example.com&preferred_locales[0]=en&preferred_locales[1]=fr&expand[0]=tax&tax_id_data[0][type]=eu_vat&tax_id_data[0][value]=DE123&metadata[order]=1&balance=-5",
+    );
+  });
+
+  it("sends a multipart upload with deepObject fields flattened into parts and the file as a file part", async () => {
+    const server = await startStripe();
+    const { createStripeClient } = (await import(pathToFileURL(path.join(OUT, "clients", "index.ts")).href)) as {
+      createStripeClient(options?: ClientOptions): StripeClient;
+    };
+    const stripe = createStripeClient({ baseUrl: server.url, env: {} });
+    open.push(stripe);
+    const file = new File(["%PDF-1.4"], "evidence.pdf", { type: "application/pdf" });
+    const answer = await stripe.postFiles({ body: { file, purpose: "dispute_evidence", file_link_data: { create: true, metadata: { case: "7" } }, expand: ["links"] } });
+    expect(answer.parts).toEqual([
+      { name: "file", filename: "evidence.pdf", contentType: "application/pdf", text: null },
+      { name: "purpose", filename: null, contentType: null, text: "dispute_evidence" },
+      { name: "file_link_data[create]", filename: null, contentType: null, text: "true" },
+      { name: "file_link_data[metadata][case]", filename: null, contentType: null, text: "7" },
+      { name: "expand[0]", filename: null, contentType: null, text: "links" },
+    ]);
+    expect(mediaType(server.seen[0]!)).toBe("multipart/form-data");
+    expect(server.seen[0]!.body.toString("utf8")).toContain('Content-Disposition: form-data; name="file_link_data[create]"\r\n\r\ntrue\r\n');
   });
 });

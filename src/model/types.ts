@@ -80,6 +80,20 @@ export interface ResolvedPolicy {
   hashHeader?: string;
   /** Bound on one attempt (ms); absent: an attempt may use what is left of timeoutMs. */
   attemptTimeoutMs?: number;
+  /** `health_aware` only, when services.toml sets any `health_check` key: the probes, fully resolved. */
+  healthCheck?: HealthCheckPolicy;
+}
+
+/** Active probes of the `health_aware` balancer (runtime HealthCheckOptions). */
+export interface HealthCheckPolicy {
+  /** Probe `readyPath` or `healthPath`. */
+  path: "ready" | "health";
+  intervalMs: number;
+  /** Each wait is drawn from intervalMs × (1 ± jitter). */
+  jitter: number;
+  timeoutMs: number;
+  unhealthyThreshold: number;
+  healthyThreshold: number;
 }
 
 export interface EndpointModel {
@@ -98,6 +112,10 @@ export interface DiscoveryModel {
   refreshMs?: number;
   /** DNS servers (`host:port`) for headless discovery; empty means the system resolver. */
   dnsServers: string[];
+  /** Connection age cap (ms, 0: none), when services.toml sets `max_connection_age_ms` (the runtime's default is 60 000). */
+  maxConnectionAgeMs?: number;
+  /** The cluster's DNS domain, when services.toml sets `cluster_domain` (the runtime's default is `cluster.local`). */
+  clusterDomain?: string;
 }
 
 export interface MeshModel {
@@ -299,11 +317,31 @@ export interface ParameterModel {
 
 export type BodyKind = "json" | "form" | "multipart" | "binary" | "text";
 
+/** Styles an Encoding Object may name (the query styles of §4.8.12.4). */
+export type EncodingStyle = "form" | "spaceDelimited" | "pipeDelimited" | "deepObject";
+
+/**
+ * One Encoding Object entry of a form or multipart body (OpenAPI 3.x §4.8.15), only the fields the spec sets: an
+ * absent `explode` means the style's default, and an entry without `style`/`explode` serialises by `contentType`.
+ */
+export interface BodyEncodingModel {
+  /** The property, exactly as in the spec (any text; only ever emitted as a string literal). */
+  name: string;
+  style?: EncodingStyle;
+  explode?: boolean;
+  contentType?: string;
+}
+
 export interface RequestBodyModel {
   required: boolean;
   /** The media type used by the generated method (first supported one, JSON preferred). */
   contentType: string;
   kind: BodyKind;
+  /**
+   * `form` and `multipart` only, when the media type has a non-empty `encoding` map: its entries, sorted by name. A
+   * list, not a map: property names are spec text, and names like `constructor` or `__proto__` are unsafe as keys.
+   */
+  encoding?: BodyEncodingModel[];
 }
 
 export type ResponseKind = "json" | "text" | "binary" | "empty";

@@ -50,6 +50,7 @@ export type { BreakerState } from "./breaker.js";
 export type {
   AttemptRecord,
   AttemptResult,
+  BodyEncoding,
   Balancer,
   BalancerContext,
   BalancerFactory,

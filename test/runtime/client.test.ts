@@ -106,7 +106,7 @@ describe("request layer", () => {
     expect(seen.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
     const text = seen.body.toString("latin1");
     expect(text).toContain('name="title"\r\n\r\ndoc\r\n');
-    expect(text).toContain('name="meta"\r\n\r\n{"a":1}\r\n');
+    expect(text).toContain('name="meta"\r\nContent-Type: application/json\r\n\r\n{"a":1}\r\n');
     expect(text).toMatch(/name="file"; filename="file"\r\nContent-Type: text\/plain\r\n\r\nhello\r\n/);
     expect(text).toContain('name="raw"; filename="raw"');
     expect(text).toContain("\u0001\u0002\u0003");

@@ -36,7 +36,16 @@ export function definitionOf(op: OperationModel): OperationDefinition {
     path: op.path,
     idempotent: op.idempotent,
     params: op.parameters.map((p) => ({ name: p.name, in: p.in, style: p.style, explode: p.explode })),
-    ...(op.requestBody ? { body: { kind: op.requestBody.kind, contentType: op.requestBody.contentType } } : {}),
+    ...(op.requestBody
+      ? {
+          body: {
+            kind: op.requestBody.kind,
+            contentType: op.requestBody.contentType,
+            // Property names are spec text, carried as `name` values that literal() quotes.
+            ...(op.requestBody.encoding !== undefined ? { encoding: op.requestBody.encoding } : {}),
+          },
+        }
+      : {}),
     response: op.success[0]?.kind ?? "empty",
     ...(op.timeoutMs !== undefined ? { timeoutMs: op.timeoutMs } : {}),
   };

@@ -284,6 +284,12 @@ const uploadBlobFormOperation: OperationDefinition = {
   body: {
     kind: "multipart",
     contentType: "multipart/form-data",
+    encoding: [
+      {
+        name: "blob",
+        contentType: "application/octet-stream",
+      },
+    ],
   },
   response: "json",
 };

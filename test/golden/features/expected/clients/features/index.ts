@@ -457,6 +457,13 @@ const submitFormOperation: OperationDefinition = {
   body: {
     kind: "form",
     contentType: "application/x-www-form-urlencoded",
+    encoding: [
+      {
+        name: "scopes",
+        style: "form",
+        explode: true,
+      },
+    ],
   },
   response: "json",
 };
@@ -480,6 +487,12 @@ const uploadDocumentOperation: OperationDefinition = {
   body: {
     kind: "multipart",
     contentType: "multipart/form-data",
+    encoding: [
+      {
+        name: "file",
+        contentType: "application/pdf, application/octet-stream",
+      },
+    ],
   },
   response: "json",
 };
