@@ -4,14 +4,19 @@
 // 3 attempts from 100 ms, breaker at 5 failures for 30 s). The rest are choices: max_backoff 2 s (a fifth of the
 // attempt timeout, so a backoff never dominates a call); rate mode needs 10 calls in 10 s (acton-service's
 // circuit_breaker_min_requests is 10); headless DNS is re-read every 10 s, well inside a pod's termination grace;
-// gRPC calls retry UNAVAILABLE only, the one status gRPC documents as transient and safe to retry.
+// gRPC calls retry UNAVAILABLE only, the one status gRPC documents as transient and safe to retry. Connection age and
+// health_check are the runtime's own defaults (client.ts, balancers/health-aware.ts); health_check.timeout_ms has
+// none here because it follows interval_ms (the smaller of it and 2 s).
 export const BUILTIN_DEFAULTS = {
   timeout_ms: 10_000,
   connect_timeout_ms: 5_000,
   discovery: "dns",
   dns_servers: [],
   refresh_ms: 10_000,
+  max_connection_age_ms: 60_000,
+  cluster_domain: "cluster.local",
   load_balancer: "round_robin",
+  health_check: { path: "ready", interval_ms: 5_000, jitter: 0.2, unhealthy_threshold: 2, healthy_threshold: 3 },
   health_path: "/health",
   ready_path: "/ready",
   retry: {

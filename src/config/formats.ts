@@ -6,6 +6,8 @@ import { type Checked, parseOrigin, parseServiceUrl } from "./url.js";
 /** Shared with the JSON Schema (schema.ts), so editors flag what the parser rejects. */
 export const PATTERNS = {
   dnsLabel: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+  /** Dot-separated DNS labels (RFC 1123 subdomain, as Kubernetes spells names). */
+  dnsName: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
   /** RFC 9110 token characters. */
   header: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",
   httpPath: "^/[^\\s?#]*$",
@@ -15,6 +17,7 @@ export const PATTERNS = {
 } as const;
 
 const DNS_LABEL = new RegExp(PATTERNS.dnsLabel);
+const DNS_NAME = new RegExp(PATTERNS.dnsName);
 const HEADER_NAME = new RegExp(PATTERNS.header);
 const HTTP_PATH = new RegExp(PATTERNS.httpPath);
 const HOST_PORT = new RegExp(PATTERNS.hostPort);
@@ -36,6 +39,10 @@ export function checkFormat(format: StringFormat, text: string): Checked<unknown
       return parseOrigin(text);
     case "dns-label":
       return isDnsLabel(text) ? { ok: true, value: text } : fail(`must be ${DNS_LABEL_RULE}`);
+    case "dns-name":
+      return text.length <= 253 && DNS_NAME.test(text) && text.split(".").every(isDnsLabel)
+        ? { ok: true, value: text }
+        : fail('must be a DNS name (DNS labels joined by ".", at most 253 characters)');
     case "header":
       // Header names are case-insensitive; the runtime looks them up lower-cased.
       return HEADER_NAME.test(text) ? { ok: true, value: text.toLowerCase() } : fail("must be an HTTP header name");

@@ -9,6 +9,7 @@ export type StringFormat =
   | "header"
   | "http-path"
   | "host-port"
+  | "dns-name"
   | "relative-path"
   | "non-empty";
 
@@ -156,6 +157,37 @@ export const MESH_TABLE: TableSpec = {
   },
 };
 
+export const HEALTH_CHECK_PATHS = ["ready", "health"] as const;
+
+/** Active probes of the health_aware balancer (runtime HealthCheckOptions). */
+export const HEALTH_CHECK_TABLE: TableSpec = {
+  kind: "table",
+  rest: "error",
+  keys: {
+    path: {
+      value: { kind: "string", enum: HEALTH_CHECK_PATHS },
+      description: 'Probe the readiness path ("ready", ready_path) or the liveness path ("health", health_path).',
+    },
+    interval_ms: { value: ms(1), description: "Mean time between two probes of one endpoint (milliseconds)." },
+    jitter: {
+      value: { kind: "number", min: 0, max: 1 },
+      description: "Each wait is drawn from interval_ms × (1 ± jitter), so clients and endpoints are not probed in lockstep.",
+    },
+    timeout_ms: {
+      value: ms(1),
+      description: "A probe without an answer by then has failed (milliseconds). Default: the smaller of interval_ms and 2000.",
+    },
+    unhealthy_threshold: {
+      value: { kind: "integer", min: 1, max: 1_000 },
+      description: "Consecutive failed probes that take an endpoint out of rotation.",
+    },
+    healthy_threshold: {
+      value: { kind: "integer", min: 1, max: 1_000 },
+      description: "Consecutive passed probes that bring an ejected endpoint back.",
+    },
+  },
+};
+
 /** Keys allowed both per service and in [defaults]. */
 export const POLICY_KEYS: KeyTable = {
   timeout_ms: {
@@ -185,6 +217,17 @@ export const POLICY_KEYS: KeyTable = {
     description: 'Headless discovery: DNS servers as "host:port"; empty means the system resolver.',
   },
   refresh_ms: { value: ms(1), description: "Headless discovery: how often pod addresses are re-resolved (milliseconds)." },
+  max_connection_age_ms: {
+    value: ms(0),
+    description:
+      "Connections older than this are not reused (milliseconds), so pods added behind a ClusterIP Service get " +
+      "traffic; 0 keeps a connection for as long as it stays open.",
+  },
+  cluster_domain: {
+    value: { kind: "string", format: "dns-name" },
+    description:
+      "DNS domain of the cluster: bare hosts become <host>.<namespace>.svc.<cluster_domain>, headless names likewise.",
+  },
   load_balancer: {
     value: { kind: "string", enum: LOAD_BALANCER_KINDS },
     description: "How calls are spread over the discovered endpoints.",
@@ -192,6 +235,10 @@ export const POLICY_KEYS: KeyTable = {
   hash_header: {
     value: { kind: "string", format: "header" },
     description: "Request header whose value picks the endpoint; required with consistent_hash.",
+  },
+  health_check: {
+    value: HEALTH_CHECK_TABLE,
+    description: 'Active probes of the "health_aware" load balancer; ignored with the other balancers.',
   },
   proto_paths: {
     value: { kind: "strings", format: "relative-path" },

@@ -1,6 +1,6 @@
 // Policy layers: built-in defaults → [resilience] → [defaults] → the service table, merged key by key and
 // resolved once into the model's ResolvedPolicy.
-import type { CircuitBreakerPolicy, ResolvedPolicy, RetryPolicy, SourceLocation } from "../model/types.js";
+import type { CircuitBreakerPolicy, HealthCheckPolicy, ResolvedPolicy, RetryPolicy, SourceLocation } from "../model/types.js";
 import { BUILTIN_DEFAULTS } from "./builtins.js";
 import { type ReadContext, pathId, q } from "./context.js";
 import type { Layer, LayerName, Sourced } from "./read.js";
@@ -127,7 +127,29 @@ export function resolvePolicy(merged: Layer, service: ServiceRef, ctx: ReadConte
       ctx.sink.error("config/missing-key", `"hash_header" is required when load_balancer = "consistent_hash"${note}`, at);
     }
   }
+  if (loadBalancer === "health_aware" && setAboveBuiltins(merged, "health_check.")) policy.healthCheck = resolveHealthCheck(merged);
   return policy;
+}
+
+/** Whether services.toml (any layer above the built-in defaults) sets a key under `prefix`. */
+export function setAboveBuiltins(merged: Layer, prefix: string): boolean {
+  for (const [key, entry] of merged) if (key.startsWith(prefix) && entry.layer !== "builtin") return true;
+  return false;
+}
+
+/** Fully resolved, so the generated definition shows every probe setting in force (timeout_ms follows interval_ms). */
+function resolveHealthCheck(merged: Layer): HealthCheckPolicy {
+  const get = <T>(path: string): T => valueOf<T>(merged, `health_check.${path}`);
+  const intervalMs = get<number>("interval_ms");
+  const timeout = merged.get("health_check.timeout_ms");
+  return {
+    path: get("path"),
+    intervalMs,
+    jitter: get("jitter"),
+    timeoutMs: timeout ? (timeout.value as number) : Math.min(intervalMs, 2_000),
+    unhealthyThreshold: get("unhealthy_threshold"),
+    healthyThreshold: get("healthy_threshold"),
+  };
 }
 
 function resolveRetry(merged: Layer, service: ServiceRef, ctx: ReadContext): RetryPolicy {
@@ -173,6 +195,12 @@ function resolveBreaker(merged: Layer): CircuitBreakerPolicy {
     };
   }
   return { enabled: true, mode: "consecutive", failureThreshold: get("failure_threshold"), openMs, halfOpenRequests };
+}
+
+/** `"health_check" is ignored unless ...` once, at the table's key, when the service sets any key inside it. */
+export function warnIgnoredTable(service: Layer, table: string, unless: string, at: SourceLocation, ctx: ReadContext): void {
+  if (!setAboveBuiltins(service, `${table}.`)) return;
+  ctx.sink.warning("config/ignored-key", `${q(table)} is ignored unless ${unless}`, at);
 }
 
 /** `"refresh_ms" is ignored unless discovery = "headless"` for keys the service sets that its settings make moot. */

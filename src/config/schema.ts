@@ -106,6 +106,8 @@ function formatSchema(format: StringFormat): Schema {
       return { pattern: ORIGIN_PATTERN };
     case "dns-label":
       return { pattern: PATTERNS.dnsLabel, maxLength: 63 };
+    case "dns-name":
+      return { pattern: PATTERNS.dnsName, maxLength: 253 };
     case "header":
       return { pattern: PATTERNS.header };
     case "http-path":

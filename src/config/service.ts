@@ -13,6 +13,7 @@ import {
   resolvePolicy,
   valueOf,
   warnIgnored,
+  warnIgnoredTable,
   wasRejected,
 } from "./policy.js";
 import { type Layer, type MapEntry, readTable } from "./read.js";
@@ -45,7 +46,7 @@ export function readService(key: string, raw: unknown, shared: Layer, ctx: ReadC
   const policy = resolvePolicy(merged, service, ctx);
   const url = own.get("url")?.value as ServiceUrl | undefined;
   const discovery = resolveDiscovery(url, own, merged, service, ctx);
-  warnIgnoredKeys(own, merged, ctx);
+  warnIgnoredKeys(own, merged, path, ctx);
   if (url === undefined) return undefined;
 
   const config: ServiceConfig = {
@@ -117,10 +118,15 @@ function resolveDiscovery(
       }
     }
   }
+  // Only when services.toml sets them, so definitions without them stay as they were (the runtime has the defaults).
+  const age = merged.get("max_connection_age_ms");
+  if (age !== undefined && age.layer !== "builtin") discovery.maxConnectionAgeMs = age.value as number;
+  const domain = merged.get("cluster_domain");
+  if (domain !== undefined && domain.layer !== "builtin") discovery.clusterDomain = domain.value as string;
   return discovery;
 }
 
-function warnIgnoredKeys(own: Layer, merged: Layer, ctx: ReadContext): void {
+function warnIgnoredKeys(own: Layer, merged: Layer, path: readonly string[], ctx: ReadContext): void {
   const discovery = valueOf<string>(merged, "discovery");
   if (discovery !== "static") warnIgnored(own, "endpoints", 'discovery = "static"', ctx);
   if (discovery !== "headless") {
@@ -130,6 +136,9 @@ function warnIgnoredKeys(own: Layer, merged: Layer, ctx: ReadContext): void {
   }
   if (valueOf(merged, "load_balancer") !== "consistent_hash") {
     warnIgnored(own, "hash_header", 'load_balancer = "consistent_hash"', ctx);
+  }
+  if (valueOf(merged, "load_balancer") !== "health_aware") {
+    warnIgnoredTable(own, "health_check", 'load_balancer = "health_aware"', keyLocation(ctx, [...path, "health_check"]), ctx);
   }
   if (!merged.has("circuit_breaker.failure_rate")) {
     for (const path of ["circuit_breaker.min_requests", "circuit_breaker.window_ms"]) {

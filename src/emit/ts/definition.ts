@@ -3,6 +3,8 @@ import type { ServiceModel } from "../../model/types.js";
 import type { ServiceDefinition } from "../../runtime/types.js";
 
 export function serviceDefinitionOf(s: ServiceModel): ServiceDefinition {
+  // `mesh.http_port_name`, as src/mesh resolved it for the Service manifest (absent for hosts outside the cluster).
+  const portName = s.resolvedMesh?.kube?.httpPortName;
   return {
     name: s.key,
     url: s.url,
@@ -17,6 +19,10 @@ export function serviceDefinitionOf(s: ServiceModel): ServiceDefinition {
       endpoints: s.discovery.endpoints,
       ...(s.discovery.refreshMs !== undefined ? { refreshMs: s.discovery.refreshMs } : {}),
       dnsServers: s.discovery.dnsServers,
+      // The runtime's default port name is the scheme, which is also the mesh's default: emitted only when renamed.
+      ...(portName !== undefined && portName !== s.scheme ? { portName } : {}),
+      ...(s.discovery.maxConnectionAgeMs !== undefined ? { maxConnectionAgeMs: s.discovery.maxConnectionAgeMs } : {}),
+      ...(s.discovery.clusterDomain !== undefined ? { clusterDomain: s.discovery.clusterDomain } : {}),
     },
     policy: s.policy,
     healthPath: s.healthPath,
