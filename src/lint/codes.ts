@@ -14,6 +14,7 @@ export const LINT_CODES = {
   SVC112: "client retry settings unused because the mesh owns retries",
   SVC113: "mesh retry settings while the client owns retries",
   SVC114: "consistent hashing does not survive Linkerd's per-request balancing",
+  SVC115: "gRPC statuses the mesh cannot retry while the mesh owns retries",
 } as const;
 
 export type LintCode = keyof typeof LINT_CODES;

@@ -5,7 +5,7 @@ import type { Diagnostic, Model } from "../model/types.js";
 import { type Rule, lintContext } from "./context.js";
 import { profileWithAnnotations } from "./linkerd.js";
 import { portNames, serviceNames } from "./names.js";
-import { bothLayersRetry, grpcAttempts, routeRetryBudget, unsafeMeshRetries, unusedClientRetry, unwantedMeshRetry } from "./retries.js";
+import { bothLayersRetry, grpcAttempts, meshGrpcStatuses, routeRetryBudget, unsafeMeshRetries, unusedClientRetry, unwantedMeshRetry } from "./retries.js";
 import { hashHeaderNotSent, istioHashWithHeadless, linkerdHashing } from "./routing.js";
 import { perTryAboveRoute, triesExceedTimeout } from "./timeouts.js";
 
@@ -21,6 +21,7 @@ const RULES: readonly Rule[] = [
   profileWithAnnotations,
   routeRetryBudget,
   grpcAttempts,
+  meshGrpcStatuses,
   serviceNames,
   portNames,
   hashHeaderNotSent,

@@ -1,4 +1,5 @@
 // Rules about who retries what, and how often.
+import { MESH_GRPC_STATUSES } from "../mesh/index.js";
 import type { Rule } from "./context.js";
 
 /** SVC101: both layers retrying multiplies the requests one call can make. */
@@ -66,5 +67,19 @@ export const unwantedMeshRetry: Rule = ({ mesh, report }) => {
     "SVC113",
     `mesh.retries is set but mesh.retry_owner is "client": the mesh retries ${mesh.retries.attempts} more time(s) on top of the client`,
     "mesh.retries",
+  );
+};
+
+/** SVC115: Istio and Linkerd retry only five gRPC statuses; with the mesh owning retries the others are retried by no one. */
+export const meshGrpcStatuses: Rule = ({ service, mesh, report }) => {
+  if (mesh.kind === "none" || mesh.retryOwner !== "mesh" || service.proto === undefined) return;
+  const lost = service.proto.retryOn.filter((name) => !MESH_GRPC_STATUSES.has(name));
+  if (lost.length === 0) return;
+  report(
+    "SVC115",
+    `mesh.retry_owner = "mesh", but ${mesh.kind === "istio" ? "Istio" : "Linkerd"} cannot retry gRPC ${lost.join(", ")}: ` +
+      `no layer retries ${lost.length === 1 ? "it" : "them"} (the mesh retries only ${[...MESH_GRPC_STATUSES.keys()].join(", ")})`,
+    "retry.grpc_retry_on",
+    "mesh.retry_owner",
   );
 };

@@ -65,7 +65,8 @@ function operationPolicy(operation: OperationModel, mesh: ResolvedMesh): RoutePo
   let { attempts } = mesh.retries;
   let on = mesh.retries.on;
   if (attempts > 0 && !operation.idempotent) {
-    on = { connect: on.connect, timeout: false, statuses: [] };
+    // gRPC statuses stay on the Service's default route: an HTTP operation's route never carries gRPC calls.
+    on = { connect: on.connect, timeout: false, statuses: [], grpc: [] };
     // Linkerd cannot retry connection failures alone (its proxy reconnects by itself): no retries.
     if (!on.connect || mesh.kind === "linkerd") attempts = 0;
   }

@@ -22,6 +22,7 @@ const LOCATED_KEYS = [
   ["namespace"],
   ["retry"],
   ["retry", "budget_ratio"],
+  ["retry", "grpc_retry_on"],
   ["retry", "initial_backoff_ms"],
   ["retry", "jitter"],
   ["retry", "max_attempts"],

@@ -21,10 +21,12 @@ export function resolveRetries(
   const raw = service.mesh.settings.retries;
   const owned = kind !== "none" && service.mesh.retryOwner === "mesh";
   let attempts = owned ? retry.maxAttempts - 1 : 0;
+  const grpc = meshGrpcStatuses(service);
   let on: RetryConditions = {
     connect: retry.retryOnConnect,
     timeout: retry.retryOnTimeout,
     statuses: [...retry.retryOnStatus].sort((a, b) => a - b),
+    grpc,
   };
   let perTry: number | undefined;
   // Under kind "none" the key was reported as ignored; nothing of it applies.
@@ -34,10 +36,10 @@ export function resolveRetries(
     if (table.per_try_timeout_ms !== undefined) {
       perTry = reader.integer(table.per_try_timeout_ms, ["retries", "per_try_timeout_ms"], 1);
     }
-    if (table.retry_on !== undefined) on = readConditions(table.retry_on, reader) ?? on;
+    if (table.retry_on !== undefined) on = readConditions(table.retry_on, grpc, reader) ?? on;
   }
   // Nothing to react to means no retries, for the mesh as for the client.
-  if (!on.connect && !on.timeout && on.statuses.length === 0) attempts = 0;
+  if (!on.connect && !on.timeout && on.statuses.length === 0 && on.grpc.length === 0) attempts = 0;
   // A per-try timeout only makes sense when a timed-out try is retried (or when it was asked for).
   const perTryTimeoutMs =
     attempts === 0 ? undefined : (perTry ?? (on.timeout ? fittingPerTryMs(kind, timeoutMs, attempts) : undefined));
@@ -52,13 +54,32 @@ export function resolveRetries(
 
 const WORDS = ["connect", "timeout"];
 
-function readConditions(value: unknown, reader: SettingsReader): RetryConditions | undefined {
+/**
+ * The gRPC statuses both meshes can retry (Istio `retryOn`, Linkerd `retry.linkerd.io/grpc`), by their name in
+ * services.toml, in status-code order.
+ */
+export const MESH_GRPC_STATUSES: ReadonlyMap<string, string> = new Map([
+  ["CANCELLED", "cancelled"],
+  ["DEADLINE_EXCEEDED", "deadline-exceeded"],
+  ["RESOURCE_EXHAUSTED", "resource-exhausted"],
+  ["INTERNAL", "internal"],
+  ["UNAVAILABLE", "unavailable"],
+]);
+
+/** The service's gRPC retry statuses that a mesh can express (the rest is lint SVC115's business). */
+function meshGrpcStatuses(service: ServiceModel): string[] {
+  const names = service.proto?.retryOn ?? [];
+  return [...MESH_GRPC_STATUSES].filter(([name]) => names.includes(name)).map(([, mesh]) => mesh);
+}
+
+/** The mesh's `retry_on` is in the client's HTTP vocabulary; gRPC statuses always come from `retry.grpc_retry_on`. */
+function readConditions(value: unknown, grpc: string[], reader: SettingsReader): RetryConditions | undefined {
   const path = ["retries", "retry_on"];
   if (!Array.isArray(value)) {
     reader.error("mesh/invalid", `${reader.name(path)} must be an array of "connect", "timeout" and HTTP statuses`, path);
     return undefined;
   }
-  const on: RetryConditions = { connect: false, timeout: false, statuses: [] };
+  const on: RetryConditions = { connect: false, timeout: false, statuses: [], grpc };
   let ok = true;
   value.forEach((item, index) => {
     const at = [...path, String(index)];

@@ -10,6 +10,11 @@ export interface RetryConditions {
   timeout: boolean;
   /** HTTP statuses, sorted ascending. */
   statuses: number[];
+  /**
+   * gRPC statuses in the meshes' shared vocabulary (`unavailable`, `resource-exhausted`, ...), in status-code order:
+   * the service's `retry.grpc_retry_on` that Istio and Linkerd can retry. Empty without a gRPC client.
+   */
+  grpc: string[];
 }
 
 export interface MeshRetries {

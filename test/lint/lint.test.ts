@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { resolveMesh } from "../../src/mesh/index.js";
 import { LINT_CODES, lint } from "../../src/lint/index.js";
 import type { Diagnostic, ServiceModel, SourceLocation } from "../../src/model/types.js";
-import { CONFIG, model, operation, policy, service, withSpec } from "../mesh/fixtures.js";
+import { CONFIG, model, operation, policy, proto, service, withSpec } from "../mesh/fixtures.js";
 
 const AT = (line: number): SourceLocation => ({ file: CONFIG, line, column: 1 });
 const SERVICE_AT = AT(10);
@@ -158,6 +158,21 @@ const rows: Array<[string, { given: ServiceModel; want: Array<[string, string, S
         [key("load_balancer")]: 16,
       }),
       want: [["SVC114", 'users_service: consistent hashing is lost under Linkerd with dns discovery: the proxy balances every request to the Service by latency (use discovery = "headless")', AT(16)]],
+    },
+  ],
+  [
+    "SVC115 gRPC statuses the mesh cannot retry",
+    {
+      given: wired(withSpec(service({ ...mesh("linkerd", "mesh"), grpcPort: 8081, proto: proto(["ABORTED", "UNAVAILABLE", "DATA_LOSS"]) })), {
+        [key("retry.grpc_retry_on")]: 21,
+      }),
+      want: [
+        [
+          "SVC115",
+          'users_service: mesh.retry_owner = "mesh", but Linkerd cannot retry gRPC ABORTED, DATA_LOSS: no layer retries them (the mesh retries only CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, INTERNAL, UNAVAILABLE)',
+          AT(21),
+        ],
+      ],
     },
   ],
 ];

@@ -1,5 +1,5 @@
 // ServiceModel fixtures built directly (no config parser), shared by the mesh, lint and YAML emitter tests.
-import type { Model, OperationModel, ResolvedPolicy, ServiceModel } from "../../src/model/types.js";
+import type { Model, OperationModel, ProtoModel, ResolvedPolicy, ServiceModel } from "../../src/model/types.js";
 
 export const CONFIG = "services.toml";
 
@@ -97,4 +97,9 @@ export function model(services: ServiceModel[], caller = "order-api"): Model {
     caller: { name: caller, location: { file: CONFIG, line: 2, column: 1 } },
     services: [...services].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
   };
+}
+
+/** A gRPC API with no services in it: enough for what the mesh and the lint read (`retry.grpc_retry_on`). */
+export function proto(retryOn: string[]): ProtoModel {
+  return { files: ["protos/x.proto"], protoPaths: [], inputs: ["protos/x.proto"], retryOn, descriptors: [], services: [] };
 }

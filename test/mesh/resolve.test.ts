@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { clientRetryDisabled, operationPolicies, resolveMesh } from "../../src/mesh/index.js";
 import type { ServiceModel, SourceLocation } from "../../src/model/types.js";
-import { CONFIG, policy, service, withSpec } from "./fixtures.js";
+import { CONFIG, policy, proto, service, withSpec } from "./fixtures.js";
 
 /** A locate() over `key.path` → line, like the config's TOML position table. */
 function locator(lines: Record<string, number>): (path: string[]) => SourceLocation | undefined {
@@ -24,7 +24,7 @@ describe("resolveMesh: exactly one layer retries", () => {
     expect(diagnostics).toEqual([]);
     expect(mesh.retries).toEqual({
       attempts: 0,
-      on: { connect: true, timeout: true, statuses: [502, 503, 504] },
+      on: { connect: true, timeout: true, statuses: [502, 503, 504], grpc: [] },
       explicit: false,
       perTryExplicit: false,
     });
@@ -38,11 +38,20 @@ describe("resolveMesh: exactly one layer retries", () => {
     expect(mesh.retries).toEqual({
       attempts: 2,
       perTryTimeoutMs: 3300,
-      on: { connect: true, timeout: true, statuses: [502, 503, 504] },
+      on: { connect: true, timeout: true, statuses: [502, 503, 504], grpc: [] },
       explicit: false,
       perTryExplicit: false,
     });
     expect(clientRetryDisabled(s)).toBe(true);
+  });
+
+  it("gRPC statuses from retry.grpc_retry_on reach the mesh in its own words, those it cannot retry left out", () => {
+    const s = service({ mesh: { kind: "istio", retryOwner: "mesh", settings: {} }, grpcPort: 8081, proto: proto(["ABORTED", "RESOURCE_EXHAUSTED", "UNAVAILABLE"]) });
+    expect(resolveMesh(s, noLocate).mesh.retries.on.grpc).toEqual(["resource-exhausted", "unavailable"]);
+    // An explicit mesh retry_on (HTTP vocabulary) keeps the gRPC statuses; without a proto there are none.
+    const explicit = { ...s, mesh: { ...s.mesh, settings: { retries: { retry_on: [503] } } } };
+    expect(resolveMesh(explicit, noLocate).mesh.retries.on).toEqual({ connect: false, timeout: false, statuses: [503], grpc: ["resource-exhausted", "unavailable"] });
+    expect(resolveMesh(meshService("istio", "mesh"), noLocate).mesh.retries.on.grpc).toEqual([]);
   });
 
   it("Linkerd retries at once, so the per-try timeout splits the whole route timeout", () => {
@@ -72,7 +81,7 @@ describe("resolveMesh: exactly one layer retries", () => {
     expect(mesh.retries).toEqual({
       attempts: 1,
       perTryTimeoutMs: 2000,
-      on: { connect: true, timeout: false, statuses: [503] },
+      on: { connect: true, timeout: false, statuses: [503], grpc: [] },
       explicit: true,
       perTryExplicit: true,
     });
@@ -85,7 +94,7 @@ describe("resolveMesh: exactly one layer retries", () => {
     });
     expect(resolveMesh(s, noLocate).mesh.retries).toEqual({
       attempts: 2,
-      on: { connect: true, timeout: false, statuses: [502, 503, 504] },
+      on: { connect: true, timeout: false, statuses: [502, 503, 504], grpc: [] },
       explicit: false,
       perTryExplicit: false,
     });
@@ -295,12 +304,12 @@ describe("operationPolicies", () => {
         "2s-connect-retry",
         ["updateUser"],
         // Only connection failures are retried: no per-try timeout (a timed-out try is not retried).
-        { timeoutMs: 2000, retries: { attempts: 2, on: { connect: true, timeout: false, statuses: [] } } },
+        { timeoutMs: 2000, retries: { attempts: 2, on: { connect: true, timeout: false, statuses: [], grpc: [] } } },
       ],
       [
         "connect-retry",
         ["createUser"],
-        { timeoutMs: 10_000, retries: { attempts: 2, on: { connect: true, timeout: false, statuses: [] } } },
+        { timeoutMs: 10_000, retries: { attempts: 2, on: { connect: true, timeout: false, statuses: [], grpc: [] } } },
       ],
     ]);
   });

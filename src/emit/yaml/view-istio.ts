@@ -72,12 +72,13 @@ export function istioManifests(model: Model, service: ServiceModel, mesh: MeshWi
   ];
 }
 
-/** Istio `retryOn` from the client's conditions: connection failures, per-try timeouts (`reset`), statuses. */
+/** Istio `retryOn` from the client's conditions: connection failures, per-try timeouts (`reset`), statuses, gRPC statuses. */
 export function istioRetryOn(on: RetryConditions): string {
   const parts: string[] = [];
   if (on.connect) parts.push("connect-failure", "refused-stream");
   if (on.timeout) parts.push("reset");
   for (const status of on.statuses) parts.push(String(status));
+  parts.push(...on.grpc);
   return parts.join(",");
 }
 

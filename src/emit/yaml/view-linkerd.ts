@@ -63,15 +63,20 @@ export function statusList(statuses: readonly number[]): string {
   return parts.join(",");
 }
 
-/** Linkerd retries responses by status and (since 2.16) tries that exceed the retry timeout; nothing else. */
-function retries(policy: RoutePolicy): Record<string, string> {
+/**
+ * Linkerd retries responses by status and (since 2.16) tries that exceed the retry timeout; nothing else.
+ * `retry.linkerd.io/grpc` is valid on the Service (and GRPCRoutes), never on an HTTPRoute.
+ */
+function retries(policy: RoutePolicy, on: "service" | "http-route"): Record<string, string> {
   const r = policy.retries;
   const byStatus = r.on.statuses.length > 0;
   const byTimeout = r.on.timeout && r.perTryTimeoutMs !== undefined;
-  if (r.attempts === 0 || (!byStatus && !byTimeout)) return {};
+  const byGrpc = on === "service" && r.on.grpc.length > 0;
+  if (r.attempts === 0 || (!byStatus && !byTimeout && !byGrpc)) return {};
   return {
     "retry.linkerd.io/limit": String(r.attempts),
     ...(byStatus ? { "retry.linkerd.io/http": statusList(r.on.statuses) } : {}),
+    ...(byGrpc ? { "retry.linkerd.io/grpc": r.on.grpc.join(",") } : {}),
     ...(byTimeout ? { "retry.linkerd.io/timeout": formatDuration(r.perTryTimeoutMs!) } : {}),
   };
 }
@@ -80,7 +85,7 @@ export function linkerdServiceAnnotations(service: ServiceModel, mesh: MeshWithK
   const { defaults } = operationPolicies(service, mesh);
   const out: Record<string, string> = {
     "timeout.linkerd.io/request": formatDuration(defaults.timeoutMs),
-    ...retries(defaults),
+    ...retries(defaults, "service"),
   };
   const fa = mesh.failureAccrual;
   if (fa) {
@@ -134,7 +139,7 @@ function httpRoutes(service: ServiceModel, mesh: MeshWithKube, guard: Guard): Ar
     }
     if (JSON.stringify(group.policy.retries) !== defaultRetries) {
       // Any retry annotation on a route replaces all of the Service's; a limit of 0 switches retries off.
-      const own = retries(group.policy);
+      const own = retries(group.policy, "http-route");
       Object.assign(annotations, Object.keys(own).length > 0 ? own : { "retry.linkerd.io/limit": "0" });
     }
     const matches = group.operations.map((op) => {

@@ -48,8 +48,11 @@ describe("conversions", () => {
   it("pathRegex escapes literal paths", () => expect(pathRegex("", "/receipt.txt")).toBe("/receipt\\.txt"));
 
   it("istioRetryOn maps the client's conditions", () => {
-    expect(istioRetryOn({ connect: true, timeout: true, statuses: [503] })).toBe("connect-failure,refused-stream,reset,503");
-    expect(istioRetryOn({ connect: false, timeout: false, statuses: [429, 503] })).toBe("429,503");
+    expect(istioRetryOn({ connect: true, timeout: true, statuses: [503], grpc: [] })).toBe("connect-failure,refused-stream,reset,503");
+    expect(istioRetryOn({ connect: false, timeout: false, statuses: [429, 503], grpc: [] })).toBe("429,503");
+    expect(istioRetryOn({ connect: true, timeout: false, statuses: [], grpc: ["resource-exhausted", "unavailable"] })).toBe(
+      "connect-failure,refused-stream,resource-exhausted,unavailable",
+    );
   });
 });
 
