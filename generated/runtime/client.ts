@@ -22,24 +22,17 @@ import { decodeBody, headerRecord, toHttpError } from "./response.js";
 import { retryLayer } from "./retry.js";
 import { attemptTimeoutLayer } from "./attempt-timeout.js";
 import { undiciTransport } from "./transport.js";
-import { createBalancer } from "./balancers/create.js";
 import { FailoverBalancer } from "./balancers/failover.js";
-import { DEFAULT_REFRESH_MS, HeadlessDiscovery } from "./discovery/headless.js";
-import { EndpointSet } from "./discovery/set.js";
+import { ClientEndpoints, origins } from "./discovery/client-endpoints.js";
 import { DEFAULT_MAX_CONNECTION_AGE_MS, EndpointPools } from "./pools.js";
 import type { Call, Exchange, Handler } from "./chain.js";
 import type { Clock } from "./clock.js";
-import type { BreakerState } from "./breaker.js";
 import type { Endpoint } from "./endpoints.js";
-import type { EventType } from "./events.js";
 import type { DecodeKind } from "./response.js";
 import type {
-  Balancer,
-  BalancerContext,
   CallOptions,
   ClientDescription,
   ClientOptions,
-  DiscoveryDescription,
   OperationDefinition,
   RequestParams,
   ResponseInfo,
@@ -60,10 +53,6 @@ export function createServiceClient(def: ServiceDefinition, options?: ClientOpti
   return createServiceClientWith(def, options, {});
 }
 
-function origins(endpoints: readonly Endpoint[]): string[] {
-  return endpoints.map((e) => e.origin);
-}
-
 export function createServiceClientWith(def: ServiceDefinition, options: ClientOptions = {}, hooks: RuntimeHooks = {}): ServiceClient {
   const env = options.env ?? process.env;
   const base = resolveBase(def, options.baseUrl, env);
@@ -80,67 +69,24 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
   const pools = hooks.transport === undefined && options.dispatcher === undefined ? new EndpointPools({ connectTimeoutMs: policy.connectTimeoutMs, maxConnectionAgeMs }) : undefined;
   const transport = hooks.transport ?? undiciTransport(options.dispatcher ?? ((origin: string) => pools!.get(origin)));
 
-  // ---- balancer
+  // ---- balancer, endpoints and discovery
   const healthCheck = options.healthCheck ?? policy.healthCheck;
   const probePath = healthCheck?.path === "health" ? def.healthPath : def.readyPath;
   const probeOp: OperationDefinition = { id: "probe", method: "GET", path: probePath, idempotent: true, params: [], response: "empty" };
   const probeHeaders: Record<string, string> = base.authority !== undefined ? { host: base.authority } : {};
-  const context: BalancerContext = {
-    service: def.name,
+  const endpoints = new ClientEndpoints({
+    def,
+    base,
+    options,
     clock,
-    random: Math.random,
-    wants: (type: EventType) => events.wants(type),
-    emit: (type: EventType, fields: Readonly<Record<string, unknown>>) => events.emit(type, { ...fields, type, service: def.name }),
+    events,
     check: (endpoint, signal) => probe(endpoint, signal),
-  };
-  const custom = options.balancer;
-  const balancer: Balancer =
-    custom === undefined
-      ? createBalancer(policy.loadBalancer, context, { hashHeader: policy.hashHeader, healthCheck })
-      : typeof custom === "function"
-        ? custom(context)
-        : custom;
+    retire: (origin) => pools?.retire(origin),
+  });
+  const { set, balancer, discovery } = endpoints;
   const failoverRules = balancer instanceof FailoverBalancer;
 
-  // ---- endpoints and discovery
-  const breakerEvent = (endpoint: string | undefined) => (from: BreakerState, to: BreakerState) => {
-    if (events.wants("breaker")) events.emit("breaker", { type: "breaker", service: def.name, scope: endpoint === undefined ? "service" : "endpoint", endpoint, from, to });
-    if (endpoint !== undefined && to === "open" && events.wants("endpoint_ejected")) {
-      events.emit("endpoint_ejected", { type: "endpoint_ejected", service: def.name, endpoint, reason: "breaker_open" });
-    }
-  };
-  const set = new EndpointSet({
-    clock,
-    breakers: policy.circuitBreaker,
-    breakerListener: (origin) => breakerEvent(origin),
-    onChange: (endpoints, change) => {
-      balancer.onEndpoints?.(endpoints, change);
-      for (const e of change.removed) pools?.retire(e.origin);
-      // A static set is filled once, at creation: only discovery's sets are news.
-      if (base.headless !== undefined && events.wants("endpoints_changed")) {
-        events.emit("endpoints_changed", { type: "endpoints_changed", service: def.name, endpoints: origins(endpoints), added: origins(change.added), removed: origins(change.removed) });
-      }
-    },
-  });
-  const dnsServers = options.dnsServers ?? def.discovery.dnsServers;
-  const refreshMs = def.discovery.refreshMs !== undefined && def.discovery.refreshMs > 0 ? def.discovery.refreshMs : DEFAULT_REFRESH_MS;
-  const discovery =
-    base.headless === undefined
-      ? undefined
-      : new HeadlessDiscovery({
-          service: def.name,
-          target: base.headless,
-          servers: dnsServers,
-          refreshMs,
-          queryTimeoutMs: Math.min(5_000, Math.max(250, policy.connectTimeoutMs)),
-          clock,
-          set,
-          events,
-        });
-  if (discovery === undefined) set.replace(base.endpoints, { reason: "no_records", detail: "no endpoint is configured" });
-  else discovery.start();
-
-  const serviceBreaker = createBreaker(policy.circuitBreaker, breakerEvent(undefined));
+  const serviceBreaker = createBreaker(policy.circuitBreaker, endpoints.breakerListener(undefined));
   const budget = policy.retry.maxAttempts > 1 ? new RetryBudget(policy.retry.budgetRatio) : undefined;
 
   const handler = compose(
@@ -231,18 +177,6 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
   const healthOp = probeOpOf("health", def.healthPath);
   const readyOp = probeOpOf("ready", def.readyPath);
 
-  function discoveryDescription(): DiscoveryDescription {
-    const headless = base.headless;
-    return {
-      kind: base.kind,
-      dnsName: headless?.dnsName,
-      srvName: headless?.srvName,
-      dnsServers: headless !== undefined ? [...dnsServers] : [],
-      refreshMs: headless !== undefined ? refreshMs : undefined,
-      lastError: discovery?.lastError,
-    };
-  }
-
   return {
     call<T>(op: OperationDefinition, params: RequestParams | undefined, callOptions?: CallOptions): Promise<T> {
       return invoke(op, params, callOptions, op.response, base.basePath) as Promise<T>;
@@ -255,29 +189,25 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       return invoke(readyOp, undefined, callOptions, "auto", "");
     },
     describe(): ClientDescription {
-      const endpoints = set.endpoints;
       const description: ClientDescription = {
         service: def.name,
         baseUrl: base.baseUrl,
         source: base.source,
         reason: base.reason,
         policy,
-        endpoints: origins(endpoints),
+        endpoints: origins(set.endpoints),
         balancer: balancer.name,
-        discovery: discoveryDescription(),
+        discovery: endpoints.describeDiscovery(),
       };
-      if (!(balancer instanceof FailoverBalancer)) return description;
-      const preferred = balancer.preferred(endpoints);
-      return preferred === undefined ? description : { ...description, preferred: preferred.origin };
+      const preferred = endpoints.preferred();
+      return preferred === undefined ? description : { ...description, preferred };
     },
     // Idempotent: a second close() waits for nothing.
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      discovery?.close();
-      set.failed({ reason: "dns_error", detail: "the client is closed" });
       try {
-        balancer.close?.();
+        endpoints.close();
       } finally {
         await pools?.close();
       }

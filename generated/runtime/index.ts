@@ -53,6 +53,7 @@ export type { BreakerState } from "./breaker.js";
 export type {
   AttemptRecord,
   AttemptResult,
+  BodyEncoding,
   Balancer,
   BalancerContext,
   BalancerFactory,

@@ -113,7 +113,7 @@ export function buildRequest(
   let body: WireRequest["body"];
   let replayable = true;
   if (op.body !== undefined && params?.body !== undefined) {
-    const prepared = prepareBody(op.body.kind, op.body.contentType, params.body);
+    const prepared = prepareBody(op.body.kind, op.body.contentType, params.body, op.body.encoding);
     body = prepared.body;
     replayable = prepared.replayable;
     if (prepared.contentType !== undefined && headers["content-type"] === undefined) headers["content-type"] = prepared.contentType;

@@ -117,6 +117,18 @@ export interface ParamDefinition {
 }
 
 export type RequestBodyKind = "json" | "form" | "multipart" | "binary" | "text";
+
+/**
+ * Added by the runtime: one OpenAPI Encoding Object entry (only what the spec sets). `explode` absent: true for
+ * `form`, false otherwise; `style` and `explode` both absent: the value is serialised by `contentType`.
+ */
+export interface BodyEncoding {
+  /** The body property it applies to (a list rather than a map: `constructor` and `__proto__` are fine names here). */
+  readonly name: string;
+  readonly style?: "form" | "spaceDelimited" | "pipeDelimited" | "deepObject";
+  readonly explode?: boolean;
+  readonly contentType?: string;
+}
 export type ResponseKind = "json" | "text" | "binary" | "empty";
 
 /** One operation, emitted as a literal by the generator. */
@@ -131,7 +143,15 @@ export interface OperationDefinition {
   readonly idempotent: boolean;
   /** Only parameters that need non-default serialisation or exist at all; looked up by wire name. */
   readonly params: readonly ParamDefinition[];
-  readonly body?: { readonly kind: RequestBodyKind; readonly contentType: string };
+  readonly body?: {
+    readonly kind: RequestBodyKind;
+    readonly contentType: string;
+    /**
+     * Added by the runtime: the spec's Encoding Object entries of a form or multipart body (rules in body.ts).
+     * Properties without an entry use the default rule.
+     */
+    readonly encoding?: readonly BodyEncoding[];
+  };
   /** How to decode a 2xx answer. */
   readonly response: ResponseKind;
   /** Overall deadline for calls of this operation (ms), when services.toml sets one; wins over the service's. */

@@ -288,6 +288,12 @@ const uploadAvatarOperation: OperationDefinition = {
   body: {
     kind: "multipart",
     contentType: "multipart/form-data",
+    encoding: [
+      {
+        name: "file",
+        contentType: "image/png",
+      },
+    ],
   },
   response: "json",
 };

@@ -16,15 +16,10 @@ import { createBreaker } from "../breaker.js";
 import { RetryBudget } from "../budget.js";
 import { realClock } from "../clock.js";
 import { EventSink } from "../events.js";
-import { createBalancer } from "../balancers/create.js";
-import { FailoverBalancer } from "../balancers/failover.js";
-import { DEFAULT_REFRESH_MS, HeadlessDiscovery } from "../discovery/headless.js";
-import { EndpointSet } from "../discovery/set.js";
-import type { BreakerState } from "../breaker.js";
 import type { Clock } from "../clock.js";
 import type { Endpoint } from "../endpoints.js";
-import type { EventType } from "../events.js";
-import type { Balancer, BalancerContext, ClientOptions, DiscoveryDescription } from "../types.js";
+import type { ClientOptions } from "../types.js";
+import { ClientEndpoints, origins } from "../discovery/client-endpoints.js";
 import { statusCode } from "./codes.js";
 import { GrpcEngine } from "./engine.js";
 import { GrpcError } from "./errors.js";
@@ -83,10 +78,6 @@ export function inheritGrpcOptions(options: (ClientOptions & { grpc?: GrpcClient
   return { ...out, ...own, ...(own.headers !== undefined && out.headers !== undefined ? { headers: { ...out.headers, ...own.headers } } : {}) };
 }
 
-function origins(endpoints: readonly Endpoint[]): string[] {
-  return endpoints.map((e) => e.origin);
-}
-
 export function createGrpcServiceClient(def: GrpcServiceDefinition, options: GrpcClientOptions = {}, hooks: GrpcRuntimeHooks = {}): GrpcServiceClient {
   const env = options.env ?? process.env;
   const key = envKey(def.name);
@@ -117,64 +108,23 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
   const transportFor = (origin: string) => transports.get(origin);
   let closed = false;
 
-  const context: BalancerContext = {
-    service: def.name,
+  const endpoints = new ClientEndpoints({
+    def,
+    base,
+    options,
     clock,
-    random: Math.random,
-    wants: (type: EventType) => events.wants(type),
-    emit: (type: EventType, fields: Readonly<Record<string, unknown>>) => events.emit(type, { ...fields, type, service: def.name }),
+    events,
     check: (endpoint, signal) => probe(endpoint, signal),
-  };
-  const custom = options.balancer;
-  const balancer: Balancer =
-    custom === undefined
-      ? createBalancer(policy.loadBalancer, context, { hashHeader: policy.hashHeader, healthCheck: options.healthCheck })
-      : typeof custom === "function"
-        ? custom(context)
-        : custom;
-
-  const breakerEvent = (endpoint: string | undefined) => (from: BreakerState, to: BreakerState) => {
-    if (events.wants("breaker")) events.emit("breaker", { type: "breaker", service: def.name, scope: endpoint === undefined ? "service" : "endpoint", endpoint, from, to });
-    if (endpoint !== undefined && to === "open" && events.wants("endpoint_ejected")) {
-      events.emit("endpoint_ejected", { type: "endpoint_ejected", service: def.name, endpoint, reason: "breaker_open" });
-    }
-  };
-  const set = new EndpointSet({
-    clock,
-    breakers: policy.circuitBreaker,
-    breakerListener: (origin) => breakerEvent(origin),
-    onChange: (endpoints, change) => {
-      balancer.onEndpoints?.(endpoints, change);
-      for (const e of change.removed) transports.retire(e.origin);
-      if (base.headless !== undefined && events.wants("endpoints_changed")) {
-        events.emit("endpoints_changed", { type: "endpoints_changed", service: def.name, endpoints: origins(endpoints), added: origins(change.added), removed: origins(change.removed) });
-      }
-    },
+    retire: (origin) => transports.retire(origin),
   });
-  const dnsServers = options.dnsServers ?? def.discovery.dnsServers;
-  const refreshMs = def.discovery.refreshMs !== undefined && def.discovery.refreshMs > 0 ? def.discovery.refreshMs : DEFAULT_REFRESH_MS;
-  const discovery =
-    base.headless === undefined
-      ? undefined
-      : new HeadlessDiscovery({
-          service: def.name,
-          target: base.headless,
-          servers: dnsServers,
-          refreshMs,
-          queryTimeoutMs: Math.min(5_000, Math.max(250, policy.connectTimeoutMs)),
-          clock,
-          set,
-          events,
-        });
-  if (discovery === undefined) set.replace(base.endpoints, { reason: "no_records", detail: "no endpoint is configured" });
-  else discovery.start();
+  const { set, balancer, discovery } = endpoints;
 
   const engine = new GrpcEngine({
     service: def.name,
     clock,
     set,
     balancer,
-    serviceBreaker: createBreaker(policy.circuitBreaker, breakerEvent(undefined)),
+    serviceBreaker: createBreaker(policy.circuitBreaker, endpoints.breakerListener(undefined)),
     events,
     onStale: discovery === undefined ? undefined : () => discovery.refreshSoon(),
     retry: policy.retry,
@@ -197,18 +147,6 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     } catch {
       return false;
     }
-  }
-
-  function discoveryDescription(): DiscoveryDescription {
-    const headless = base.headless;
-    return {
-      kind: base.kind,
-      dnsName: headless?.dnsName,
-      srvName: headless?.srvName,
-      dnsServers: headless !== undefined ? [...dnsServers] : [],
-      refreshMs: headless !== undefined ? refreshMs : undefined,
-      lastError: discovery?.lastError,
-    };
   }
 
   return {
@@ -236,29 +174,25 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       return healthStatusName(res.status);
     },
     describe(): GrpcClientDescription {
-      const endpoints = set.endpoints;
       const description: GrpcClientDescription = {
         service: def.name,
         baseUrl: base.baseUrl,
         source: base.source,
         reason: base.reason,
         policy,
-        endpoints: origins(endpoints),
+        endpoints: origins(set.endpoints),
         balancer: balancer.name,
-        discovery: discoveryDescription(),
+        discovery: endpoints.describeDiscovery(),
         retryOn: def.grpcRetryOn,
       };
-      if (!(balancer instanceof FailoverBalancer)) return description;
-      const preferred = balancer.preferred(endpoints);
-      return preferred === undefined ? description : { ...description, preferred: preferred.origin };
+      const preferred = endpoints.preferred();
+      return preferred === undefined ? description : { ...description, preferred };
     },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      discovery?.close();
-      set.failed({ reason: "dns_error", detail: "the client is closed" });
       try {
-        balancer.close?.();
+        endpoints.close();
       } finally {
         transports.close();
       }
