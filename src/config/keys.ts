@@ -1,5 +1,6 @@
 // The one table of services.toml keys. The parser validates against it and schemas/services.schema.json is
 // generated from it (src/config/schema.ts; test/config/schema.test.ts fails when the committed file differs).
+import { GRPC_STATUS_NAMES as WIRE_STATUS_NAMES } from "../runtime/grpc/codes.js";
 
 /** Checks applied to string values; each has a message in values.ts and a JSON Schema rendering in schema.ts. */
 export type StringFormat =
@@ -63,25 +64,8 @@ export const LOAD_BALANCER_KINDS = [
 export const MESH_KINDS = ["none", "istio", "linkerd"] as const;
 export const RETRY_OWNERS = ["client", "mesh"] as const;
 export const RETRY_ON_WORDS = ["connect", "timeout"] as const;
-/** gRPC status code names in code order (grpc/doc/statuscodes.md), OK excluded: it is never retried. */
-export const GRPC_STATUS_NAMES = [
-  "CANCELLED",
-  "UNKNOWN",
-  "INVALID_ARGUMENT",
-  "DEADLINE_EXCEEDED",
-  "NOT_FOUND",
-  "ALREADY_EXISTS",
-  "PERMISSION_DENIED",
-  "RESOURCE_EXHAUSTED",
-  "FAILED_PRECONDITION",
-  "ABORTED",
-  "OUT_OF_RANGE",
-  "UNIMPLEMENTED",
-  "INTERNAL",
-  "UNAVAILABLE",
-  "DATA_LOSS",
-  "UNAUTHENTICATED",
-] as const;
+/** gRPC status code names in code order (the runtime's table), OK excluded: it is never retried. */
+export const GRPC_STATUS_NAMES: readonly string[] = WIRE_STATUS_NAMES.slice(1);
 
 export const RETRY_TABLE: TableSpec = {
   kind: "table",

@@ -1,6 +1,6 @@
 // Where the callee lives in Kubernetes, from its URL host. Only hosts that are cluster Service names get manifests:
 // `users-api`, `users-api.<ns>` (when <ns> is the configured namespace), `users-api.<ns>.svc` and
-// `users-api.<ns>.svc.cluster.local`. IPs and other domains are outside the cluster.
+// `users-api.<ns>.svc.<cluster_domain>` (default cluster.local). IPs and other domains are outside the cluster.
 import type { ServiceModel } from "../model/types.js";
 import { RULES, isPortNameShape } from "./names.js";
 import type { SettingsReader } from "./read.js";
@@ -30,6 +30,7 @@ export function resolveKube(service: ServiceModel, reader: SettingsReader): Kube
   const kube: KubeService = {
     name: place.name,
     ...(namespace !== undefined ? { namespace } : {}),
+    ...(service.discovery.clusterDomain !== undefined ? { clusterDomain: service.discovery.clusterDomain } : {}),
     httpPortName: portName("http_port_name", defaultHttp),
     grpcPortName: portName("grpc_port_name", "grpc"),
     grpcAppProtocol:
@@ -69,6 +70,7 @@ function clusterPlace(service: ServiceModel): { name: string; namespace?: string
   if (labels.length === 1) return { name };
   if (labels.length === 2 && second === service.namespace) return { name, namespace: second };
   if (labels.length === 3 && labels[2] === "svc") return { name, namespace: second! };
-  if (labels.length === 5 && labels.slice(2).join(".") === "svc.cluster.local") return { name, namespace: second! };
+  const domain = (service.discovery.clusterDomain ?? "cluster.local").toLowerCase();
+  if (labels.length > 3 && labels.slice(2).join(".") === `svc.${domain}`) return { name, namespace: second! };
   return undefined;
 }

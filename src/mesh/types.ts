@@ -109,6 +109,8 @@ export interface KubeService {
   httpPortName: string;
   grpcPortName: string;
   grpcAppProtocol: "grpc" | "kubernetes.io/h2c";
+  /** `cluster_domain` when services.toml sets it; absent means `cluster.local`. */
+  clusterDomain?: string;
 }
 
 export interface ResolvedMesh {

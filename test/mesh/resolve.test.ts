@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { clientRetryDisabled, operationPolicies, resolveMesh } from "../../src/mesh/index.js";
 import type { ServiceModel, SourceLocation } from "../../src/model/types.js";
+import { clusterHost } from "../../src/emit/yaml/common.js";
 import { CONFIG, policy, proto, service, withSpec } from "./fixtures.js";
 
 /** A locate() over `key.path` → line, like the config's TOML position table. */
@@ -264,6 +265,16 @@ describe("resolveMesh: derived resources", () => {
     const s = service({ host, ...(namespace ? { namespace } : { namespace: undefined }) });
     const kube = resolveMesh(s, noLocate).mesh.kube;
     expect(kube ? { name: kube.name, namespace: kube.namespace } : undefined).toEqual(want);
+  });
+
+  it("honours cluster_domain: its FQDNs are cluster hosts and the mesh names the Service by it", () => {
+    const discovery = { kind: "dns" as const, endpoints: [], dnsServers: [], clusterDomain: "corp.example" };
+    const inCluster = resolveMesh(service({ host: "users-api.prod.svc.corp.example", namespace: undefined, discovery }), noLocate).mesh.kube;
+    expect(inCluster).toMatchObject({ name: "users-api", namespace: "prod", clusterDomain: "corp.example" });
+    expect(clusterHost(inCluster!)).toBe("users-api.prod.svc.corp.example");
+    // The default domain is then just another external name.
+    expect(resolveMesh(service({ host: "users-api.prod.svc.cluster.local", namespace: undefined, discovery }), noLocate).mesh.kube).toBeUndefined();
+    expect(clusterHost(resolveMesh(service({ host: "users-api" }), noLocate).mesh.kube!)).toBe("users-api.default.svc.cluster.local");
   });
 
   it("names the headless Service and the ports", () => {

@@ -32,7 +32,7 @@ export function metadata(
 
 /** The name Istio and Linkerd know the Service by: the cluster FQDN when the namespace is known. */
 export function clusterHost(kube: KubeService): string {
-  return kube.namespace !== undefined ? `${kube.name}.${kube.namespace}.svc.cluster.local` : kube.name;
+  return kube.namespace !== undefined ? `${kube.name}.${kube.namespace}.svc.${kube.clusterDomain ?? "cluster.local"}` : kube.name;
 }
 
 export function sourceOf(model: Model, service: ServiceModel): string {
