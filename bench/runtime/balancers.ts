@@ -19,8 +19,8 @@ const arg = (name: string, fallback: number): number => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
   return hit === undefined ? fallback : Number(hit.split("=")[1]);
 };
-const SECONDS = arg("seconds", 2);
-const ROUNDS = arg("rounds", 5);
+const SECONDS = arg("seconds", 1);
+const ROUNDS = arg("rounds", 11);
 const CONCURRENCY = arg("concurrency", 32);
 const MAX_SAMPLES = 1 << 20;
 const ALL_KINDS: readonly LoadBalancerKind[] = ["round_robin", "health_aware", "consistent_hash", "least_request", "failover"];

@@ -15,8 +15,8 @@ const arg = (name: string, fallback: number): number => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
   return hit === undefined ? fallback : Number(hit.split("=")[1]);
 };
-const SECONDS = arg("seconds", 2);
-const ROUNDS = arg("rounds", 5);
+const SECONDS = arg("seconds", 1);
+const ROUNDS = arg("rounds", 15);
 const CONCURRENCY = 32;
 const TOKEN = "good-token";
 

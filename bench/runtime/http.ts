@@ -1,7 +1,8 @@
 // Runtime benchmark: `npx tsx bench/runtime/http.ts` (options: --seconds=N per round, --rounds=N).
 //   1. Keep-alive loopback throughput (32 in flight) and sequential p50/p99 latency of a svcgen client with every
-//      policy on (deadline, attempt timeout, retry + budget, breakers, events wired but unobserved) against raw
-//      `undici.request` (the floor) and openapi-fetch (installed on demand into bench/.cache, never in package.json).
+//      policy on (deadline, attempt timeout, retry + budget, breakers, events wired but unobserved) against a raw
+//      undici `Pool.request` (the floor), `undici.request` through an Agent, and openapi-fetch (installed on demand
+//      into bench/.cache, never in package.json).
 //   2. A full outage (every answer 503, and connection refused): upstream attempts per logical call with budget +
 //      breaker, and with the budget alone.
 // The server runs in a child process so it does not share the client's event loop. Rounds are interleaved and the
@@ -13,7 +14,7 @@ import net from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { AddressInfo } from "node:net";
-import { Agent, request } from "undici";
+import { Agent, Pool, request } from "undici";
 import { createServiceClient } from "../../src/runtime/index.js";
 import type { OperationDefinition, ServiceDefinition } from "../../src/runtime/index.js";
 
@@ -114,6 +115,7 @@ async function main(): Promise<void> {
   console.log(`node ${process.version}, ${SECONDS}s × ${ROUNDS} rounds, ${CONCURRENCY} in flight, ${LATENCY_SAMPLES} sequential samples`);
   const server = await startChildServer();
   const agent = new Agent({ keepAliveTimeout: 60_000 });
+  const pool = new Pool(server.origin, { keepAliveTimeout: 60_000 });
   const svcgen = createServiceClient(definition(server.origin), { env: {} });
   // What `svcgen gen` emits by default: no per-attempt timeout, so each call needs one AbortController, not two.
   const svcgenDefault = createServiceClient(definition(server.origin, { attemptTimeoutMs: undefined }), { env: {} });
@@ -121,7 +123,12 @@ async function main(): Promise<void> {
   const ofetch = createClient?.({ baseUrl: server.origin });
 
   const contenders: [string, Once][] = [
-    ["undici.request (floor)", async () => {
+    // The floor: one undici Pool, a path instead of a URL to parse (what the svcgen client dispatches through).
+    ["undici Pool.request (floor)", async () => {
+      const res = await pool.request({ method: "GET", path: "/users/1" });
+      return res.body.json();
+    }],
+    ["undici.request (Agent, URL)", async () => {
       const res = await request(`${server.origin}/users/1`, { dispatcher: agent });
       return res.body.json();
     }],
@@ -156,6 +163,7 @@ async function main(): Promise<void> {
   await svcgen.close();
   await svcgenDefault.close();
   await agent.close();
+  await pool.close();
   server.stop();
 
   console.log("\nfull outage, upstream attempts per logical call (maxAttempts 3, budgetRatio 0.2):");
