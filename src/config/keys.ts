@@ -281,7 +281,7 @@ export const SERVICE_ONLY_KEYS: KeyTable = {
   },
   operations: {
     value: { kind: "map", entry: OPERATION_TABLE },
-    description: "Per-operation overrides, keyed by operationId.",
+    description: 'Per-operation overrides, keyed by OpenAPI operationId or gRPC method ("<package>.<Service>/<Method>").',
   },
 };
 

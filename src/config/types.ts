@@ -8,7 +8,7 @@ import type {
 } from "../model/types.js";
 
 export interface OperationOverride {
-  /** operationId as written in the TOML key. */
+  /** The TOML key as written: an OpenAPI operationId or a gRPC method's `<package>.<Service>/<Method>`. */
   operationId: string;
   idempotent?: boolean;
   timeoutMs?: number;
@@ -36,7 +36,7 @@ export interface ServiceConfig {
   mesh: MeshModel;
   healthPath: string;
   readyPath: string;
-  /** `[external_services.<key>.operations.<operationId>]`, sorted by operationId. */
+  /** `[external_services.<key>.operations.<operationId or gRPC method>]`, sorted by key. */
   operations: OperationOverride[];
 }
 

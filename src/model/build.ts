@@ -3,7 +3,8 @@
 import type { ConfigModel } from "../config/types.js";
 import { clientRetryDisabled, resolveMesh } from "../mesh/index.js";
 import { NameScope, pascalCase } from "./names.js";
-import type { Diagnostic, Model, OpenApiModel, OperationModel, ProtoModel, ServiceModel, SourceLocation } from "./types.js";
+import { applyOverrides } from "./overrides.js";
+import type { Diagnostic, Model, OpenApiModel, ProtoModel, ServiceModel, SourceLocation } from "./types.js";
 
 /** Service keys become folder names and identifiers: keep them to what acton-service config allows. */
 const SERVICE_KEY = /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/;
@@ -32,18 +33,9 @@ export function buildModel(
       continue;
     }
     const openapi = specs.get(s.key);
-    const proto = protos.get(s.key);
-    const operations = openapi ? applyOverrides(s.key, openapi, s.operations, diagnostics) : undefined;
-    if (!openapi && s.operations.length > 0) {
-      for (const o of s.operations) {
-        diagnostics.push({
-          severity: "error",
-          code: "config/operation-without-spec",
-          message: `[external_services.${s.key}.operations.${o.operationId}] needs an \`openapi\` spec for ${s.key}`,
-          location: o.location,
-        });
-      }
-    }
+    const overridden = applyOverrides(s.key, openapi, protos.get(s.key), s.operations, diagnostics);
+    const proto = overridden.proto;
+    const operations = overridden.operations;
     const service: ServiceModel = {
       key: s.key,
       pascal: pascals.take(pascalCase(s.key)),
@@ -95,33 +87,4 @@ export function buildModel(
     },
     diagnostics,
   };
-}
-
-function applyOverrides(
-  key: string,
-  spec: OpenApiModel,
-  overrides: ConfigModel["services"][number]["operations"],
-  diagnostics: Diagnostic[],
-): OperationModel[] {
-  const byId = new Map<string, OperationModel>();
-  for (const op of spec.operations) if (op.operationId !== undefined) byId.set(op.operationId, op);
-  const changed = new Map<OperationModel, OperationModel>();
-  for (const o of overrides) {
-    const op = byId.get(o.operationId);
-    if (op === undefined) {
-      diagnostics.push({
-        severity: "error",
-        code: "config/unknown-operation",
-        message: `${spec.file} has no operation with operationId ${JSON.stringify(o.operationId)} (service ${key})`,
-        location: o.location,
-      });
-      continue;
-    }
-    changed.set(op, {
-      ...op,
-      ...(o.idempotent !== undefined ? { idempotent: o.idempotent } : {}),
-      ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
-    });
-  }
-  return spec.operations.map((op) => changed.get(op) ?? op);
 }

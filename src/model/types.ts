@@ -264,11 +264,26 @@ export interface ProtoMethodModel {
   /** Fully qualified message names. */
   input: string;
   output: string;
-  /** `idempotency_level = NO_SIDE_EFFECTS` or `IDEMPOTENT`: safe to send again after the server may have run it. */
+  /**
+   * Safe to send again after the server may have run it: `idempotency_level = NO_SIDE_EFFECTS` or `IDEMPOTENT`, unless
+   * services.toml's `idempotent` for the method says otherwise.
+   */
   idempotent: boolean;
+  /**
+   * What `[external_services.<key>.operations."<package>.<Service>/<Method>"]` sets, only the keys it sets (absent:
+   * none). The generated client carries exactly this; `idempotent` above already includes it.
+   */
+  override?: ProtoMethodOverride;
   comment?: string;
   deprecated: boolean;
   location: SourceLocation;
+}
+
+export interface ProtoMethodOverride {
+  /** Wins over the .proto's idempotency_level. */
+  idempotent?: boolean;
+  /** Overall deadline of one call of the method (ms); wins over the service's timeoutMs. */
+  timeoutMs?: number;
 }
 
 export interface ProtoServiceModel {

@@ -4,7 +4,7 @@
 // takes an AsyncIterable, bidi both.
 import type { ProtoMethodModel, ServiceModel } from "../../model/types.js";
 import { NameScope, camelCase } from "../../model/names.js";
-import type { GrpcServiceDefinition } from "../../runtime/grpc/types.js";
+import type { GrpcMethodSettings, GrpcServiceDefinition } from "../../runtime/grpc/types.js";
 import type { GrpcStatusName } from "../../runtime/grpc/codes.js";
 import type { ImportSet } from "./imports.js";
 import { jsdoc, literal, str } from "./literal.js";
@@ -53,6 +53,7 @@ export function grpcDefinitionOf(s: ServiceModel): GrpcServiceDefinition {
   const port = s.grpcPort ?? s.port;
   const host = s.host.includes(":") && !s.host.startsWith("[") ? `[${s.host}]` : s.host;
   const portName = s.grpcPort !== undefined ? (s.resolvedMesh?.kube?.grpcPortName ?? "grpc") : undefined;
+  const methods = methodSettings(s);
   return {
     ...http,
     url: `${s.scheme}://${host}:${port}`,
@@ -66,7 +67,21 @@ export function grpcDefinitionOf(s: ServiceModel): GrpcServiceDefinition {
     healthPath: "/grpc.health.v1.Health/Check",
     readyPath: "/grpc.health.v1.Health/Check",
     grpcRetryOn: (s.proto?.retryOn ?? []) as GrpcStatusName[],
+    // Only when services.toml overrides a method, so definitions without overrides stay as they were.
+    ...(methods.length > 0 ? { methods } : {}),
   };
+}
+
+/** services.toml's per-method overrides, in proto declaration order (names are .proto text: emitted as literals). */
+function methodSettings(s: ServiceModel): GrpcMethodSettings[] {
+  const out: GrpcMethodSettings[] = [];
+  for (const service of s.proto?.services ?? []) {
+    for (const m of service.methods) {
+      if (m.override === undefined) continue;
+      out.push({ name: `${service.fullName}/${m.name}`, ...m.override });
+    }
+  }
+  return out;
 }
 
 function retryNote(m: ProtoMethodModel, s: ServiceModel): string {
@@ -74,8 +89,13 @@ function retryNote(m: ProtoMethodModel, s: ServiceModel): string {
   if (s.policy.retry.maxAttempts <= 1) return "Not retried (retries are off for this service).";
   const until =
     m.kind === "server_streaming" ? " until the first response message" : m.kind === "unary" ? "" : " while none of the request stream was read";
-  if (!m.idempotent) return "Not declared idempotent: retried only when no server can have received it.";
-  return `Idempotent: retried on ${codes.length > 0 ? codes.join(", ") : "connection failures only"}${until}.`;
+  const source = m.override?.idempotent !== undefined ? " (services.toml)" : "";
+  if (!m.idempotent) return `Not declared idempotent${source}: retried only when no server can have received it.`;
+  return `Idempotent${source}: retried on ${codes.length > 0 ? codes.join(", ") : "connection failures only"}${until}.`;
+}
+
+function deadlineNote(m: ProtoMethodModel): string {
+  return m.override?.timeoutMs !== undefined ? ` Deadline ${m.override.timeoutMs} ms (services.toml).` : "";
 }
 
 export interface GrpcModuleText {
@@ -125,7 +145,7 @@ export function grpcModule(s: ServiceModel, names: GrpcNames, protoNames: ProtoN
       const param = streamsIn ? `requests: AsyncIterable<${input}>` : `request: ${input}`;
       const result = streamsOut ? `AsyncIterable<${output}>` : `Promise<${output}>`;
       const kind = { unary: "unary", server_streaming: "server streaming", client_streaming: "client streaming", bidi_streaming: "bidirectional streaming" }[m.kind];
-      const doc = jsdoc([m.comment, `\`/${service.fullName}/${m.name}\` (${kind}). ${retryNote(m, s)}`, m.deprecated ? "@deprecated" : undefined], "  ");
+      const doc = jsdoc([m.comment, `\`/${service.fullName}/${m.name}\` (${kind}). ${retryNote(m, s)}${deadlineNote(m)}`, m.deprecated ? "@deprecated" : undefined], "  ");
       signatures.push(`${doc}  ${name}(${param}, options?: ${GrpcCallOptions}): ${result};\n`);
       const call = { unary: "unary", server_streaming: "serverStream", client_streaming: "clientStream", bidi_streaming: "bidiStream" }[m.kind];
       const arg = streamsIn ? "requests" : "request";

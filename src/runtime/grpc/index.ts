@@ -12,6 +12,7 @@ export type {
   GrpcClientDescription,
   GrpcClientOptions,
   GrpcHealthStatus,
+  GrpcMethodSettings,
   GrpcResponseInfo,
   GrpcServiceDefinition,
 } from "./types.js";
