@@ -32,7 +32,7 @@ export interface GrpcCall {
   readonly service: string;
   /** `auth.v1.TokenService/ValidateToken`. */
   readonly operation: string;
-  /** Safe to send again after a server may have run it (idempotency_level). */
+  /** Safe to send again after a server may have run it (idempotency_level, or services.toml's `idempotent`). */
   readonly idempotent: boolean;
   /** May another attempt be sent at all (false once a streamed request was consumed). */
   replayable: boolean;

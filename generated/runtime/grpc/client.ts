@@ -130,6 +130,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     retry: policy.retry,
     retryOn: new Set(def.grpcRetryOn.map(statusCode)),
     timeoutMs: policy.timeoutMs,
+    methods: new Map((def.methods ?? []).map((m) => [m.name, m])),
     attemptTimeoutMs: policy.attemptTimeoutMs,
     budget: policy.retry.maxAttempts > 1 ? new RetryBudget(policy.retry.budgetRatio) : undefined,
     random: hooks.random ?? Math.random,

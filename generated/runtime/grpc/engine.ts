@@ -8,7 +8,8 @@
 //   - retries with backoff, jitter and the retry budget, at most min(max_attempts, 5) attempts (gRPC's cap):
 //       * a call that never reached a stream (no connection, REFUSED_STREAM) when retry_on has "connect";
 //       * a status named in grpc_retry_on, an attempt timeout ("timeout" in retry_on) or a broken stream, only for
-//         methods declared NO_SIDE_EFFECTS or IDEMPOTENT: the server may have run the call;
+//         methods declared NO_SIDE_EFFECTS or IDEMPOTENT (or `idempotent` in services.toml): the server may have run
+//         the call;
 //       * grpc-retry-pushback-ms from the server replaces the backoff (a negative or bad value stops retrying);
 //       * a streamed call only until its first response message (then it is committed), and a streamed request
 //         only while none of it was read;
@@ -24,7 +25,7 @@ import type { RetrySettings } from "../types.js";
 import { GrpcError, metadataRecord } from "./errors.js";
 import type { AttemptParts, Failure, GrpcCall, MutableRecord, Outcome, Slot } from "./attempt.js";
 import { acquire, classify, emitAttempt, finish, recordOutcome, settle } from "./attempt.js";
-import type { GrpcCallOptions } from "./types.js";
+import type { GrpcCallOptions, GrpcMethodSettings } from "./types.js";
 
 /** gRPC's retry policy allows at most five attempts (A6); larger settings are capped (lint SVC108 says so). */
 export const MAX_GRPC_ATTEMPTS = 5;
@@ -35,6 +36,8 @@ export interface EngineParts extends AttemptParts {
   /** Status codes retried for idempotent methods. */
   readonly retryOn: ReadonlySet<number>;
   readonly timeoutMs: number;
+  /** services.toml's per-method overrides, by `auth.v1.AuthService/IssueToken`. */
+  readonly methods: ReadonlyMap<string, GrpcMethodSettings>;
   readonly attemptTimeoutMs: number | undefined;
   readonly budget: RetryBudget | undefined;
   readonly random: () => number;
@@ -46,11 +49,18 @@ export interface EngineParts extends AttemptParts {
 
 type AnyMethod = { readonly name: string; readonly parent: { readonly typeName: string }; readonly idempotency: number };
 
+/** What a method's calls share: its name in errors and events, and its policy after services.toml's overrides. */
+interface MethodPolicy {
+  readonly operation: string;
+  readonly idempotent: boolean;
+  readonly timeoutMs: number;
+}
+
 export class GrpcEngine {
   readonly #p: EngineParts;
   readonly #limit: number;
-  /** `auth.v1.AuthService/ValidateToken` per method descriptor, built once. */
-  readonly #operations = new Map<AnyMethod, string>();
+  /** Per method descriptor, built on its first call. */
+  readonly #methods = new Map<AnyMethod, MethodPolicy>();
 
   constructor(parts: EngineParts) {
     this.#p = parts;
@@ -60,12 +70,13 @@ export class GrpcEngine {
   /** Starts a call: the deadline, the metadata, a route for the balancer. Throws when nothing may be sent. */
   begin(method: AnyMethod, options: GrpcCallOptions | undefined): GrpcCall {
     const p = this.#p;
-    let operation = this.#operations.get(method);
-    if (operation === undefined) this.#operations.set(method, (operation = `${method.parent.typeName}/${method.name}`));
+    let policy = this.#methods.get(method);
+    if (policy === undefined) this.#methods.set(method, (policy = this.#policyOf(method)));
+    const operation = policy.operation;
     if (p.isClosed()) throw new RequestError("the client is closed", { service: p.service, operation });
     const signal = options?.signal;
     if (signal?.aborted) throw new AbortError({ service: p.service, operation, cause: signal.reason });
-    const timeoutMs = options?.timeoutMs ?? p.timeoutMs;
+    const timeoutMs = options?.timeoutMs ?? policy.timeoutMs;
     // The client's metadata object is shared by calls that add none (connect-es copies it into its own Headers).
     let headers = p.headers;
     const own = options?.headers;
@@ -76,7 +87,7 @@ export class GrpcEngine {
     const call: GrpcCall = {
       service: p.service,
       operation,
-      idempotent: method.idempotency !== 0,
+      idempotent: policy.idempotent,
       replayable: true,
       timeoutMs,
       deadlineAt: Number.isFinite(timeoutMs) ? p.clock.now() + Math.max(0, timeoutMs) : Infinity,
@@ -92,6 +103,17 @@ export class GrpcEngine {
     }
     p.budget?.deposit(p.clock.now());
     return call;
+  }
+
+  #policyOf(method: AnyMethod): MethodPolicy {
+    const operation = `${method.parent.typeName}/${method.name}`;
+    const own = this.#p.methods.get(operation);
+    return {
+      operation,
+      // idempotency_level: 0 is IDEMPOTENCY_UNKNOWN; NO_SIDE_EFFECTS and IDEMPOTENT may both be sent again.
+      idempotent: own?.idempotent ?? method.idempotency !== 0,
+      timeoutMs: own?.timeoutMs ?? this.#p.timeoutMs,
+    };
   }
 
   async unary<I extends DescMessage, O extends DescMessage>(

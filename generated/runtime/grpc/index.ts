@@ -15,6 +15,7 @@ export type {
   GrpcClientDescription,
   GrpcClientOptions,
   GrpcHealthStatus,
+  GrpcMethodSettings,
   GrpcResponseInfo,
   GrpcServiceDefinition,
 } from "./types.js";

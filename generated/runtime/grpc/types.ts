@@ -24,6 +24,21 @@ import type { GrpcStatusName } from "./codes.js";
 export interface GrpcServiceDefinition extends ServiceDefinition {
   /** gRPC status names that are retried (`retry.grpc_retry_on`). */
   readonly grpcRetryOn: readonly GrpcStatusName[];
+  /**
+   * Per-method settings from services.toml (`[external_services.<key>.operations."<package>.<Service>/<Method>"]`),
+   * only for methods it names. A list, not a map keyed by .proto names.
+   */
+  readonly methods?: readonly GrpcMethodSettings[];
+}
+
+/** One method's overrides of the service's policy; absent fields keep the service's (or the .proto's) value. */
+export interface GrpcMethodSettings {
+  /** `auth.v1.AuthService/IssueToken`: the call path without its leading `/`. */
+  readonly name: string;
+  /** Wins over the .proto's idempotency_level: may a call the server may have run be sent again. */
+  readonly idempotent?: boolean;
+  /** Overall deadline of a call of this method (ms); wins over `policy.timeoutMs`, a call's `timeoutMs` wins over it. */
+  readonly timeoutMs?: number;
 }
 
 /** The second argument of every generated gRPC method. Same meaning as the HTTP runtime's CallOptions. */
