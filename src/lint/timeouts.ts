@@ -9,7 +9,7 @@ function routes(ctx: Parameters<Rule>[0]): Array<{ label: string; policy: RouteP
   return [
     { label: "the service's route", policy: policies.defaults },
     ...policies.groups.map((g) => ({
-      label: `the route of ${g.operations.map((o) => o.name).join(", ")}`,
+      label: `the route of ${[...g.operations.map((o) => o.name), ...g.grpcMethods.map((m) => `${m.service}/${m.method}`)].join(", ")}`,
       policy: g.policy,
     })),
   ];

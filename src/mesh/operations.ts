@@ -1,7 +1,8 @@
 // Per-operation mesh policy: an operation's own timeout, and no retries after the request was sent for operations
 // that are not idempotent (connection failures stay retryable: nothing reached the server). Operations whose policy
-// differs from the service's are grouped so each distinct policy becomes one route.
-import type { OperationModel, ServiceModel } from "../model/types.js";
+// differs from the service's are grouped so each distinct policy becomes one route. gRPC methods (on grpc_port) follow
+// the same rules and join the same groups: one policy, one route label, whatever the protocol.
+import type { OperationModel, ServiceModel, SourceLocation } from "../model/types.js";
 import { fittingPerTryMs } from "./backoff.js";
 import { formatDuration } from "./duration.js";
 import type { ResolvedMesh, RetryConditions } from "./types.js";
@@ -11,12 +12,25 @@ export interface RoutePolicy {
   retries: { attempts: number; perTryTimeoutMs?: number; on: RetryConditions };
 }
 
+/** A gRPC method as a route matches it: `/<service>/<method>` on the wire. */
+export interface GrpcMethodRef {
+  /** Fully qualified proto service (`auth.v1.AuthService`). */
+  service: string;
+  method: string;
+  idempotent: boolean;
+  /** services.toml's per-method `timeout_ms`. */
+  timeoutMs?: number;
+  location: SourceLocation;
+}
+
 export interface PolicyGroup {
   /** DNS-label-safe and unique within the service, e.g. `2s`, `no-retry`, `2s-connect-retry`. */
   label: string;
   policy: RoutePolicy;
   /** In model order (sorted by name). */
   operations: OperationModel[];
+  /** In proto order. */
+  grpcMethods: GrpcMethodRef[];
 }
 
 export interface OperationPolicies {
@@ -24,8 +38,22 @@ export interface OperationPolicies {
   defaults: RoutePolicy;
   /** Every operation with its own policy, in model order. */
   operations: Array<{ operation: OperationModel; policy: RoutePolicy }>;
-  /** Operations whose policy differs from `defaults`, grouped by policy, sorted by label. */
+  /** Operations and gRPC methods whose policy differs from `defaults`, grouped by policy, sorted by label. */
   groups: PolicyGroup[];
+}
+
+/** The gRPC methods a mesh can route on their own: those of a service with a proto and a grpc_port. */
+export function grpcMethodRefs(service: ServiceModel): GrpcMethodRef[] {
+  if (service.proto === undefined || service.grpcPort === undefined) return [];
+  return service.proto.services.flatMap((svc) =>
+    svc.methods.map((m) => ({
+      service: svc.fullName,
+      method: m.name,
+      idempotent: m.idempotent,
+      ...(m.override?.timeoutMs !== undefined ? { timeoutMs: m.override.timeoutMs } : {}),
+      location: m.location,
+    })),
+  );
 }
 
 export function operationPolicies(service: ServiceModel, mesh: ResolvedMesh): OperationPolicies {
@@ -43,13 +71,15 @@ export function operationPolicies(service: ServiceModel, mesh: ResolvedMesh): Op
   }));
   const byKey = new Map<string, PolicyGroup>();
   const defaultKey = JSON.stringify(defaults);
-  for (const { operation, policy } of operations) {
+  const groupOf = (policy: RoutePolicy): PolicyGroup | undefined => {
     const key = JSON.stringify(policy);
-    if (key === defaultKey) continue;
-    const group = byKey.get(key);
-    if (group) group.operations.push(operation);
-    else byKey.set(key, { label: label(policy, defaults), policy, operations: [operation] });
-  }
+    if (key === defaultKey) return undefined;
+    let group = byKey.get(key);
+    if (!group) byKey.set(key, (group = { label: label(policy, defaults), policy, operations: [], grpcMethods: [] }));
+    return group;
+  };
+  for (const { operation, policy } of operations) groupOf(policy)?.operations.push(operation);
+  for (const method of grpcMethodRefs(service)) groupOf(operationPolicy(method, mesh))?.grpcMethods.push(method);
   const groups = [...byKey.values()].sort((a, b) => compare(a.label, b.label) || compare(JSON.stringify(a.policy), JSON.stringify(b.policy)));
   const seen = new Map<string, number>();
   for (const group of groups) {
@@ -60,7 +90,8 @@ export function operationPolicies(service: ServiceModel, mesh: ResolvedMesh): Op
   return { defaults, operations, groups };
 }
 
-function operationPolicy(operation: OperationModel, mesh: ResolvedMesh): RoutePolicy {
+/** An HTTP operation's or a gRPC method's route policy: its own timeout, no retries after sending unless idempotent. */
+function operationPolicy(operation: { idempotent: boolean; timeoutMs?: number }, mesh: ResolvedMesh): RoutePolicy {
   const timeoutMs = operation.timeoutMs ?? mesh.timeoutMs;
   let { attempts } = mesh.retries;
   let on = mesh.retries.on;

@@ -1,5 +1,5 @@
 // ServiceModel fixtures built directly (no config parser), shared by the mesh, lint and YAML emitter tests.
-import type { Model, OperationModel, ProtoModel, ResolvedPolicy, ServiceModel } from "../../src/model/types.js";
+import type { Model, OperationModel, ProtoMethodModel, ProtoModel, ProtoServiceModel, ResolvedPolicy, ServiceModel } from "../../src/model/types.js";
 
 export const CONFIG = "services.toml";
 
@@ -100,6 +100,33 @@ export function model(services: ServiceModel[], caller = "order-api"): Model {
 }
 
 /** A gRPC API with no services in it: enough for what the mesh and the lint read (`retry.grpc_retry_on`). */
-export function proto(retryOn: string[]): ProtoModel {
-  return { files: ["protos/x.proto"], protoPaths: [], inputs: ["protos/x.proto"], retryOn, descriptors: [], services: [] };
+export function proto(retryOn: string[], services: ProtoServiceModel[] = []): ProtoModel {
+  return { files: ["protos/x.proto"], protoPaths: [], inputs: ["protos/x.proto"], retryOn, descriptors: [], services };
+}
+
+/** A unary method; `timeoutMs` as services.toml's per-method override would set it. */
+export function grpcMethod(name: string, idempotent: boolean, timeoutMs?: number): ProtoMethodModel {
+  return {
+    name,
+    localName: name.charAt(0).toLowerCase() + name.slice(1),
+    kind: "unary",
+    input: "x.v1.Request",
+    output: "x.v1.Response",
+    idempotent,
+    ...(timeoutMs !== undefined ? { override: { timeoutMs } } : {}),
+    deprecated: false,
+    location: { file: "protos/x.proto", line: 5, column: 3 },
+  };
+}
+
+export function grpcService(fullName: string, methods: ProtoMethodModel[]): ProtoServiceModel {
+  return {
+    fullName,
+    name: fullName.split(".").pop()!,
+    file: "x.proto",
+    index: 0,
+    deprecated: false,
+    methods,
+    location: { file: "protos/x.proto", line: 3, column: 1 },
+  };
 }

@@ -1,5 +1,6 @@
-// Gateway API GRPCRoute for per-method mesh policy on the grpc_port. The seam for the gRPC issue: once the model
-// carries proto services, emitYaml groups methods by policy (like the HTTPRoutes) and calls this; nothing does yet.
+// Gateway API GRPCRoute for per-method mesh policy on the grpc_port (Linkerd reads its retry/timeout annotations):
+// methods are grouped by policy like the HTTPRoutes, plus a catch-all route that keeps the Service's policy.
+import type { GrpcMethodRef } from "../../mesh/operations.js";
 import type { Model, ServiceModel } from "../../model/types.js";
 import { type MeshWithKube, type MetadataView, metadata, sourceOf } from "./common.js";
 import type { Guard } from "./guard.js";
@@ -12,7 +13,8 @@ export interface GrpcRouteView {
   spec: {
     parentRefs: Array<{ name: string; group: "core"; kind: "Service"; port: number }>;
     rules: Array<{
-      matches: Array<{ method: { type: "Exact"; service: string; method?: string } }>;
+      /** Absent: every call (the catch-all route). */
+      matches?: Array<{ method: { type: "Exact"; service: string; method?: string } }>;
       backendRefs: Array<{ name: string; port: number }>;
     }>;
   };
@@ -21,7 +23,7 @@ export interface GrpcRouteView {
 export interface GrpcRouteRequest {
   /** Name suffix, a DNS label (`<service>-<suffix>`). */
   suffix: string;
-  /** Fully qualified service (`users.v1.Users`) and, optionally, one method of it. */
+  /** Fully qualified service (`users.v1.Users`) and, optionally, one method of it; empty: a catch-all route. */
   methods: Array<{ service: string; method?: string }>;
   /** Route-level Linkerd annotations (`timeout.linkerd.io/*`, `retry.linkerd.io/grpc`, …). */
   annotations: Record<string, string>;
@@ -30,6 +32,14 @@ export interface GrpcRouteRequest {
 const PROTO_SERVICE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const PROTO_METHOD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MATCHES_PER_RULE = 8;
+
+/** `/<package.Service>/<Method>`, the HTTP/2 path of a call, once both are checked to be protobuf names. */
+export function grpcPath(m: GrpcMethodRef, guard: Guard): string {
+  if (!PROTO_SERVICE.test(m.service) || !PROTO_METHOD.test(m.method)) {
+    guard.fail(`gRPC method ${JSON.stringify(`${m.service}/${m.method}`)} is not a protobuf name`, m.location);
+  }
+  return `/${m.service}/${m.method}`;
+}
 
 export function grpcRouteManifest(
   model: Model,
@@ -50,7 +60,7 @@ export function grpcRouteManifest(
     return { method: { type: "Exact" as const, service: name, ...(method !== undefined ? { method } : {}) } };
   });
   const backendRefs = [{ name: mesh.kube.name, port }];
-  const rules: GrpcRouteView["spec"]["rules"] = [];
+  const rules: GrpcRouteView["spec"]["rules"] = matches.length === 0 ? [{ backendRefs }] : [];
   for (let i = 0; i < matches.length; i += MATCHES_PER_RULE) {
     rules.push({ matches: matches.slice(i, i + MATCHES_PER_RULE), backendRefs });
   }

@@ -2,6 +2,7 @@
 // DestinationRule (load balancer, outlier detection from the breaker, connection pool, subsets) per callee.
 import { formatDuration } from "../../mesh/duration.js";
 import { type PolicyGroup, type RoutePolicy, operationPolicies } from "../../mesh/operations.js";
+import { grpcPath } from "./view-grpc-route.js";
 import type { HeaderMatch, MeshRoute, RetryConditions } from "../../mesh/types.js";
 import type { Model, ServiceModel } from "../../model/types.js";
 import { type MeshWithKube, type MetadataView, clusterHost, metadata, sourceOf } from "./common.js";
@@ -154,7 +155,7 @@ function operationMatches(
   guard: Guard,
   headers?: Record<string, StringMatchView>,
 ): HttpMatchView[] {
-  return group.operations.map((op) => {
+  const http = group.operations.map((op) => {
     guard.path(op.path, `path of operation ${op.name}`, op.location);
     const match = pathMatch(service.basePath, op.path);
     return {
@@ -164,6 +165,12 @@ function operationMatches(
       ...(headers ? { headers } : {}),
     };
   });
+  // A gRPC call is a POST to /<package.Service>/<Method> (on any port of the host, so the same VirtualService).
+  const grpc = group.grpcMethods.map((m) => {
+    const path = grpcPath(m, guard);
+    return { name: path.slice(1), uri: { exact: path }, method: { exact: "POST" }, ...(headers ? { headers } : {}) };
+  });
+  return [...http, ...grpc];
 }
 
 export function destinationRule(service: ServiceModel, mesh: MeshWithKube, guard: Guard): DestinationRuleView {

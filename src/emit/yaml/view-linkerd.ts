@@ -8,6 +8,7 @@ import { type MeshWithKube, type MetadataView, clusterHost, metadata, sourceOf }
 import type { Guard } from "./guard.js";
 import { pathMatch, pathRegex, upperMethod } from "./paths.js";
 import type { Manifest } from "./render.js";
+import { grpcRouteManifest } from "./view-grpc-route.js";
 
 export interface LinkerdHttpRouteView {
   apiVersion: "policy.linkerd.io/v1beta3";
@@ -65,13 +66,13 @@ export function statusList(statuses: readonly number[]): string {
 
 /**
  * Linkerd retries responses by status and (since 2.16) tries that exceed the retry timeout; nothing else.
- * `retry.linkerd.io/grpc` is valid on the Service (and GRPCRoutes), never on an HTTPRoute.
+ * `retry.linkerd.io/grpc` is valid on the Service and GRPCRoutes, `retry.linkerd.io/http` on the Service and HTTPRoutes.
  */
-function retries(policy: RoutePolicy, on: "service" | "http-route"): Record<string, string> {
+function retries(policy: RoutePolicy, on: "service" | "http-route" | "grpc-route"): Record<string, string> {
   const r = policy.retries;
-  const byStatus = r.on.statuses.length > 0;
+  const byStatus = on !== "grpc-route" && r.on.statuses.length > 0;
   const byTimeout = r.on.timeout && r.perTryTimeoutMs !== undefined;
-  const byGrpc = on === "service" && r.on.grpc.length > 0;
+  const byGrpc = on !== "http-route" && r.on.grpc.length > 0;
   if (r.attempts === 0 || (!byStatus && !byTimeout && !byGrpc)) return {};
   return {
     "retry.linkerd.io/limit": String(r.attempts),
@@ -108,6 +109,7 @@ export function linkerdManifests(model: Model, service: ServiceModel, mesh: Mesh
     view,
     source,
   }));
+  manifests.push(...grpcRoutes(model, service, mesh, guard));
   if (mesh.serviceProfile && mesh.kube.namespace !== undefined) {
     manifests.push({ path: `${dir}/service-profile.yaml`, template: "linkerd/service-profile", view: serviceProfile(service, mesh, guard), source });
   }
@@ -116,13 +118,13 @@ export function linkerdManifests(model: Model, service: ServiceModel, mesh: Mesh
 
 function httpRoutes(service: ServiceModel, mesh: MeshWithKube, guard: Guard): Array<{ suffix: string; view: LinkerdHttpRouteView }> {
   const policies = operationPolicies(service, mesh);
-  if (policies.groups.length === 0) return [];
+  const groups = policies.groups.filter((g) => g.operations.length > 0);
+  if (groups.length === 0) return [];
   const { kube } = mesh;
   const parentRefs: LinkerdHttpRouteView["spec"]["parentRefs"] = [
     { name: kube.name, group: "core", kind: "Service", port: service.port },
   ];
   const backendRefs = [{ name: kube.name, port: service.port }];
-  const defaultRetries = JSON.stringify(policies.defaults.retries);
   const route = (suffix: string, annotations: Record<string, string>, rules: LinkerdHttpRouteView["spec"]["rules"]) => ({
     suffix,
     view: {
@@ -132,16 +134,8 @@ function httpRoutes(service: ServiceModel, mesh: MeshWithKube, guard: Guard): Ar
       spec: { parentRefs, rules },
     },
   });
-  const out = policies.groups.map((group) => {
-    const annotations: Record<string, string> = {};
-    if (group.policy.timeoutMs !== policies.defaults.timeoutMs) {
-      annotations["timeout.linkerd.io/request"] = formatDuration(group.policy.timeoutMs);
-    }
-    if (JSON.stringify(group.policy.retries) !== defaultRetries) {
-      // Any retry annotation on a route replaces all of the Service's; a limit of 0 switches retries off.
-      const own = retries(group.policy, "http-route");
-      Object.assign(annotations, Object.keys(own).length > 0 ? own : { "retry.linkerd.io/limit": "0" });
-    }
+  const out = groups.map((group) => {
+    const annotations = routeAnnotations(group.policy, policies.defaults, "http-route");
     const matches = group.operations.map((op) => {
       guard.path(op.path, `path of operation ${op.name}`, op.location);
       const match = pathMatch(service.basePath, op.path);
@@ -158,6 +152,35 @@ function httpRoutes(service: ServiceModel, mesh: MeshWithKube, guard: Guard): Ar
   });
   // Everything else keeps the Service's annotations.
   out.push(route("default", {}, [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs }]));
+  return out;
+}
+
+/** Route annotations for a group whose policy differs from the Service's: only what differs, as for HTTPRoutes. */
+function routeAnnotations(policy: RoutePolicy, defaults: RoutePolicy, on: "http-route" | "grpc-route"): Record<string, string> {
+  const annotations: Record<string, string> = {};
+  if (policy.timeoutMs !== defaults.timeoutMs) annotations["timeout.linkerd.io/request"] = formatDuration(policy.timeoutMs);
+  if (JSON.stringify(policy.retries) !== JSON.stringify(defaults.retries)) {
+    // Any retry annotation on a route replaces all of the Service's; a limit of 0 switches retries off.
+    const own = retries(policy, on);
+    Object.assign(annotations, Object.keys(own).length > 0 ? own : { "retry.linkerd.io/limit": "0" });
+  }
+  return annotations;
+}
+
+/** GRPCRoutes on grpc_port for methods whose policy differs (timeout_ms overrides, no retries when not idempotent). */
+function grpcRoutes(model: Model, service: ServiceModel, mesh: MeshWithKube, guard: Guard): Manifest[] {
+  const policies = operationPolicies(service, mesh);
+  const groups = policies.groups.filter((g) => g.grpcMethods.length > 0);
+  if (groups.length === 0) return [];
+  const out: Manifest[] = [];
+  for (const group of groups) {
+    const methods = group.grpcMethods.map((m) => ({ service: m.service, method: m.method }));
+    const manifest = grpcRouteManifest(model, service, mesh, { suffix: `grpc-${group.label}`, methods, annotations: routeAnnotations(group.policy, policies.defaults, "grpc-route") }, guard);
+    if (manifest) out.push(manifest);
+  }
+  // Once a route is attached to the port, calls no route matches would fail: every other method keeps the Service's policy.
+  const rest = grpcRouteManifest(model, service, mesh, { suffix: "grpc-default", methods: [], annotations: {} }, guard);
+  if (rest) out.push(rest);
   return out;
 }
 

@@ -1,14 +1,17 @@
 // One model that exercises every manifest kind: Istio with subsets, header routes, weights, a connection pool, a
-// Sidecar, headless discovery and gRPC; Linkerd with per-operation routes and a ServiceProfile; a plain Service;
+// Sidecar, headless discovery and gRPC; Linkerd with per-operation routes and a ServiceProfile, and with gRPC
+// per-method routes; a plain Service;
 // an external host that gets no manifests.
 import type { Model } from "../../../src/model/types.js";
-import { USER_OPERATIONS, model, operation, policy, service, withSpec } from "../../mesh/fixtures.js";
+import { USER_OPERATIONS, grpcMethod, grpcService, model, operation, policy, proto, service, withSpec } from "../../mesh/fixtures.js";
 
 export function exampleModel(): Model {
   const users = withSpec(
     service({
       key: "users_service",
       grpcPort: 8081,
+      // Lookup is not idempotent: with the mesh owning retries its route retries connection failures only.
+      proto: proto(["UNAVAILABLE"], [grpcService("users.v1.Users", [grpcMethod("GetProfile", true), grpcMethod("Lookup", false)])]),
       discovery: { kind: "headless", endpoints: [], dnsServers: [] },
       policy: policy({ loadBalancer: "consistent_hash", hashHeader: "x-user-id" }),
       mesh: {
@@ -52,7 +55,18 @@ export function exampleModel(): Model {
     service({ key: "orders_service", host: "orders-api", namespace: "shop", mesh: { kind: "linkerd", retryOwner: "client", settings: {} } }),
     USER_OPERATIONS,
   );
+  // gRPC behind Linkerd, the mesh owning retries: GRPCRoutes for the methods whose policy differs, and a catch-all.
+  const ledger = service({
+    key: "ledger_service",
+    host: "ledger-api",
+    grpcPort: 9090,
+    mesh: { kind: "linkerd", retryOwner: "mesh", settings: {} },
+    proto: proto(
+      ["UNAVAILABLE", "ABORTED"],
+      [grpcService("ledger.v1.Ledger", [grpcMethod("GetEntry", true), grpcMethod("PostEntry", false), grpcMethod("Export", true, 30_000)])],
+    ),
+  });
   const search = service({ key: "search_service", host: "search-api.search.svc.cluster.local", namespace: undefined });
   const stripe = service({ key: "stripe", host: "api.stripe.com", scheme: "https", port: 443 });
-  return model([users, auth, payments, orders, search, stripe]);
+  return model([users, auth, payments, orders, ledger, search, stripe]);
 }

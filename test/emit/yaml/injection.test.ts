@@ -8,7 +8,7 @@ import { emitYaml, validateManifests } from "../../../src/emit/yaml/index.js";
 import { TEMPLATE_ROOT } from "../../../src/emit/yaml/templates.js";
 import { resolveMesh } from "../../../src/mesh/index.js";
 import type { Model, ServiceModel } from "../../../src/model/types.js";
-import { model, operation, policy, service, withSpec } from "../../mesh/fixtures.js";
+import { grpcMethod, grpcService, model, operation, policy, proto, service, withSpec } from "../../mesh/fixtures.js";
 
 const HOSTILE = ["v1\nkind: Secret", "v1: x", "v1 # x", "{{json this}}", 'v1"', "v1'", "v1\u2028x"];
 
@@ -75,6 +75,18 @@ describe("model values that could break YAML stop emitYaml before rendering", ()
       "operation path",
       () => model([withSpec(istio({}), [operation({ name: "getUser", method: "get", path: "/users/{id}\n  x: y", timeoutMs: 1000 })])]),
       'path of operation getUser "/users/{id}\\n  x: y" cannot go into a manifest',
+    ],
+    [
+      "gRPC method name",
+      () =>
+        model([
+          service({
+            grpcPort: 9090,
+            proto: proto(["UNAVAILABLE"], [grpcService("x.v1.X", [grpcMethod("Get\n  x: y", true, 1000)])]),
+            mesh: { kind: "linkerd", retryOwner: "client", settings: {} },
+          }),
+        ]),
+      'gRPC method "x.v1.X/Get\\n  x: y" is not a protobuf name',
     ],
     [
       "hash header",

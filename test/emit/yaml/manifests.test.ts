@@ -26,11 +26,15 @@ describe("emitYaml output", () => {
       "istio/users_service/destination-rule.yaml",
       "istio/users_service/virtual-service.yaml",
       "k8s/auth_service/service.yaml",
+      "k8s/ledger_service/service.yaml",
       "k8s/orders_service/service.yaml",
       "k8s/payments_service/service.yaml",
       "k8s/search_service/service.yaml",
       "k8s/users_service/service-headless.yaml",
       "k8s/users_service/service.yaml",
+      "linkerd/ledger_service/grpc-route-grpc-30s.yaml",
+      "linkerd/ledger_service/grpc-route-grpc-default.yaml",
+      "linkerd/ledger_service/grpc-route-grpc-no-retry.yaml",
       "linkerd/orders_service/http-route-2s.yaml",
       "linkerd/orders_service/http-route-default.yaml",
       "linkerd/payments_service/http-route-2s.yaml",
@@ -68,6 +72,7 @@ const SCHEMA_OF: Record<string, SchemaKey> = {
   "networking.istio.io/v1/Sidecar": "networking.istio.io/v1/Sidecar",
   "linkerd.io/v1alpha2/ServiceProfile": "linkerd.io/v1alpha2/ServiceProfile",
   "policy.linkerd.io/v1beta3/HTTPRoute": "policy.linkerd.io/v1beta3/HTTPRoute",
+  "gateway.networking.k8s.io/v1/GRPCRoute": "gateway.networking.k8s.io/v1/GRPCRoute",
 };
 
 describe("every manifest validates", () => {

@@ -11,7 +11,7 @@ import { statusList } from "../../../src/emit/yaml/view-linkerd.js";
 import { formatDuration } from "../../../src/mesh/duration.js";
 import { resolveMesh } from "../../../src/mesh/index.js";
 import type { ServiceModel } from "../../../src/model/types.js";
-import { model, service, withSpec } from "../../mesh/fixtures.js";
+import { grpcMethod, grpcService, model, proto, service, withSpec } from "../../mesh/fixtures.js";
 import { exampleModel } from "./example-model.js";
 import { schemaErrors } from "./schemas.js";
 
@@ -127,6 +127,15 @@ describe("Istio", () => {
     expect([last.name, last.route.map((r: Json) => [r.destination.subset, r.weight])]).toEqual(["default", [["v1", 90], ["v2", 10]]]);
   });
 
+  it("routes a gRPC method whose policy differs by its path, and retries the gRPC statuses on the default route", () => {
+    const out = Object.fromEntries(emitYaml(exampleModel()).map((f) => [f.path, parse(f.content)]));
+    const http = out["istio/users_service/virtual-service.yaml"].spec.http as Array<{ name: string; match?: Array<{ uri?: unknown }>; retries: { retryOn?: string } }>;
+    const connectOnly = http.find((r) => r.name === "connect-retry")!;
+    expect(connectOnly.match!.map((m) => m.uri)).toEqual([{ exact: "/users" }, { exact: "/users.v1.Users/Lookup" }]);
+    expect(connectOnly.retries.retryOn).toBe("connect-failure,refused-stream");
+    expect(http.find((r) => r.name === "default")!.retries.retryOn).toBe("connect-failure,refused-stream,reset,502,503,504,unavailable");
+  });
+
   it("limits the caller's egress to its dependencies with a Sidecar", () => {
     const out = Object.fromEntries(emitYaml(exampleModel()).map((f) => [f.path, parse(f.content)]));
     expect(out["istio/sidecar.yaml"].spec).toEqual({
@@ -136,6 +145,7 @@ describe("Istio", () => {
           hosts: [
             "*/api.stripe.com",
             "default/auth-api.default.svc.cluster.local",
+            "default/ledger-api.default.svc.cluster.local",
             "default/payments-api.default.svc.cluster.local",
             "default/users-api.default.svc.cluster.local",
             "search/search-api.search.svc.cluster.local",
@@ -161,6 +171,40 @@ describe("Linkerd", () => {
       "retry.linkerd.io/timeout": "3333ms",
       "timeout.linkerd.io/request": "10s",
     });
+  });
+
+  it("gRPC methods whose policy differs get GRPCRoutes on grpc_port, the rest a catch-all; the Service retries gRPC statuses", () => {
+    const out = Object.fromEntries(emitYaml(exampleModel()).map((f) => [f.path, parse(f.content)]));
+    expect(out["k8s/ledger_service/service.yaml"].metadata.annotations["retry.linkerd.io/grpc"]).toBe("unavailable");
+    expect(Object.keys(out).filter((p) => p.startsWith("linkerd/ledger_service/"))).toEqual([
+      "linkerd/ledger_service/grpc-route-grpc-30s.yaml",
+      "linkerd/ledger_service/grpc-route-grpc-default.yaml",
+      "linkerd/ledger_service/grpc-route-grpc-no-retry.yaml",
+    ]);
+    const parentRefs = [{ name: "ledger-api", group: "core", kind: "Service", port: 9090 }];
+    const backendRefs = [{ name: "ledger-api", port: 9090 }];
+    const noRetry = out["linkerd/ledger_service/grpc-route-grpc-no-retry.yaml"];
+    // PostEntry is not idempotent: a route annotation replaces all of the Service's, and a limit of 0 stops retries.
+    expect(noRetry.metadata.annotations).toEqual({ "retry.linkerd.io/limit": "0" });
+    expect(noRetry.spec).toEqual({
+      parentRefs,
+      rules: [{ matches: [{ method: { type: "Exact", service: "ledger.v1.Ledger", method: "PostEntry" } }], backendRefs }],
+    });
+    const slow = out["linkerd/ledger_service/grpc-route-grpc-30s.yaml"];
+    expect(slow.metadata.annotations["timeout.linkerd.io/request"]).toBe("30s");
+    expect(slow.metadata.annotations["retry.linkerd.io/grpc"]).toBe("unavailable");
+    expect(slow.metadata.annotations["retry.linkerd.io/http"]).toBeUndefined();
+    expect(slow.spec.rules[0].matches).toEqual([{ method: { type: "Exact", service: "ledger.v1.Ledger", method: "Export" } }]);
+    const rest = out["linkerd/ledger_service/grpc-route-grpc-default.yaml"];
+    expect(rest.metadata.annotations).toBeUndefined();
+    expect(rest.spec).toEqual({ parentRefs, rules: [{ backendRefs }] });
+  });
+
+  it("writes no GRPCRoute while the client owns retries and no method has its own timeout", () => {
+    const grpc = proto(["UNAVAILABLE"], [grpcService("ledger.v1.Ledger", [grpcMethod("GetEntry", true), grpcMethod("PostEntry", false)])]);
+    const out = docs([service({ grpcPort: 9090, proto: grpc, mesh: { kind: "linkerd", retryOwner: "client", settings: {} } })]);
+    expect(Object.keys(out).filter((p) => p.startsWith("linkerd/"))).toEqual([]);
+    expect(out["k8s/users_service/service.yaml"].metadata.annotations["retry.linkerd.io/grpc"]).toBeUndefined();
   });
 
   it("with the client owning retries the Service gets no retry annotations", () => {
