@@ -10,6 +10,8 @@
 // connection, nothing sent: safe to send elsewhere) and a failure after the stream opened (the server may have run
 // the call). A session that cannot connect within connect_timeout_ms counts as the former.
 import type * as http2 from "node:http2";
+import * as net from "node:net";
+import * as tls from "node:tls";
 import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-node";
 import type { Interceptor, Transport } from "@connectrpc/connect";
 
@@ -124,6 +126,15 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A connection to the pod at `target`; over TLS the server name is the service's, as through the Service. */
+function dial(target: URL, authority: string, nodeOptions: http2.ClientSessionOptions | http2.SecureClientSessionOptions | undefined): net.Socket {
+  const host = target.hostname.startsWith("[") ? target.hostname.slice(1, -1) : target.hostname;
+  const port = Number(target.port) || (target.protocol === "https:" ? 443 : 80);
+  if (target.protocol !== "https:") return net.connect({ host, port });
+  const servername = new URL(`https://${authority}`).hostname;
+  return tls.connect({ ...(nodeOptions as tls.ConnectionOptions | undefined), host, port, servername, ALPNProtocols: ["h2"] });
+}
+
 /** Default cap on a session's age, ms (as the HTTP client's). */
 export const DEFAULT_MAX_CONNECTION_AGE_MS = 60_000;
 
@@ -135,6 +146,11 @@ export interface TransportSettings {
   readonly connectTimeoutMs: number;
   readonly nodeOptions: http2.ClientSessionOptions | http2.SecureClientSessionOptions | undefined;
   readonly interceptors: Interceptor[] | undefined;
+  /**
+   * `host:port` the calls should carry as `:authority` (and TLS server name) when endpoints are pod addresses
+   * (headless discovery): the name a call through the Service would carry, for virtual hosting, TLS and meshes.
+   */
+  readonly authority?: string | undefined;
 }
 
 interface Entry {
@@ -155,9 +171,14 @@ export class EndpointTransports {
   get(origin: string): Transport {
     const found = this.#byOrigin.get(origin);
     if (found !== undefined) return found.transport;
-    const { nodeOptions, interceptors, connectTimeoutMs, basePath, maxConnectionAgeMs } = this.#settings;
-    const session = new TrackedSession(new Http2SessionManager(origin, undefined, nodeOptions), connectTimeoutMs);
-    const transport = createGrpcTransport({ baseUrl: `${origin}${basePath}`, sessionManager: session, ...(interceptors !== undefined ? { interceptors } : {}) });
+    const { nodeOptions, interceptors, connectTimeoutMs, basePath, maxConnectionAgeMs, authority } = this.#settings;
+    const target = new URL(origin);
+    // A pod address: the session is named after the service (its :authority) and dials the pod itself.
+    const viaAuthority = authority !== undefined && authority !== target.host;
+    const sessionUrl = viaAuthority ? `${target.protocol}//${authority}` : origin;
+    const options = viaAuthority ? { ...nodeOptions, createConnection: () => dial(target, authority, nodeOptions) } : nodeOptions;
+    const session = new TrackedSession(new Http2SessionManager(sessionUrl, undefined, options), connectTimeoutMs);
+    const transport = createGrpcTransport({ baseUrl: `${sessionUrl}${basePath}`, sessionManager: session, ...(interceptors !== undefined ? { interceptors } : {}) });
     const entry: Entry = { transport, session, timer: undefined };
     if (maxConnectionAgeMs > 0) {
       entry.timer = setTimeout(() => this.#expire(origin, entry), maxConnectionAgeMs * (0.9 + 0.2 * Math.random()));

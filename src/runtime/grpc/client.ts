@@ -101,6 +101,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     connectTimeoutMs: policy.connectTimeoutMs,
     nodeOptions: options.nodeOptions,
     interceptors: options.interceptors,
+    authority: base.authority,
   });
   const transportFor = (origin: string) => transports.get(origin);
   let closed = false;

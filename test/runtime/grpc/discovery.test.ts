@@ -80,6 +80,8 @@ describe("headless discovery", () => {
     expect(c.describe().discovery).toMatchObject({ kind: "headless", dnsName: NAME, srvName: `_grpc._tcp.${NAME}` });
     expect([...c.describe().endpoints].sort()).toEqual([a.url, b.url].sort());
     expect([a.count(paths.validate), b.count(paths.validate)]).toEqual([2, 2]);
+    // Calls dial the pods but carry the service's name, as they would through the Service.
+    expect(new Set([...a.seen, ...b.seen].map((call) => call.authority))).toEqual(new Set(["auth-api.default.svc.cluster.local:8081"]));
 
     publish([b]);
     await until(() => events.some((e) => e.type === "endpoints_changed" && (e.removed as string[]).includes(a.url)));

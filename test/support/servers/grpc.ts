@@ -17,6 +17,8 @@ export interface SeenCall {
   readonly deadlineMs: number;
   /** The client's address and port: one per connection. */
   readonly peer: string;
+  /** The call's :authority. */
+  readonly authority: string;
 }
 
 /** A scripted answer for the next call(s) of one method: a status, or `stall` (never answer; the client gives up). */
@@ -101,7 +103,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
       const path = spec.path;
       wrapped[method] = ((call: grpc.ServerUnaryCall<unknown, unknown>, callback?: grpc.sendUnaryData<unknown>) => {
         counts.set(path, (counts.get(path) ?? 0) + 1);
-        const entry = { path, request: spec.requestStream ? [] : call.request, metadata: metadataOf(call.metadata), deadlineMs: deadlineOf(call), peer: call.getPeer() };
+        const entry = { path, request: spec.requestStream ? [] : call.request, metadata: metadataOf(call.metadata), deadlineMs: deadlineOf(call), peer: call.getPeer(), authority: call.getHost() };
         seen.push(entry);
         const fault = faults.get(path)?.shift();
         if (fault !== undefined && "stall" in fault) {
