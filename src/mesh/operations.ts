@@ -38,6 +38,8 @@ export interface OperationPolicies {
   defaults: RoutePolicy;
   /** Every operation with its own policy, in model order. */
   operations: Array<{ operation: OperationModel; policy: RoutePolicy }>;
+  /** Every gRPC method a route can match (see grpcMethodRefs) with its own policy, in proto order. */
+  grpcMethods: Array<{ method: GrpcMethodRef; policy: RoutePolicy }>;
   /** Operations and gRPC methods whose policy differs from `defaults`, grouped by policy, sorted by label. */
   groups: PolicyGroup[];
 }
@@ -79,7 +81,8 @@ export function operationPolicies(service: ServiceModel, mesh: ResolvedMesh): Op
     return group;
   };
   for (const { operation, policy } of operations) groupOf(policy)?.operations.push(operation);
-  for (const method of grpcMethodRefs(service)) groupOf(operationPolicy(method, mesh))?.grpcMethods.push(method);
+  const grpcMethods = grpcMethodRefs(service).map((method) => ({ method, policy: operationPolicy(method, mesh) }));
+  for (const { method, policy } of grpcMethods) groupOf(policy)?.grpcMethods.push(method);
   const groups = [...byKey.values()].sort((a, b) => compare(a.label, b.label) || compare(JSON.stringify(a.policy), JSON.stringify(b.policy)));
   const seen = new Map<string, number>();
   for (const group of groups) {
@@ -87,7 +90,7 @@ export function operationPolicies(service: ServiceModel, mesh: ResolvedMesh): Op
     seen.set(group.label, count);
     if (count > 1) group.label = `${group.label}-${count}`;
   }
-  return { defaults, operations, groups };
+  return { defaults, operations, grpcMethods, groups };
 }
 
 /** An HTTP operation's or a gRPC method's route policy: its own timeout, no retries after sending unless idempotent. */

@@ -8,7 +8,7 @@ import { type MeshWithKube, type MetadataView, clusterHost, metadata, sourceOf }
 import type { Guard } from "./guard.js";
 import { pathMatch, pathRegex, upperMethod } from "./paths.js";
 import type { Manifest } from "./render.js";
-import { grpcRouteManifest } from "./view-grpc-route.js";
+import { grpcPath, grpcRouteManifest } from "./view-grpc-route.js";
 
 export interface LinkerdHttpRouteView {
   apiVersion: "policy.linkerd.io/v1beta3";
@@ -210,9 +210,25 @@ function serviceProfile(service: ServiceModel, mesh: MeshWithKube, guard: Guard)
       view: route(`${method} ${full}`, { method, pathRegex: pathRegex(service.basePath, operation.path) }, policy),
     };
   });
+  // gRPC methods (`linkerd profile --proto` style): a failed call is any non-OK grpc-status, so a route retries only
+  // when the mesh retries gRPC statuses for it (idempotent methods while the mesh owns retries).
+  const grpc = policies.grpcMethods.map(({ method, policy }) => {
+    const path = grpcPath(method, guard);
+    const r = policy.retries;
+    return {
+      name: guard.text(`POST ${path}`, "ServiceProfile route name", method.location),
+      condition: { method: "POST", pathRegex: pathRegex("", path) },
+      isRetryable: r.attempts > 0 && r.on.grpc.length > 0,
+      timeout: formatDuration(policy.timeoutMs),
+    };
+  });
   // Linkerd takes the first matching route: literal paths before templated ones (`/users/me` before `/users/{id}`).
-  const routes = [...operations.filter((o) => o.literal), ...operations.filter((o) => !o.literal)].map((o) => o.view);
-  if (routes.length === 0) {
+  const routes = [
+    ...operations.filter((o) => o.literal).map((o) => o.view),
+    ...grpc,
+    ...operations.filter((o) => !o.literal).map((o) => o.view),
+  ];
+  if (operations.length === 0) {
     routes.push(route("all requests", { pathRegex: `${pathRegex(service.basePath, "/")}.*` }, policies.defaults));
   }
   const budget = mesh.retryBudget;

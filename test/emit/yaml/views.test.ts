@@ -246,6 +246,20 @@ describe("Linkerd", () => {
     expect(schemaErrors("policy.linkerd.io/v1beta3/HTTPRoute", route)).toEqual([]);
   });
 
+  it("a ServiceProfile routes each gRPC method, retrying only those the mesh retries gRPC statuses for", () => {
+    const grpc = proto(["UNAVAILABLE"], [grpcService("ledger.v1.Ledger", [grpcMethod("GetEntry", true), grpcMethod("PostEntry", false), grpcMethod("Export", true, 30_000)])]);
+    const s = service({ grpcPort: 9090, proto: grpc, mesh: { kind: "linkerd", retryOwner: "mesh", settings: { serviceprofile: true } } });
+    const profile = docs([s])["linkerd/users_service/service-profile.yaml"];
+    expect(profile.spec.routes).toEqual([
+      { name: "POST /ledger.v1.Ledger/GetEntry", condition: { method: "POST", pathRegex: "/ledger\\.v1\\.Ledger/GetEntry" }, isRetryable: true, timeout: "10s" },
+      { name: "POST /ledger.v1.Ledger/PostEntry", condition: { method: "POST", pathRegex: "/ledger\\.v1\\.Ledger/PostEntry" }, isRetryable: false, timeout: "10s" },
+      { name: "POST /ledger.v1.Ledger/Export", condition: { method: "POST", pathRegex: "/ledger\\.v1\\.Ledger/Export" }, isRetryable: true, timeout: "30s" },
+      // Without OpenAPI operations, HTTP calls keep a catch-all after the gRPC routes.
+      { name: "all requests", condition: { pathRegex: "/.*" }, isRetryable: true, timeout: "10s" },
+    ]);
+    expect(schemaErrors("linkerd.io/v1alpha2/ServiceProfile", profile)).toEqual([]);
+  });
+
   it("without a spec the ServiceProfile has one catch-all route", () => {
     const out = docs([service({ basePath: "/api", mesh: { kind: "linkerd", retryOwner: "mesh", settings: { serviceprofile: true } } })]);
     expect(out["linkerd/users_service/service-profile.yaml"].spec.routes).toEqual([
