@@ -20,7 +20,7 @@ import { retryLayer } from "./retry.js";
 import { attemptTimeoutLayer } from "./attempt-timeout.js";
 import { undiciTransport } from "./transport.js";
 import { FailoverBalancer } from "./balancers/failover.js";
-import { ClientEndpoints, origins } from "./discovery/client-endpoints.js";
+import { ClientEndpoints } from "./discovery/client-endpoints.js";
 import { DEFAULT_MAX_CONNECTION_AGE_MS, EndpointPools } from "./pools.js";
 import type { Call, Exchange, Handler } from "./chain.js";
 import type { Clock } from "./clock.js";
@@ -186,18 +186,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       return invoke(readyOp, undefined, callOptions, "auto", "");
     },
     describe(): ClientDescription {
-      const description: ClientDescription = {
-        service: def.name,
-        baseUrl: base.baseUrl,
-        source: base.source,
-        reason: base.reason,
-        policy,
-        endpoints: origins(set.endpoints),
-        balancer: balancer.name,
-        discovery: endpoints.describeDiscovery(),
-      };
-      const preferred = endpoints.preferred();
-      return preferred === undefined ? description : { ...description, preferred };
+      return endpoints.describe();
     },
     // Idempotent: a second close() waits for nothing.
     async close(): Promise<void> {

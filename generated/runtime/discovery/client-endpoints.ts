@@ -9,7 +9,7 @@ import type { BreakerState } from "../breaker.js";
 import type { Clock } from "../clock.js";
 import type { Endpoint } from "../endpoints.js";
 import type { EventSink, EventType } from "../events.js";
-import type { Balancer, BalancerContext, ClientOptions, DiscoveryDescription, ServiceDefinition } from "../types.js";
+import type { Balancer, BalancerContext, ClientDescription, ClientOptions, DiscoveryDescription, ServiceDefinition } from "../types.js";
 import { createBalancer } from "../balancers/create.js";
 import { FailoverBalancer } from "../balancers/failover.js";
 import { DEFAULT_REFRESH_MS, HeadlessDiscovery } from "./headless.js";
@@ -27,7 +27,7 @@ export interface ClientEndpointsOptions {
   readonly retire: (origin: string) => void;
 }
 
-export function origins(endpoints: readonly Endpoint[]): string[] {
+function origins(endpoints: readonly Endpoint[]): string[] {
   return endpoints.map((e) => e.origin);
 }
 
@@ -35,6 +35,7 @@ export class ClientEndpoints {
   readonly set: EndpointSet;
   readonly balancer: Balancer;
   readonly discovery: HeadlessDiscovery | undefined;
+  readonly #def: ServiceDefinition;
   readonly #base: ResolvedBase;
   readonly #dnsServers: readonly string[];
   readonly #refreshMs: number;
@@ -44,6 +45,7 @@ export class ClientEndpoints {
   constructor(o: ClientEndpointsOptions) {
     const { def, base, options, clock, events } = o;
     const policy = def.policy;
+    this.#def = def;
     this.#base = base;
     this.#service = def.name;
     this.#events = events;
@@ -122,9 +124,22 @@ export class ClientEndpoints {
     };
   }
 
-  /** The failover balancer's sticky preference (where the next call starts); undefined for other balancers. */
-  preferred(): string | undefined {
-    return this.balancer instanceof FailoverBalancer ? this.balancer.preferred(this.set.endpoints)?.origin : undefined;
+  /** What `describe()` tells on either client: where the service was found and why, the endpoints and balancer. */
+  describe(): ClientDescription {
+    const base = this.#base;
+    const description: ClientDescription = {
+      service: this.#service,
+      baseUrl: base.baseUrl,
+      source: base.source,
+      reason: base.reason,
+      policy: this.#def.policy,
+      endpoints: origins(this.set.endpoints),
+      balancer: this.balancer.name,
+      discovery: this.describeDiscovery(),
+    };
+    // The failover balancer's sticky preference: where the next call starts.
+    const preferred = this.balancer instanceof FailoverBalancer ? this.balancer.preferred(this.set.endpoints)?.origin : undefined;
+    return preferred === undefined ? description : { ...description, preferred };
   }
 
   /** Stops discovery, fails calls still waiting for endpoints, and closes the balancer. */

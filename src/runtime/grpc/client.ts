@@ -16,7 +16,7 @@ import { EventSink } from "../events.js";
 import type { Clock } from "../clock.js";
 import type { Endpoint } from "../endpoints.js";
 import type { ClientOptions } from "../types.js";
-import { ClientEndpoints, origins } from "../discovery/client-endpoints.js";
+import { ClientEndpoints } from "../discovery/client-endpoints.js";
 import { statusCode } from "./codes.js";
 import { GrpcEngine } from "./engine.js";
 import { GrpcError } from "./errors.js";
@@ -173,19 +173,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       return healthStatusName(res.status);
     },
     describe(): GrpcClientDescription {
-      const description: GrpcClientDescription = {
-        service: def.name,
-        baseUrl: base.baseUrl,
-        source: base.source,
-        reason: base.reason,
-        policy,
-        endpoints: origins(set.endpoints),
-        balancer: balancer.name,
-        discovery: endpoints.describeDiscovery(),
-        retryOn: def.grpcRetryOn,
-      };
-      const preferred = endpoints.preferred();
-      return preferred === undefined ? description : { ...description, preferred };
+      return { ...endpoints.describe(), retryOn: def.grpcRetryOn };
     },
     async close(): Promise<void> {
       if (closed) return;
