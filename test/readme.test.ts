@@ -9,7 +9,8 @@ import { parseConfig } from "../src/config/index.js";
 import { LINT_CODES } from "../src/lint/index.js";
 import { MESH_KEYS } from "../src/mesh/index.js";
 import { REPO, TMP } from "./support/repo.js";
-import { type RunningServer, SEED_USERS, startUsersServer } from "./support/servers/examples.js";
+import { type RunningServer, JWKS, SEED_USERS, startAuthServer, startUsersServer } from "./support/servers/examples.js";
+import { SUBJECT, VALID_TOKEN, paths, startAuthGrpcServer } from "./support/servers/grpc-auth.js";
 import { typeCheck } from "./support/tsc.js";
 
 const README = readFileSync(path.join(REPO, "README.md"), "utf8");
@@ -53,28 +54,59 @@ describe("README TypeScript", () => {
   it("type-checks against the committed example output and runs against a real users server", async () => {
     const [usage] = blocks("ts");
     expect(usage).toBeDefined();
-    mkdirSync(dir, { recursive: true });
-    const generated = path.relative(dir, path.join(REPO, "generated")).split(path.sep).join("/");
-    const file = path.join(dir, "usage.ts");
-    writeFileSync(file, `${usage!.replaceAll("./generated/", `${generated}/`)}\nexport {};\n`);
-    const checked = typeCheck(dir, ["usage.ts"]);
-    expect(checked.output).toBe("");
-
-    // Asynchronous on purpose: the users server lives in this process and must keep answering while the script runs.
-    const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ["--import", "tsx", file],
-        { cwd: REPO, encoding: "utf8", env: { ...process.env, USERS_SERVICE_URL: server.url } },
-        (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
-      );
-    });
+    const result = await runBlock(dir, "usage.ts", usage!, { USERS_SERVICE_URL: server.url });
+    expect(typeCheck(dir, ["usage.ts"]).output).toBe("");
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     // The seed already has ada@example.com: the README's 409 branch runs.
     expect(result.stdout).toContain("taken:");
     expect(result.stdout).toContain(`${SEED_USERS.length} Ada env:USERS_SERVICE_URL`);
     expect(server.seen.map((r) => r.method)).toEqual(["GET", "GET", "POST"]);
+  });
+});
+
+/** Runs a README block as a script (asynchronously: the servers it calls live in this process). */
+function runBlock(dir: string, name: string, block: string, env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  mkdirSync(dir, { recursive: true });
+  const generated = path.relative(dir, path.join(REPO, "generated")).split(path.sep).join("/");
+  const file = path.join(dir, name);
+  writeFileSync(file, `${block.replaceAll("./generated/", `${generated}/`)}\nexport {};\n`);
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--import", "tsx", file], { cwd: REPO, encoding: "utf8", env: { ...process.env, ...env } }, (error, stdout, stderr) =>
+      resolve({ status: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe("README gRPC example", () => {
+  const block = blocks("ts").find((b) => b.includes("createAuthServiceGrpcClient"))!;
+
+  it.each([
+    ["a valid token", VALID_TOKEN, `valid: ${SUBJECT} 1893456000n`],
+    ["an unknown token", "", "rejected: 16 token_invalid"],
+  ])("runs against a real gRPC server and a real HTTP server with %s", async (_name, token, line) => {
+    const grpc = await startAuthGrpcServer();
+    const http = await startAuthServer();
+    try {
+      const result = await runBlock(path.join(TMP, "readme-grpc"), "grpc.ts", block, {
+        AUTH_SERVICE_GRPC_URL: grpc.url,
+        AUTH_SERVICE_URL: http.url,
+        TOKEN: token,
+      });
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain(line);
+      expect(result.stdout).toContain("revoked: 1 unknown: 1");
+      expect(result.stdout).toContain("health: SERVING");
+      expect(result.stdout).toContain(`jwks: ${JWKS.keys.length} grpc health: SERVING`);
+      // What the servers saw: one call of each RPC (no retries), the metadata, and the one HTTP request.
+      expect([paths.validate, paths.issue, paths.listKeys, paths.revoke].map((p) => grpc.count(p))).toEqual([1, 1, 1, 1]);
+      expect(grpc.seen.find((c) => c.path === paths.validate)!.metadata["x-request-id"]).toBe("r1");
+      expect(http.seen.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /v1/keys"]);
+    } finally {
+      await grpc.close();
+      await http.close();
+    }
   });
 });
 
