@@ -1,0 +1,48 @@
+// The vocabulary of the key table (keys.ts): what a value may be, and how a table treats keys it does not list.
+/** Checks applied to string values; each has a message in values.ts and a JSON Schema rendering in schema.ts. */
+export type StringFormat =
+  | "url"
+  | "origin"
+  | "dns-label"
+  | "header"
+  | "http-path"
+  | "host-port"
+  | "dns-name"
+  | "relative-path"
+  | "non-empty";
+
+export type ValueSpec =
+  | { kind: "integer"; min: number; max?: number; unit?: "milliseconds" | "seconds" }
+  | { kind: "number"; min: number; max: number; minExclusive?: boolean }
+  | { kind: "boolean" }
+  | { kind: "string"; enum?: readonly string[]; format?: StringFormat }
+  /**
+   * An array of strings; `single` also accepts one bare string (normalised to a one-element array); `enum` limits the
+   * entries to the listed words (duplicates are dropped).
+   */
+  | { kind: "strings"; format?: StringFormat; minItems?: number; single?: boolean; enum?: readonly string[] }
+  /** `"connect"`, `"timeout"` and HTTP status codes. */
+  | { kind: "retry-on" }
+  | TableSpec
+  /** A table whose keys are names chosen by the user (operationIds), each value read with `entry`. */
+  | { kind: "map"; entry: TableSpec };
+
+export interface TableSpec {
+  kind: "table";
+  keys: KeyTable;
+  /**
+   * Keys not in `keys`: "error" reports them (with a suggestion); "keep" stores them raw (mesh settings, validated
+   * by a later stage); "open" ignores them but warns about near-misses (tables shared with acton-service).
+   */
+  rest: "error" | "keep" | "open";
+  /** Keys that exist only in `[external_services.<name>]`: reported with a pointer there instead of as unknown. */
+  perServiceOnly?: readonly string[];
+}
+
+export interface KeySpec {
+  value: ValueSpec;
+  description: string;
+  required?: boolean;
+}
+
+export type KeyTable = Readonly<Record<string, KeySpec>>;
