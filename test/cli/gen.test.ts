@@ -168,3 +168,33 @@ describe("gen", () => {
     expect(result.stderr).toMatch(/^svcgen: error: E[A-Z]+/);
   });
 });
+
+describe("gen: run-time packages the project must declare", () => {
+  const RUNTIME = { "runtime/index.ts": generated("export {};"), "clients/a/index.ts": generated("a") };
+  const GRPC = { ...RUNTIME, "runtime/grpc/index.ts": generated("export {};") };
+
+  it("notes undici when package.json lists it only as a dev dependency (production installs would lack it)", async () => {
+    const cwd = makeProject({ "services.toml": "", "package.json": JSON.stringify({ devDependencies: { undici: "7.30.2", svcgen: "1.0.0" } }) });
+    const result = await run(cwd, ["gen"], { generate: pipelineWith(RUNTIME).generate });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^svcgen: note: the generated code imports undici at run time, but svcgen-cli-\w+\/package\.json does not list it in "dependencies"; run: npm install undici@\^7\.\d+\.\d+\n$/);
+  });
+
+  it("names the proto runtime too when a gRPC client was generated, only the missing ones", async () => {
+    const cwd = makeProject({ "services.toml": "", "package.json": JSON.stringify({ dependencies: { undici: "^7.30.2", "@bufbuild/protobuf": "2.17.0" } }) });
+    const result = await run(cwd, ["gen"], { generate: pipelineWith(GRPC).generate });
+    expect(result.stderr).toMatch(/imports @connectrpc\/connect, @connectrpc\/connect-node at run time/);
+    expect(result.stderr).toMatch(/run: npm install @connectrpc\/connect@\^2\.\d+\.\d+ @connectrpc\/connect-node@\^2\.\d+\.\d+\n$/);
+  });
+
+  it("says nothing when everything is declared, with --quiet, or without a package.json", async () => {
+    const declared = makeProject({
+      "services.toml": "",
+      "package.json": JSON.stringify({ dependencies: { undici: "^7" }, peerDependencies: { "@bufbuild/protobuf": "^2", "@connectrpc/connect": "^2" }, optionalDependencies: { "@connectrpc/connect-node": "^2" } }),
+    });
+    expect((await run(declared, ["gen"], { generate: pipelineWith(GRPC).generate })).stderr).toBe("");
+    const undeclared = makeProject({ "services.toml": "", "package.json": "{}" });
+    expect((await run(undeclared, ["gen", "--quiet"], { generate: pipelineWith(RUNTIME).generate })).stderr).toBe("");
+    expect((await run(makeProject(), ["gen"], { generate: pipelineWith(RUNTIME).generate })).stderr).toBe("");
+  });
+});

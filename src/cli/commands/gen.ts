@@ -9,6 +9,7 @@ import { displayDir } from "../format.js";
 import { loadRealGenerate } from "../io.js";
 import { applyPlan } from "../output/apply.js";
 import { planOutput, staleFiles } from "../output/plan.js";
+import { undeclaredRuntimeNote } from "../output/runtime-packages.js";
 import { reportDiagnostics, strictly } from "./diagnostics.js";
 
 export const genCommand: Command = {
@@ -88,6 +89,8 @@ Exit codes: 0 ok, 1 stale (--check), 2 bad input or usage, 3 I/O failure or inte
       `svcgen: ${written} ${written === 1 ? "file" : "files"} written, ${plan.unchanged.length} unchanged, ` +
         `${plan.removals.length} removed (${shownDir})`,
     );
+    const note = quiet ? undefined : undeclaredRuntimeNote(result.files, outDir);
+    if (note !== undefined) io.stderr.write(`${note}\n`);
     return EXIT_OK;
   },
 };
