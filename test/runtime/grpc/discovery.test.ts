@@ -1,6 +1,9 @@
 // Where gRPC calls go: the Kubernetes service link of the named `grpc` port (the HTTP override and the Service's first
 // port never apply), and headless discovery over a real DNS server (dns2 on 127.0.0.1) whose SRV records name each
 // pod's gRPC port; calls are balanced per call over one connection per pod and follow the pod set as DNS changes.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startAuthGrpcServer, paths, VALID_TOKEN } from "../../support/servers/grpc-auth.js";
 import type { RunningGrpcServer } from "../../support/servers/grpc.js";
@@ -89,6 +92,35 @@ describe("headless discovery", () => {
     for (let i = 0; i < 4; i++) expect((await validate()).valid).toBe(true);
     expect(a.count(paths.validate)).toBe(2);
     expect(b.count(paths.validate)).toBe(6);
+  });
+});
+
+describe("headless discovery over TLS", () => {
+  const NAME = "auth-api-headless.default.svc.cluster.local";
+  const TLS_DIR = fileURLToPath(new URL("../../fixtures/tls/", import.meta.url));
+  // A self-signed certificate for auth-api.default.svc.cluster.local only (not for 127.0.0.1).
+  const tls = { key: readFileSync(path.join(TLS_DIR, "auth-api.key")), cert: readFileSync(path.join(TLS_DIR, "auth-api.crt")) };
+
+  it("dials the pod address but verifies the certificate against the service's name, and sends it as :authority", async () => {
+    const dns = await TestDns.start();
+    cleanup.push(() => dns.close());
+    const pod = await startAuthGrpcServer("pod-tls", tls);
+    cleanup.push(() => pod.close());
+    dns.srv(`_grpc._tcp.${NAME}`, [{ target: `pod-tls.${NAME}`, port: pod.port }]);
+    dns.address(`pod-tls.${NAME}`, ["127.0.0.1"]);
+    dns.address(NAME, ["127.0.0.1"]);
+    const base = g.auth.authServiceGrpcDefinition as GrpcServiceDefinition;
+    const def: GrpcServiceDefinition = {
+      ...base,
+      url: "https://auth-api:8081",
+      scheme: "https",
+      discovery: { ...base.discovery, kind: "headless", headlessName: "auth-api-headless", dnsServers: [dns.server], refreshMs: 100 },
+    };
+    const c = g.grpc.createGrpcServiceClient(def, { env: {}, nodeOptions: { ca: tls.cert } });
+    cleanup.push(() => c.close());
+    expect((await c.unary(g.auth.AuthService.method.validateToken, { token: VALID_TOKEN })).valid).toBe(true);
+    expect(c.describe().endpoints).toEqual([`https://127.0.0.1:${pod.port}`]);
+    expect(pod.seen.map((call) => [call.path, call.authority])).toEqual([[paths.validate, "auth-api.default.svc.cluster.local:8081"]]);
   });
 });
 

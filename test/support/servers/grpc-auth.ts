@@ -34,7 +34,7 @@ export const paths = {
 
 type Req = Record<string, unknown>;
 
-export async function startAuthGrpcServer(name?: string): Promise<RunningGrpcServer> {
+export async function startAuthGrpcServer(name?: string, tls?: { key: Buffer; cert: Buffer }): Promise<RunningGrpcServer> {
   let issued = 0;
   const known = new Set(["t-1", "t-2", "t-3"]);
   const server: { name: string } = { name: "" };
@@ -42,6 +42,7 @@ export async function startAuthGrpcServer(name?: string): Promise<RunningGrpcSer
   const running = await startGrpcServer({
     protoFile: AUTH_PROTO,
     ...(name !== undefined ? { name } : {}),
+    ...(tls !== undefined ? { tls } : {}),
     health: { [AUTH_SERVICE]: "SERVING" },
     handlers: {
       [AUTH_SERVICE]: {

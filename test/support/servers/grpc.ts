@@ -40,6 +40,8 @@ export interface GrpcServerOptions {
   readonly health?: Record<string, ServingStatus>;
   /** Server name, sent back as `x-served-by` response metadata by handlers that use `respond()`. */
   readonly name?: string;
+  /** Serve TLS with this key and certificate (PEM); the url is then https. */
+  readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
 }
 
 export interface RunningGrpcServer {
@@ -130,12 +132,16 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   health.addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, p) => (error ? reject(error) : resolve(p)));
+    const credentials =
+      options.tls === undefined
+        ? grpc.ServerCredentials.createInsecure()
+        : grpc.ServerCredentials.createSsl(null, [{ private_key: options.tls.key, cert_chain: options.tls.cert }]);
+    server.bindAsync("127.0.0.1:0", credentials, (error, p) => (error ? reject(error) : resolve(p)));
   });
   let stopped = false;
   return {
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls === undefined ? "http" : "https"}://127.0.0.1:${port}`,
     name: options.name ?? `server-${port}`,
     seen,
     count: (path) => counts.get(path) ?? 0,
