@@ -1,6 +1,12 @@
 // discovery = "headless" against real parts: "pods" are node:http servers on loopback, the cluster DNS is a real dns2
 // server on 127.0.0.1 whose records the tests change while traffic runs. Waits are event-based with generous
 // deadlines; assertions are about what the servers and the client saw, never about how long anything took.
+import { readFileSync } from "node:fs";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Agent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { createServiceClient, createServiceClientWith, isNoEndpointsError } from "../../src/runtime/index.js";
 import type { ClientEvent, ClientOptions, ServiceClient, ServiceDefinition } from "../../src/runtime/index.js";
@@ -300,5 +306,40 @@ describe("headless discovery", () => {
     const queries = dns.queries.length;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(dns.queries.length).toBe(queries);
+  });
+});
+
+describe("headless over TLS", () => {
+  const TLS_DIR = fileURLToPath(new URL("../fixtures/tls/", import.meta.url));
+  // A self-signed certificate for auth-api.default.svc.cluster.local only (not for 127.0.0.1).
+  const key = readFileSync(path.join(TLS_DIR, "auth-api.key"));
+  const cert = readFileSync(path.join(TLS_DIR, "auth-api.crt"));
+
+  it("requests go to the pod address while TLS verifies, and Host names, the service", async () => {
+    const dns = await dnsServer();
+    const seen: string[] = [];
+    const server = https.createServer({ key, cert }, (req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.host}`);
+      res.setHeader("content-type", "application/json");
+      res.end("{}");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const port = (server.address() as AddressInfo).port;
+    const name = "auth-api-headless.default.svc.cluster.local";
+    dns.srv(`_https._tcp.${name}`, [{ target: `pod.${name}`, port }]);
+    dns.address(`pod.${name}`, ["127.0.0.1"]);
+    dns.address(name, ["127.0.0.1"]);
+    const def = service("https://auth-api:8443", {
+      namespace: "default",
+      discovery: { kind: "headless", headlessName: "auth-api-headless", dnsServers: [dns.server], refreshMs: 100 },
+    });
+    // The CA comes in through the caller's dispatcher; the server name comes from the service, not the pod address.
+    const agent = new Agent({ connect: { ca: cert } });
+    cleanup.push(() => agent.close());
+    const c = client(def, { dispatcher: agent });
+    await c.call(work, undefined);
+    expect(c.describe().endpoints).toEqual([`https://127.0.0.1:${port}`]);
+    expect(seen).toEqual(["GET /work auth-api.default.svc.cluster.local:8443"]);
   });
 });
