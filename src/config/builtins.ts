@@ -6,7 +6,10 @@
 // circuit_breaker_min_requests is 10); headless DNS is re-read every 10 s, well inside a pod's termination grace;
 // gRPC calls retry UNAVAILABLE only, the one status gRPC documents as transient and safe to retry. Connection age and
 // health_check are the runtime's own defaults (client.ts, balancers/health-aware.ts); health_check.timeout_ms has
-// none here because it follows interval_ms (the smaller of it and 2 s).
+// none here because it follows interval_ms (the smaller of it and 2 s). max_ejection_percent is Envoy's outlier-detection
+// idea with a stricter default (Envoy's is 10 %, but at least one host): at most half of a service's endpoints may be
+// ejected by their breakers, so a fault mix that hits every pod alike cannot eject them all. max_response_bytes'
+// default (32 MiB) is the runtime's (response.ts).
 export const BUILTIN_DEFAULTS = {
   timeout_ms: 10_000,
   connect_timeout_ms: 5_000,
@@ -35,6 +38,7 @@ export const BUILTIN_DEFAULTS = {
     window_ms: 10_000,
     open_ms: 30_000,
     half_open_requests: 1,
+    max_ejection_percent: 50,
   },
   mesh: { kind: "none", retry_owner: "client" },
 } as const;

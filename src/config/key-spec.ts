@@ -12,7 +12,7 @@ export type StringFormat =
   | "non-empty";
 
 export type ValueSpec =
-  | { kind: "integer"; min: number; max?: number; unit?: "milliseconds" | "seconds" }
+  | { kind: "integer"; min: number; max?: number; unit?: "milliseconds" | "seconds" | "bytes" }
   | { kind: "number"; min: number; max: number; minExclusive?: boolean }
   | { kind: "boolean" }
   | { kind: "string"; enum?: readonly string[]; format?: StringFormat }

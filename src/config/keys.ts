@@ -81,6 +81,12 @@ export const CIRCUIT_BREAKER_TABLE: TableSpec = {
       value: { kind: "integer", min: 1, max: 1_000 },
       description: "Trial calls let through while half-open.",
     },
+    max_ejection_percent: {
+      value: { kind: "integer", min: 0, max: 100 },
+      description:
+        "At most this share of a service's endpoints may have an open breaker at once (one endpoint always may), as " +
+        "Envoy's outlier detection; an endpoint that would exceed it stays in rotation.",
+    },
   },
 };
 
@@ -179,6 +185,19 @@ export const POLICY_KEYS: KeyTable = {
     value: HEALTH_CHECK_TABLE,
     description: 'Active probes of the "health_aware" load balancer; ignored with the other balancers.',
   },
+  ref_roots: {
+    value: { kind: "strings", format: "relative-path" },
+    description:
+      "Folders, relative to this file, that a spec's $refs and a .proto's imports may read besides the spec's own " +
+      "folder; anything else (absolute paths, .. escapes, symlinks leaving them) is refused. A service's roots add " +
+      "to those in [defaults].",
+  },
+  max_response_bytes: {
+    value: { kind: "integer", min: 1, max: Number.MAX_SAFE_INTEGER, unit: "bytes" },
+    description:
+      "Largest response body a call reads (bytes); a longer one aborts the request with ResponseTooLargeError " +
+      "(not retried). Default 33554432 (32 MiB). Error bodies are read up to 64 KiB and marked truncated.",
+  },
   proto_paths: {
     value: { kind: "strings", format: "relative-path" },
     description:
@@ -207,6 +226,10 @@ export const OPERATION_TABLE: TableSpec = {
       description: "Whether the operation may be retried after the request was sent (overrides the HTTP method).",
     },
     timeout_ms: { value: ms(1), description: "Overall deadline of one call of this operation (milliseconds); wins over the service's." },
+    max_response_bytes: {
+      value: { kind: "integer", min: 1, max: Number.MAX_SAFE_INTEGER, unit: "bytes" },
+      description: "Largest response body a call of this operation reads (bytes); wins over the service's.",
+    },
   },
 };
 

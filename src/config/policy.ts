@@ -119,6 +119,8 @@ export function resolvePolicy(merged: Layer, service: ServiceRef, ctx: ReadConte
   };
   const attempt = merged.get("attempt_timeout_ms");
   if (attempt) policy.attemptTimeoutMs = attempt.value as number;
+  const maxBytes = merged.get("max_response_bytes");
+  if (maxBytes) policy.maxResponseBytes = maxBytes.value as number;
   if (loadBalancer === "consistent_hash") {
     const header = merged.get("hash_header");
     if (header) policy.hashHeader = header.value as string;
@@ -183,6 +185,7 @@ function resolveBreaker(merged: Layer): CircuitBreakerPolicy {
   if (!get<boolean>("enabled")) return { enabled: false };
   const openMs = get<number>("open_ms");
   const halfOpenRequests = get<number>("half_open_requests");
+  const maxEjectionPercent = get<number>("max_ejection_percent");
   if (merged.has("circuit_breaker.failure_rate")) {
     return {
       enabled: true,
@@ -192,9 +195,10 @@ function resolveBreaker(merged: Layer): CircuitBreakerPolicy {
       windowMs: get("window_ms"),
       openMs,
       halfOpenRequests,
+      maxEjectionPercent,
     };
   }
-  return { enabled: true, mode: "consecutive", failureThreshold: get("failure_threshold"), openMs, halfOpenRequests };
+  return { enabled: true, mode: "consecutive", failureThreshold: get("failure_threshold"), openMs, halfOpenRequests, maxEjectionPercent };
 }
 
 /** `"health_check" is ignored unless ...` once, at the table's key, when the service sets any key inside it. */

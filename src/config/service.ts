@@ -63,6 +63,8 @@ export function readService(key: string, raw: unknown, shared: Layer, ctx: ReadC
     healthPath: valueOf(merged, "health_path"),
     readyPath: valueOf(merged, "ready_path"),
     operations: operations(own),
+    // Roots accumulate like proto_paths: the service's own first, then those from [defaults].
+    refRoots: [...new Set([...((own.get("ref_roots")?.value as string[] | undefined) ?? []), ...((shared.get("ref_roots")?.value as string[] | undefined) ?? [])])],
   };
   const namespace = merged.get("namespace");
   if (namespace) config.namespace = namespace.value as string;
@@ -184,6 +186,8 @@ function operations(own: Layer): OperationOverride[] {
     if (idempotent) override.idempotent = idempotent.value as boolean;
     const timeout = entry.fields.get("timeout_ms");
     if (timeout) override.timeoutMs = timeout.value as number;
+    const maxBytes = entry.fields.get("max_response_bytes");
+    if (maxBytes) override.maxResponseBytes = maxBytes.value as number;
     return override;
   });
 }

@@ -12,6 +12,7 @@ export interface OperationOverride {
   operationId: string;
   idempotent?: boolean;
   timeoutMs?: number;
+  maxResponseBytes?: number;
   location: SourceLocation;
 }
 
@@ -29,6 +30,11 @@ export interface ServiceConfig {
   openapi?: { path: string; location: SourceLocation };
   /** `protoPaths`: the service's proto_paths, then those of [defaults] (relative to the config file's directory). */
   proto?: { paths: string[]; protoPaths: string[]; location: SourceLocation };
+  /**
+   * Folders (relative to the config file's directory) a spec's `$ref`s and a .proto's imports may read besides the
+   * spec's own folder: the service's `ref_roots`, then those of [defaults].
+   */
+  refRoots: string[];
   /** gRPC status names retried (retry.grpc_retry_on, resolved like every retry key); set when `proto` is. */
   grpcRetryOn?: string[];
   discovery: DiscoveryModel;

@@ -35,6 +35,7 @@ export function applyOverrides(
         ...op,
         ...(o.idempotent !== undefined ? { idempotent: o.idempotent } : {}),
         ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+        ...(o.maxResponseBytes !== undefined ? { maxResponseBytes: o.maxResponseBytes } : {}),
       });
     }
     if (method !== undefined) {

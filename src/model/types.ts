@@ -61,6 +61,8 @@ export type CircuitBreakerPolicy =
       failureThreshold: number;
       openMs: number;
       halfOpenRequests: number;
+      /** At most this percentage of the endpoints may have an open breaker at once (at least one may). */
+      maxEjectionPercent: number;
     }
   | {
       enabled: true;
@@ -70,6 +72,7 @@ export type CircuitBreakerPolicy =
       windowMs: number;
       openMs: number;
       halfOpenRequests: number;
+      maxEjectionPercent: number;
     };
 
 /** Resolved once: defaults → [resilience] → [defaults] → service (→ operation, where allowed). */
@@ -85,6 +88,8 @@ export interface ResolvedPolicy {
   attemptTimeoutMs?: number;
   /** `health_aware` only, when services.toml sets any `health_check` key: the probes, fully resolved. */
   healthCheck?: HealthCheckPolicy;
+  /** Largest response body read (bytes), when services.toml sets `max_response_bytes` (the runtime's default is 32 MiB). */
+  maxResponseBytes?: number;
 }
 
 /** Active probes of the `health_aware` balancer (runtime HealthCheckOptions). */
@@ -249,5 +254,7 @@ export interface OperationModel {
   errors: ResponseModel[];
   /** Overall deadline for this operation from `[external_services.x.operations.<id>] timeout_ms`. */
   timeoutMs?: number;
+  /** Response body cap for this operation from `[external_services.x.operations.<id>] max_response_bytes`. */
+  maxResponseBytes?: number;
   location: SourceLocation;
 }

@@ -29,6 +29,8 @@ export type CircuitBreakerSettings =
       readonly failureThreshold: number;
       readonly openMs: number;
       readonly halfOpenRequests: number;
+      /** Added by the runtime: at most this percentage of the endpoints may have an open breaker at once (at least one may). Default 50. */
+      readonly maxEjectionPercent?: number;
     }
   | {
       readonly enabled: true;
@@ -38,6 +40,7 @@ export type CircuitBreakerSettings =
       readonly windowMs: number;
       readonly openMs: number;
       readonly halfOpenRequests: number;
+      readonly maxEjectionPercent?: number;
     };
 
 export interface PolicySettings {
@@ -57,6 +60,8 @@ export interface PolicySettings {
    * ClientOptions.healthCheck wins over it.
    */
   readonly healthCheck?: HealthCheckOptions;
+  /** Added by the runtime: largest response body a call reads, bytes. Default 32 MiB (DEFAULT_MAX_RESPONSE_BYTES). */
+  readonly maxResponseBytes?: number;
 }
 
 export interface EndpointSettings {
@@ -153,6 +158,8 @@ export interface OperationDefinition {
   readonly response: ResponseKind;
   /** Overall deadline for calls of this operation (ms), when services.toml sets one; wins over the service's. */
   readonly timeoutMs?: number;
+  /** Added by the runtime: response body cap for this operation (bytes), when services.toml sets one. */
+  readonly maxResponseBytes?: number;
 }
 
 /** The first argument of every generated method. Generated code narrows these types per operation. */
@@ -181,6 +188,17 @@ export interface CallOptions {
   acceptStatus?: readonly number[];
   /** Added by the runtime: hears this call's own events (attempts, re-sends), after the client's `onEvent`. */
   onEvent?: (event: ClientEvent) => void;
+  /**
+   * Added by the runtime: largest response body this call reads, bytes (wins over the operation's and the service's
+   * `max_response_bytes`). A longer body aborts the request with ResponseTooLargeError.
+   */
+  maxResponseBytes?: number;
+  /**
+   * Added by the runtime: `"stream"` resolves a 2xx answer to its body as a web ReadableStream as soon as the headers
+   * arrive, without a size limit (downloads). The call's deadline stops covering the body once it resolves; cancel
+   * the stream (or read it to the end) to free the connection.
+   */
+  responseType?: "stream";
 }
 
 export interface AttemptRecord {
@@ -219,6 +237,8 @@ export interface ClientOptions {
   maxConnectionAgeMs?: number;
   /** Added by the runtime: active probes of the `health_aware` balancer. */
   healthCheck?: HealthCheckOptions;
+  /** Added by the runtime: largest response body a call reads, bytes; wins over services.toml's `max_response_bytes`. */
+  maxResponseBytes?: number;
   /** Sent with every request. */
   headers?: Record<string, string>;
   /** An undici Dispatcher (Agent, Pool, MockAgent in tests, ProxyAgent, ...). */

@@ -16,7 +16,7 @@ const BUILTIN_POLICY: ResolvedPolicy = {
     retryOnStatus: [429, 502, 503, 504],
     budgetRatio: 0.2,
   },
-  circuitBreaker: { enabled: true, mode: "consecutive", failureThreshold: 5, openMs: 30000, halfOpenRequests: 1 },
+  circuitBreaker: { enabled: true, mode: "consecutive", failureThreshold: 5, openMs: 30000, halfOpenRequests: 1, maxEjectionPercent: 50 },
   loadBalancer: "round_robin",
 };
 
@@ -40,6 +40,7 @@ describe("seed (acton-service) form", () => {
       mesh: { kind: "none", retryOwner: "client", settings: {} },
       healthPath: "/health",
       readyPath: "/ready",
+      refRoots: [],
       operations: [],
     });
   });
@@ -99,6 +100,7 @@ describe("table form", () => {
           windowMs: 60000,
           openMs: 15000,
           halfOpenRequests: 2,
+          maxEjectionPercent: 50,
         },
         loadBalancer: "consistent_hash",
         hashHeader: "x-user-id",
@@ -110,6 +112,7 @@ describe("table form", () => {
       },
       healthPath: "/healthz",
       readyPath: "/readyz",
+      refRoots: [],
       operations: [
         { operationId: "createUser", idempotent: true, location: at(46, 45) },
         { operationId: "getUser", timeoutMs: 800, location: at(43, 45) },
@@ -177,6 +180,7 @@ describe("precedence: built-in → [resilience] → [defaults] → service", () 
         failureThreshold: 8, // [resilience] circuit_breaker_threshold
         openMs: 20000, // [defaults] beats circuit_breaker_timeout_secs = 45
         halfOpenRequests: 1,
+        maxEjectionPercent: 50,
       },
       loadBalancer: "health_aware",
     });
@@ -195,6 +199,7 @@ describe("precedence: built-in → [resilience] → [defaults] → service", () 
       windowMs: 10000,
       openMs: 20000,
       halfOpenRequests: 1,
+      maxEjectionPercent: 50,
     });
     expect(users?.mesh).toEqual({ kind: "istio", retryOwner: "mesh", settings: { timeout: "5s" } });
   });

@@ -17,7 +17,7 @@ export function policy(overrides: Partial<ResolvedPolicy> = {}): ResolvedPolicy 
       retryOnStatus: [502, 503, 504],
       budgetRatio: 0.2,
     },
-    circuitBreaker: { enabled: true, mode: "consecutive", failureThreshold: 5, openMs: 30_000, halfOpenRequests: 1 },
+    circuitBreaker: { enabled: true, mode: "consecutive", failureThreshold: 5, openMs: 30_000, halfOpenRequests: 1, maxEjectionPercent: 50 },
     loadBalancer: "round_robin",
     ...overrides,
   };

@@ -219,7 +219,7 @@ describe("resolveMesh: derived resources", () => {
     });
     const rate = service({
       policy: policy({
-        circuitBreaker: { enabled: true, mode: "rate", failureRate: 0.5, minRequests: 20, windowMs: 10_000, openMs: 30_000, halfOpenRequests: 1 },
+        circuitBreaker: { enabled: true, mode: "rate", failureRate: 0.5, minRequests: 20, windowMs: 10_000, openMs: 30_000, halfOpenRequests: 1, maxEjectionPercent: 50 },
       }),
       mesh: { kind: "istio", retryOwner: "client", settings: { outlier_detection: { max_ejection_percent: 50 } } },
     });

@@ -41,6 +41,7 @@ export const paymentsServiceDefinition: ServiceDefinition = {
       windowMs: 10000,
       openMs: 30000,
       halfOpenRequests: 1,
+      maxEjectionPercent: 50,
     },
     loadBalancer: "round_robin",
   },

@@ -39,6 +39,7 @@ export const usersServiceDefinition: ServiceDefinition = {
       failureThreshold: 5,
       openMs: 30000,
       halfOpenRequests: 1,
+      maxEjectionPercent: 50,
     },
     loadBalancer: "consistent_hash",
     hashHeader: "x-user-id",

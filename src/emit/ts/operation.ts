@@ -48,6 +48,7 @@ export function definitionOf(op: OperationModel): OperationDefinition {
       : {}),
     response: op.success[0]?.kind ?? "empty",
     ...(op.timeoutMs !== undefined ? { timeoutMs: op.timeoutMs } : {}),
+    ...(op.maxResponseBytes !== undefined ? { maxResponseBytes: op.maxResponseBytes } : {}),
   };
   return def;
 }

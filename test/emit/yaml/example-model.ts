@@ -39,7 +39,7 @@ export function exampleModel(): Model {
       host: "payments-api",
       basePath: "/v1",
       policy: policy({
-        circuitBreaker: { enabled: true, mode: "rate", failureRate: 0.5, minRequests: 20, windowMs: 10_000, openMs: 30_000, halfOpenRequests: 1 },
+        circuitBreaker: { enabled: true, mode: "rate", failureRate: 0.5, minRequests: 20, windowMs: 10_000, openMs: 30_000, halfOpenRequests: 1, maxEjectionPercent: 50 },
         retry: { ...policy().retry, retryOnStatus: [429, 502, 503, 504] },
       }),
       mesh: { kind: "linkerd", retryOwner: "mesh", settings: { serviceprofile: true, retry_budget: { min_retries_per_second: 5 } } },

@@ -38,6 +38,7 @@ export const featuresDefinition: ServiceDefinition = {
       failureThreshold: 5,
       openMs: 30000,
       halfOpenRequests: 1,
+      maxEjectionPercent: 50,
     },
     loadBalancer: "round_robin",
   },

@@ -35,6 +35,7 @@ export const authServiceDefinition: ServiceDefinition = {
       failureThreshold: 5,
       openMs: 30000,
       halfOpenRequests: 1,
+      maxEjectionPercent: 50,
     },
     loadBalancer: "round_robin",
   },
