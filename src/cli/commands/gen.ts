@@ -1,13 +1,14 @@
 // `svcgen gen`: run the pipeline and make the output folder match it (or, with --check, only say whether it does).
 import path from "node:path";
-import { saveEntry, freshEntry } from "../cache/entry.js";
+import { entryFile, saveEntry, freshEntry } from "../cache/entry.js";
 import type { CacheScope } from "../cache/entry.js";
 import { selfFingerprint } from "../cache/fingerprint.js";
 import type { Command } from "../command.js";
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_STALE } from "../command.js";
-import { displayDir } from "../format.js";
+import { displayDir, toPosix } from "../format.js";
 import { loadRealGenerate } from "../io.js";
 import { applyPlan } from "../output/apply.js";
+import { behindLinkInside, linkMessage } from "../output/links.js";
 import { planOutput, staleFiles } from "../output/plan.js";
 import { undeclaredRuntimeNote } from "../output/runtime-packages.js";
 import { reportDiagnostics, strictly } from "./diagnostics.js";
@@ -69,6 +70,14 @@ Exit codes: 0 ok, 1 stale (--check), 2 bad input or usage, 3 I/O failure or inte
     const warnings = result.diagnostics.filter((diagnostic) => diagnostic.severity === "warning");
 
     const plan = planOutput(outDir, result.files);
+    if (plan.links.length > 0) {
+      // Refused before anything is written or removed, --check included: a link is reported, never followed.
+      for (const link of plan.links) io.stderr.write(`${linkMessage(toPosix(path.relative(io.cwd, path.join(outDir, link))))}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    const save = (): void => {
+      if (scope !== undefined && !behindLinkInside(outDir, plan.outDir, entryFile(scope))) saveEntry(scope, result.inputs, result.files, warnings);
+    };
     if (check) {
       const stale = staleFiles(plan);
       if (stale.length > 0) {
@@ -77,13 +86,13 @@ Exit codes: 0 ok, 1 stale (--check), 2 bad input or usage, 3 I/O failure or inte
         io.stderr.write(`svcgen: ${count} stale in ${shownDir}; run \`svcgen gen\` and commit the result\n`);
         return EXIT_STALE;
       }
-      if (scope !== undefined) saveEntry(scope, result.inputs, result.files, warnings);
+      save();
       say(`svcgen: ${shownDir} is up to date`);
       return EXIT_OK;
     }
 
     applyPlan(plan);
-    if (scope !== undefined) saveEntry(scope, result.inputs, result.files, warnings);
+    save();
     const written = plan.writes.length;
     say(
       `svcgen: ${written} ${written === 1 ? "file" : "files"} written, ${plan.unchanged.length} unchanged, ` +

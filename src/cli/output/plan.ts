@@ -1,7 +1,8 @@
 // What `gen` would do to the output folder — computed without touching it, so `--check` is just a non-empty plan.
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import type { GeneratedFile } from "../../emit/files.js";
+import { LinkFinder } from "./links.js";
 import { compareCodeUnits, hasGeneratedMarker, isMissing, listFiles } from "./tree.js";
 
 export type StaleReason = "missing" | "changed" | "extra";
@@ -13,11 +14,17 @@ export interface PlannedWrite {
 }
 
 export interface OutputPlan {
+  /** The output folder with symbolic links resolved: a link the user made for the folder itself is followed once, here. */
   outDir: string;
   writes: PlannedWrite[];
   unchanged: string[];
   /** Files carrying the generated marker that the pipeline no longer produces. */
   removals: string[];
+  /**
+   * Symbolic links inside the output folder that a write or removal would go through (`/`-separated, relative to
+   * it, sorted). Non-empty means: refuse the run. Files behind them were not read.
+   */
+  links: string[];
 }
 
 export interface StaleFile {
@@ -27,19 +34,32 @@ export interface StaleFile {
 
 export function planOutput(outDir: string, files: readonly GeneratedFile[]): OutputPlan {
   assertSafePaths(files);
-  const plan: OutputPlan = { outDir, writes: [], unchanged: [], removals: [] };
+  const root = realOutDir(outDir);
+  const plan: OutputPlan = { outDir: root, writes: [], unchanged: [], removals: [], links: [] };
+  const finder = new LinkFinder(root);
+  const links = new Set<string>();
   const wanted = new Set<string>();
   for (const file of files) {
     wanted.add(file.path);
+    const link = finder.firstLink(file.path);
+    if (link !== undefined) {
+      links.add(link); // not read either: --check reports a link, it does not follow it
+      continue;
+    }
     const content = Buffer.from(file.content, "utf8");
-    const existing = readIfPresent(path.join(outDir, file.path));
+    const existing = readIfPresent(path.join(root, file.path));
     if (existing === undefined) plan.writes.push({ path: file.path, content, reason: "missing" });
     else if (existing.equals(content)) plan.unchanged.push(file.path);
     else plan.writes.push({ path: file.path, content, reason: "changed" });
   }
-  for (const existing of listFiles(outDir)) {
-    if (!wanted.has(existing) && hasGeneratedMarker(path.join(outDir, existing))) plan.removals.push(existing);
+  // listFiles neither follows nor lists links, so no removal can be behind one; checked anyway, at lstat's price.
+  for (const existing of listFiles(root)) {
+    if (wanted.has(existing) || !hasGeneratedMarker(path.join(root, existing))) continue;
+    const link = finder.firstLink(existing);
+    if (link === undefined) plan.removals.push(existing);
+    else links.add(link);
   }
+  plan.links = [...links].sort(compareCodeUnits);
   plan.writes.sort((a, b) => compareCodeUnits(a.path, b.path));
   plan.unchanged.sort(compareCodeUnits);
   return plan;
@@ -51,6 +71,16 @@ export function staleFiles(plan: OutputPlan): StaleFile[] {
     ...plan.removals.map((removal) => ({ path: removal, reason: "extra" as const })),
   ];
   return stale.sort((a, b) => compareCodeUnits(a.path, b.path));
+}
+
+/** The output folder's real path (it may itself be a link, e.g. `generated -> ../build/generated`); as given when missing. */
+function realOutDir(outDir: string): string {
+  try {
+    return realpathSync(outDir);
+  } catch (error) {
+    if (isMissing(error)) return outDir;
+    throw error;
+  }
 }
 
 function readIfPresent(file: string): Buffer | undefined {
