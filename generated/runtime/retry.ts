@@ -2,7 +2,12 @@
 // source: svcgen runtime (retry.ts)
 
 // Retry layer: attempt counting, pauses, the retry budget, and failover rotation (endpoint-failover-v1.json).
-//   - Only calls safe to send twice are re-sent (Call.retryable); max_attempts counts every send.
+//   - Only calls safe to send twice are re-sent (Call.retryable); max_attempts counts every send. An attempt that
+//     provably reached no server (a connect failure) is re-sent for every method with a replayable body: nothing was
+//     processed, so a POST without a key is as safe to send again as a GET.
+//   - The budget counts every call and is charged for re-sends after an attempt that reached a server; a re-send
+//     after a connect failure is free: the failed attempt put no load on anything, and refusing it would turn one
+//     dead pod into failed calls.
 //   - A rotation moves to the next endpoint at once; after a full cycle of rotations (set size in a row) the call
 //     pauses: the smallest Retry-After if every rotation in the cycle carried one, else backoff(k), k = pauses + 1.
 //     A same-endpoint retry resets the cycle and pauses the same way. Outside failover a cycle is one attempt, so
@@ -67,9 +72,10 @@ export function retryLayer(options: RetryLayerOptions): Middleware {
     const call = outer.call;
     const route = call.route;
     const records = call.attempts;
-    const limit = call.retryable ? maxAttempts : 1;
+    // A call that is not retryable may still be re-sent after attempts that reached no server (replayable body only).
+    const limit = call.retryable || call.request.replayable ? maxAttempts : 1;
     let now = clock.now();
-    if (call.retryable) budget?.deposit(now);
+    budget?.deposit(now);
 
     let pauses = 0;
     let streak = 0;
@@ -134,7 +140,9 @@ export function retryLayer(options: RetryLayerOptions): Middleware {
 
       if (verdict === "final") return raw(records, lastResponse, lastError);
       record.retriable = true;
-      if (!call.retryable) return raw(records, lastResponse, lastError);
+      // Only a connect failure proves no server saw the request (a 421 was read by one: the fixture keeps it final).
+      const unsent = record.outcome.kind === "connect";
+      if (!call.retryable && !unsent) return raw(records, lastResponse, lastError);
       if (isDeadlineExceededError(error) || n >= limit) return spent(call, lastResponse, lastError, lastAccepted);
 
       // Decide when the next attempt goes out, or stop.
@@ -158,7 +166,7 @@ export function retryLayer(options: RetryLayerOptions): Middleware {
         pause = serverPause ?? backoffPause(settings, pauses + 1, settings.jitter === "full" ? random() : 0);
         if (!fitsBefore(pause, call.deadlineAt - clock.now())) return spent(call, lastResponse, lastError, lastAccepted);
       }
-      if (budget !== undefined && !budget.tryWithdraw(clock.now())) {
+      if (budget !== undefined && !unsent && !budget.tryWithdraw(clock.now())) {
         if (events.wants("budget_exhausted", call.onEvent)) {
           events.emit("budget_exhausted", { type: "budget_exhausted", service: call.service, operation: call.op.id, attempt: n, endpoint: record.endpoint }, call.onEvent);
         }

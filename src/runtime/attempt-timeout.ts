@@ -1,11 +1,14 @@
 // Innermost policy: bounds one attempt by the smaller of the per-attempt timeout and what is left of the call's
 // deadline: one timer per attempt enforces both (TimeoutError or DeadlineExceededError as the reason). With neither a
-// deadline nor an attempt timeout the attempt runs on the caller's signal alone.
+// deadline nor an attempt timeout the attempt runs on the caller's signal alone. Without attempt_timeout_ms, a call
+// that may retry timeouts gets an equal share of its deadline per attempt (attemptShareMs).
 // How the timer ends the attempt depends on the transport. The built-in undici transport cancels cheaply: it puts
 // its abort on `exchange.cancel` while the attempt is in flight, and the timer calls it (no AbortController, no
 // listener: an AbortController and its EventTarget listeners cost more than the rest of the chain together). Any other
 // transport (RuntimeHooks.transport) gets an AbortSignal, with the caller's signal linked in.
+import { attemptShareMs } from "./backoff.js";
 import { DeadlineExceededError, TimeoutError } from "./errors.js";
+import type { RetrySettings } from "./types.js";
 import type { Clock } from "./clock.js";
 import type { Exchange, Middleware } from "./chain.js";
 
@@ -16,11 +19,28 @@ function expiry(exchange: Exchange, byAttempt: boolean, perAttempt: number): unk
   return byAttempt ? new TimeoutError(perAttempt, context) : new DeadlineExceededError(call.timeoutMs, context);
 }
 
-/** `cheapCancel`: the transport honours `exchange.cancel` (the built-in undici transport does). */
-export function attemptTimeoutLayer(clock: Clock, attemptTimeoutMs: number | undefined, cheapCancel = false): Middleware {
-  const perAttempt = attemptTimeoutMs !== undefined && Number.isFinite(attemptTimeoutMs) && attemptTimeoutMs > 0 ? attemptTimeoutMs : Infinity;
+/**
+ * `cheapCancel`: the transport honours `exchange.cancel` (the built-in undici transport does). `retry`: when given
+ * and no attempt timeout is set, a retryable call whose timeouts are retried gets attemptShareMs of its deadline per
+ * attempt (without it a stalled first attempt would use the whole deadline and the retry on "timeout" never happen).
+ */
+export function attemptTimeoutLayer(clock: Clock, attemptTimeoutMs: number | undefined, cheapCancel = false, retry?: RetrySettings): Middleware {
+  const explicit = attemptTimeoutMs !== undefined && Number.isFinite(attemptTimeoutMs) && attemptTimeoutMs > 0;
+  const fixed = explicit ? attemptTimeoutMs : Infinity;
+  const shared = !explicit && retry !== undefined && retry.retryOnTimeout && retry.maxAttempts > 1 ? retry : undefined;
+  // The share for the last deadline length seen (most calls use the service's or their operation's).
+  let shareFor = NaN;
+  let share = Infinity;
   return (next) => async (exchange) => {
     const call = exchange.call;
+    let perAttempt = fixed;
+    if (shared !== undefined && call.retryable) {
+      if (call.timeoutMs !== shareFor) {
+        shareFor = call.timeoutMs;
+        share = attemptShareMs(call.timeoutMs, shared);
+      }
+      perAttempt = share;
+    }
     const remaining = Math.max(0, call.deadlineAt - clock.now());
     const byAttempt = perAttempt < remaining;
     const limit = byAttempt ? perAttempt : remaining;

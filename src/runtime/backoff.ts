@@ -25,3 +25,26 @@ export function backoffPause(settings: RetrySettings, k: number, draw: number): 
 export function fitsBefore(pauseMs: number, remainingMs: number): boolean {
   return pauseMs < remainingMs;
 }
+
+/** The pauses' ceilings between `attempts` tries, summed: the most a call can spend waiting between attempts. */
+export function totalBackoffMs(settings: RetrySettings, attempts: number): number {
+  let total = 0;
+  for (let k = 1; k < attempts; k++) total += Math.floor(backoffCeiling(settings, k));
+  return total;
+}
+
+/** Attempts that share a deadline in attemptShareMs: more would make each too short to be useful. */
+export const SHARED_ATTEMPTS_MAX = 3;
+
+/**
+ * The default bound on one attempt when `attempt_timeout_ms` is unset and timeouts are retried: an equal share of the
+ * deadline after the pauses (at least half of it), among max_attempts but at most SHARED_ATTEMPTS_MAX attempts, so a
+ * stalled attempt leaves time for a retry (as the mesh's per-try timeout, mesh/backoff.ts). Infinity for an unbounded deadline; at least 1 ms.
+ */
+export function attemptShareMs(timeoutMs: number, settings: RetrySettings): number {
+  if (!Number.isFinite(timeoutMs)) return Infinity;
+  const attempts = Math.min(SHARED_ATTEMPTS_MAX, Math.max(1, Math.floor(settings.maxAttempts)));
+  // Pauses that would eat most of a short deadline (250 ms against 100 + 200 ms of backoff) leave the attempts half.
+  const forAttempts = Math.max(timeoutMs - totalBackoffMs(settings, attempts), timeoutMs / 2);
+  return Math.max(1, Math.floor(forAttempts / attempts));
+}

@@ -17,6 +17,9 @@ export interface TripStrategy {
 
 export type BreakerListener = (from: BreakerState, to: BreakerState) => void;
 
+/** Asked before a closed breaker opens; false keeps it closed (the ejection cap, discovery/set.ts). */
+export type OpenGate = () => boolean;
+
 export class CircuitBreaker {
   #state: BreakerState = "closed";
   #openedAt = 0;
@@ -25,12 +28,16 @@ export class CircuitBreaker {
   readonly #openMs: number;
   readonly #halfOpenRequests: number;
   readonly #listener: BreakerListener | undefined;
+  readonly #gate: OpenGate | undefined;
+  /** Clock reading of the last success (-Infinity before any): a timeout that started before it proves little. */
+  lastSuccessAt = -Infinity;
 
-  constructor(strategy: TripStrategy, openMs: number, halfOpenRequests: number, listener?: BreakerListener) {
+  constructor(strategy: TripStrategy, openMs: number, halfOpenRequests: number, listener?: BreakerListener, gate?: OpenGate) {
     this.#strategy = strategy;
     this.#openMs = openMs;
     this.#halfOpenRequests = Math.max(1, halfOpenRequests);
     this.#listener = listener;
+    this.#gate = gate;
   }
 
   get state(): BreakerState {
@@ -58,6 +65,7 @@ export class CircuitBreaker {
   }
 
   success(now: number): void {
+    this.lastSuccessAt = now;
     if (this.#state === "half_open") {
       this.#strategy.reset();
       this.#move("closed");
@@ -71,7 +79,11 @@ export class CircuitBreaker {
       this.#open(now);
       return;
     }
-    if (this.#state === "closed" && this.#strategy.failure(now)) this.#open(now);
+    if (this.#state === "closed" && this.#strategy.failure(now)) {
+      // Over the cap: stay in rotation and count afresh, so the endpoint needs a whole new run of failures.
+      if (this.#gate !== undefined && !this.#gate()) this.#strategy.reset();
+      else this.#open(now);
+    }
   }
 
   /** A request that took a slot ended without a verdict (the caller aborted). */
@@ -94,11 +106,19 @@ export class CircuitBreaker {
 }
 
 /** A breaker for the settings, or undefined when disabled. */
-export function createBreaker(settings: CircuitBreakerSettings, listener?: BreakerListener): CircuitBreaker | undefined {
+export function createBreaker(settings: CircuitBreakerSettings, listener?: BreakerListener, gate?: OpenGate): CircuitBreaker | undefined {
   if (!settings.enabled) return undefined;
   const strategy =
     settings.mode === "consecutive"
       ? new ConsecutiveFailures(settings.failureThreshold)
       : new FailureRate(settings.failureRate, settings.minRequests, settings.windowMs);
-  return new CircuitBreaker(strategy, settings.openMs, settings.halfOpenRequests, listener);
+  return new CircuitBreaker(strategy, settings.openMs, settings.halfOpenRequests, listener, gate);
+}
+
+/** Default share of a service's endpoints whose breakers may be open at once (CircuitBreakerSettings.maxEjectionPercent). */
+export const DEFAULT_MAX_EJECTION_PERCENT = 50;
+
+/** How many of `endpoints` may be ejected at once: the percentage, rounded down, but always at least one (Envoy's rule). */
+export function maxEjected(endpoints: number, percent: number): number {
+  return Math.max(1, Math.floor((endpoints * percent) / 100));
 }

@@ -1,7 +1,7 @@
 // One middleware shape, composed once per client (connect-es style): `(next) => (exchange) => Promise<response>`.
 // compose([a, b, c], transport) runs a → b → c → transport: the FIRST listed is the OUTERMOST (as connect-es and
 // cockatiel's `wrap`; undici's `compose` is the reverse). The client's chain is
-//   deadline → retry → circuit breaker → endpoint pick → attempt timeout → transport (undici)
+//   deadline → circuit breaker (service) → retry → endpoint pick → attempt timeout → transport (undici)
 import type { Endpoint } from "./endpoints.js";
 import type { TransportResponse } from "./response.js";
 import type { CallRoute } from "./route.js";

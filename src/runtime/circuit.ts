@@ -1,36 +1,63 @@
-// Service-wide breaker layer. An open breaker rejects at once with CircuitOpenError and sends nothing. Verdicts come
-// from classify.ts: 5xx, 429 and transport failures are failures; other statuses are successes; a caller abort or
-// an inner rejection gives no verdict and just frees a half-open probe slot.
-// With several endpoints, a transport failure (connect, reset, timeout) is one endpoint's business: its own breaker
-// counts it (pick.ts), and the service breaker does not, so one dead pod among three, or a burst of calls that all
-// start at a dead failover endpoint, cannot open the breaker of the whole service. Answers (5xx, 429, success) from
-// any endpoint still count: they speak for the service.
-import { CircuitOpenError } from "./errors.js";
-import { errorIsFailure, statusIsFailure } from "./classify.js";
+// Service-wide breaker layer, outside the retry layer: it hears each call once, with its final outcome after every
+// retry and rotation, so it opens on evidence about the service rather than about one attempt. An open breaker
+// rejects at once with CircuitOpenError and sends nothing.
+//   - A call whose last attempt got an answer: 5xx and 429 are failures, everything else a success (classify.ts).
+//   - A call that ended on a transport failure (connect, reset, timeout): with one endpoint that is the service's
+//     failure. With several, a transport failure is one endpoint's business (its own breaker counts it, pick.ts), so
+//     it counts only when the call failed on at least two different endpoints; one dead pod among three, or a burst
+//     of stalls on one, cannot open the breaker of the whole service.
+//   - A call that timed out while the service answered another call successfully is slow, not a sign the service is
+//     down: no verdict (the same rule as for endpoints in pick.ts).
+//   - A call that sent nothing (an endpoint breaker refused, no endpoints) or that the caller aborted gives no
+//     verdict and frees a half-open probe slot.
+// Counting calls rather than attempts also keeps random errors from looking like an outage under concurrency: with
+// 5 % 503s and three attempts a call fails about once in 8 000, where five 503 attempts in a row come every few
+// seconds at a few thousand attempts per second.
+import { CircuitOpenError, isAbortError } from "./errors.js";
+import { statusIsFailure } from "./classify.js";
 import type { CircuitBreaker } from "./breaker.js";
+import type { Call, Middleware } from "./chain.js";
 import type { Clock } from "./clock.js";
-import type { Middleware } from "./chain.js";
 import type { TransportResponse } from "./response.js";
 
 /** `severalEndpoints`: is the set larger than one endpoint right now? */
 export function circuitLayer(clock: Clock, breaker: CircuitBreaker | undefined, severalEndpoints: () => boolean = () => false): Middleware {
   if (breaker === undefined) return (next) => next;
   return (next) => async (exchange) => {
+    const call = exchange.call;
     if (breaker.state !== "closed" && !breaker.tryAcquire(clock.now())) {
-      const call = exchange.call;
       throw new CircuitOpenError("service", { service: call.service, operation: call.op.id });
     }
+    const started = clock.now();
     let res: TransportResponse;
     try {
       res = await next(exchange);
     } catch (error) {
-      const failure = errorIsFailure(error);
-      record(breaker, clock, failure === true && severalEndpoints() ? undefined : failure);
+      let verdict = isAbortError(error) ? undefined : callVerdict(call, severalEndpoints());
+      // A call that ran out of time while the service answered others is slow, not evidence of a dead service.
+      if (verdict === true && call.attempts[call.attempts.length - 1]!.outcome.kind === "timeout" && breaker.lastSuccessAt >= started) verdict = undefined;
+      record(breaker, clock, verdict);
       throw error;
     }
     record(breaker, clock, statusIsFailure(res.status));
     return res;
   };
+}
+
+/** A call that ended in an error: what its attempts say about the service (undefined: nothing). */
+function callVerdict(call: Call, several: boolean): boolean | undefined {
+  const attempts = call.attempts;
+  const last = attempts[attempts.length - 1];
+  if (last === undefined) return undefined;
+  const outcome = last.outcome;
+  if (outcome.kind === "status") return statusIsFailure(outcome.status);
+  if (outcome.kind !== "connect" && outcome.kind !== "reset" && outcome.kind !== "timeout") return undefined;
+  if (!several) return true;
+  for (let i = 0; i < attempts.length - 1; i++) {
+    const kind = attempts[i]!.outcome.kind;
+    if ((kind === "connect" || kind === "reset" || kind === "timeout") && attempts[i]!.endpoint !== last.endpoint) return true;
+  }
+  return undefined;
 }
 
 /** Applies a verdict (true failure, false success, undefined none) to a breaker that let the request through. */

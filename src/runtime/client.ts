@@ -1,6 +1,7 @@
 // createServiceClient: resolves where the service lives, starts discovery, builds the balancer and the middleware chain
 // once, and turns each generated method call into one Call through it. Chain (first = outermost, see chain.ts):
-//   deadline → retry → circuit breaker (service) → endpoint pick (balancer + per-endpoint breakers) → attempt timeout
+//   deadline → circuit breaker (service, one verdict per call) → retry → endpoint pick (balancer + per-endpoint
+//   breakers) → attempt timeout
 //   → undici (one Pool per endpoint origin)
 import { resolveBase } from "./base-url.js";
 import { createBreaker } from "./breaker.js";
@@ -36,6 +37,10 @@ import type {
   ServiceClient,
   ServiceDefinition,
 } from "./types.js";
+
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 /** Seams for tests and embedders: the same chain on a virtual clock, a scripted transport, fixed jitter draws. */
 export interface RuntimeHooks {
@@ -89,10 +94,10 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
   const handler = compose(
     [
       deadlineLayer(clock),
-      retryLayer({ settings: policy.retry, failoverRules, clock, random: hooks.random ?? Math.random, budget, events }),
       circuitLayer(clock, serviceBreaker, () => set.endpoints.length > 1),
+      retryLayer({ settings: policy.retry, failoverRules, clock, random: hooks.random ?? Math.random, budget, events }),
       pickLayer({ clock, set, balancer, settings: policy.retry, failoverRules, onStale: discovery === undefined ? undefined : () => discovery.refreshSoon() }),
-      attemptTimeoutLayer(clock, policy.attemptTimeoutMs, hooks.transport === undefined),
+      attemptTimeoutLayer(clock, policy.attemptTimeoutMs, hooks.transport === undefined, policy.retry),
     ],
     transport,
   );
@@ -148,7 +153,15 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       route: new CallRoute(op.id, request.headers, set),
       attempts: [],
     };
-    const res = await handler({ call, signal: undefined, attempt: 0, endpoint: undefined, cancel: undefined });
+    let res: Awaited<ReturnType<Handler>>;
+    try {
+      res = await handler({ call, signal: undefined, attempt: 0, endpoint: undefined, cancel: undefined });
+    } catch (error) {
+      // Fail-fast outcomes (open breaker, no endpoints, spent deadline) do no I/O and would settle in a microtask:
+      // a loop of `await client.op()` would then never yield, freezing timers and sockets. Settle them on a macrotask.
+      if (call.attempts.length === 0) await nextMacrotask();
+      throw error;
+    }
     const status = res.status;
     const endpoint = call.attempts[call.attempts.length - 1]?.endpoint ?? "";
     const ok = status >= 200 && status < 300;

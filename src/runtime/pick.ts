@@ -3,8 +3,14 @@
 //   - A same-endpoint retry (failover rules) stays where the previous attempt went; otherwise the balancer picks.
 //   - An endpoint whose own breaker is open is refused: the call marks it tried and the balancer picks again. When
 //     every pick is refused the call fails with CircuitOpenError and sends nothing.
+//     With more than one endpoint that cannot happen while the ejection cap holds (discovery/set.ts); if it does (a
+//     custom balancer, half-open probe slots all taken), the call goes to the balancer's pick anyway — Envoy's panic
+//     routing: breakers must not fail a call that some endpoint may still serve.
 //   - Every endpoint the balancer picked hears exactly one result (with the attempt's latency); a connect error also
 //     asks discovery to re-resolve soon.
+//   - A timeout counts against the endpoint's breaker only when the endpoint answered nothing successfully while the
+//     attempt waited: a stalled request on a live endpoint says the request was slow, not that the endpoint is dead,
+//     and a burst of stalls timing out back to back must not read as "5 failures in a row".
 import { CircuitOpenError, NoEndpointsError, isConnectError, isDeadlineExceededError, isResetError, isTimeoutError } from "./errors.js";
 import { errorIsFailure, errorVerdict, statusIsFailure } from "./classify.js";
 import { record } from "./circuit.js";
@@ -89,6 +95,8 @@ export function pickLayer(options: PickLayerOptions): Middleware {
       const breaker = set.breaker(endpoint.origin);
       if (admits(breaker)) return chosen(endpoint, breaker);
     }
+    // Panic: every endpoint of several refuses. Route past the breakers (none records this attempt) rather than fail.
+    if (endpoints.length > 1) return chosen(endpoints[(from + 1) % endpoints.length]!, undefined);
     throw new CircuitOpenError("endpoint", { ...context, endpoint: refused.origin });
   }
 
@@ -112,12 +120,16 @@ export function pickLayer(options: PickLayerOptions): Middleware {
     const breaker = chosenBreaker;
     exchange.call.route.mark(endpoint);
     exchange.endpoint = endpoint;
-    const started = onResult === undefined ? 0 : clock.now();
+    const started = onResult === undefined && breaker === undefined ? 0 : clock.now();
     let res: TransportResponse;
     try {
       res = await next(exchange);
     } catch (error) {
-      if (breaker !== undefined) record(breaker, clock, errorIsFailure(error));
+      if (breaker !== undefined) {
+        let failure = errorIsFailure(error);
+        if (failure === true && breaker.lastSuccessAt >= started && (isTimeoutError(error) || isDeadlineExceededError(error))) failure = undefined;
+        record(breaker, clock, failure);
+      }
       if (onResult !== undefined) onResult(endpoint, errorResult(error, clock.now() - started, breaker));
       if (onStale !== undefined && isConnectError(error)) onStale();
       throw error;

@@ -52,29 +52,33 @@ async function tcpServer(onSocket: (s: net.Socket) => void): Promise<{ origin: s
 }
 
 describe("connection refused", () => {
-  it("retries an idempotent call, never a POST without a key; both prove nothing was processed", async () => {
+  it("retries every call, a POST without a key too (nothing reached a server); both prove nothing was processed", async () => {
     const origin = `http://127.0.0.1:${await deadPort()}`;
     const c = client(origin);
     const e1 = await fail(c.call(get, undefined));
     expect(isConnectError(e1)).toBe(true);
     expect(e1.attempts.map((a) => a.outcome.kind)).toEqual(["connect", "connect", "connect"]);
     expect(e1.notProcessed).toBe(true);
-    const e2 = await fail(c.call(post, { body: {} }));
+    // A fresh client: six refusals in a row would open the first one's breaker (tested below).
+    const e2 = await fail(client(origin).call(post, { body: {} }));
     expect(isConnectError(e2)).toBe(true);
-    expect(e2.attempts).toHaveLength(1);
+    expect(e2.attempts.map((a) => a.outcome.kind)).toEqual(["connect", "connect", "connect"]);
     expect(e2.notProcessed).toBe(true);
   });
 });
 
 describe("connection reset", () => {
-  it("before the request was read: a POST without a key goes out once, a GET is retried", async () => {
+  it("before the request was read: a POST without a key goes out once unless nothing was written, a GET is retried", async () => {
     const tcp = await tcpServer((s) => s.resetAndDestroy());
     const c = client(tcp.origin);
     const e1 = await fail(c.call(post, { body: { a: 1 } }));
     expect(["SVCGEN_RESET", "SVCGEN_CONNECT"]).toContain(e1.code);
-    expect(tcp.connections()).toBe(1);
+    // A reset after undici handed the request to the socket may follow a processed request: once. A connect failure
+    // proves nothing was written: re-sent like any call.
+    expect(tcp.connections()).toBe(e1.code === "SVCGEN_CONNECT" ? 3 : 1);
+    expect(e1.attempts.every((a) => a.outcome.kind === "connect")).toBe(e1.code === "SVCGEN_CONNECT");
     const before = tcp.connections();
-    const e2 = await fail(c.call(get, undefined));
+    const e2 = await fail(client(tcp.origin).call(get, undefined));
     expect(["SVCGEN_RESET", "SVCGEN_CONNECT"]).toContain(e2.code);
     expect(tcp.connections() - before).toBe(3);
   });

@@ -93,8 +93,9 @@ describe("retries", () => {
   it("connect failures are retried and prove nothing was processed", async () => {
     const s = scripted(svc({ maxAttempts: 3 }), (x) => Promise.reject(new ConnectError({ endpoint: x.endpoint?.origin })));
     const err = await s.clock.run(fail(s.client.call(post, { body: {} })));
-    // POST without a key: never re-sent, even after a connect failure.
-    expect(s.sent).toHaveLength(1);
+    // POST without a key: re-sent after a connect failure, which proves no server saw it.
+    expect(s.sent).toHaveLength(3);
+    expect(err.attempts.map((a) => a.outcome.kind)).toEqual(["connect", "connect", "connect"]);
     expect(err.code).toBe("SVCGEN_CONNECT");
     expect(err.notProcessed).toBe(true);
     const g = scripted(svc({ maxAttempts: 3 }), (x) => Promise.reject(new ConnectError({ endpoint: x.endpoint?.origin })));
@@ -162,14 +163,34 @@ describe("deadline and timeouts", () => {
     expect(s.clock.pendingTimers).toBe(0);
   });
 
-  it("the deadline cuts a stalled attempt", async () => {
+  it("the deadline cuts a stalled attempt of a call that is not retried", async () => {
     const s = scripted(svc(), (x) => stall(x));
-    const err = await s.clock.run(fail(s.client.call(get, undefined, { timeoutMs: 300 })));
+    const err = await s.clock.run(fail(s.client.call(post, { body: {} }, { timeoutMs: 300 })));
     expect(isDeadlineExceededError(err)).toBe(true);
     expect(s.clock.now()).toBe(300);
     expect(err.attempts.map((a) => a.outcome)).toEqual([{ kind: "timeout" }]);
     expect(err.notProcessed).toBe(false);
     expect(s.clock.pendingTimers).toBe(0);
+  });
+
+  it("without attempt_timeout_ms a retryable call's attempts share its deadline, so a stall is retried in time", async () => {
+    // 10 s, 3 attempts, backoff 100 + 200 ms: each attempt gets (10 000 − 300) / 3 = 3 233 ms.
+    const s = scripted(svc({ maxAttempts: 3, initialBackoffMs: 100, maxBackoffMs: 2000, jitter: "none" }), (x, n) => (n === 1 ? stall(x) : status(200)));
+    let attempts: readonly AttemptRecord[] = [];
+    await s.clock.run(s.client.call(get, undefined, { timeoutMs: 10_000, onResponse: (i) => (attempts = i.attempts) }));
+    expect(attempts.map((a) => [a.outcome.kind, a.durationMs, a.pauseMs])).toEqual([
+      ["timeout", 3233, 100],
+      ["status", 1, 0],
+    ]);
+    expect(s.sent.map((x) => x.at)).toEqual([0, 3333]);
+    // A call that is not retried keeps the whole deadline; so does every call with "timeout" left out of retry_on.
+    const p = scripted(svc({ maxAttempts: 3 }), (x) => stall(x));
+    await p.clock.run(fail(p.client.call(post, { body: {} }, { timeoutMs: 10_000 })));
+    expect(p.clock.now()).toBe(10_000);
+    const t = scripted(svc({ maxAttempts: 3, retryOnTimeout: false }), (x) => stall(x));
+    await t.clock.run(fail(t.client.call(get, undefined, { timeoutMs: 10_000 })));
+    expect(t.clock.now()).toBe(10_000);
+    expect(t.sent).toHaveLength(1);
   });
 
   it("the per-attempt timeout ends one attempt and the call retries", async () => {

@@ -4,7 +4,7 @@
 // The client's live endpoint set: what discovery last found, one circuit breaker per endpoint, and the one listener
 // (the client) that tells the balancer, retires connections to removed endpoints and publishes `endpoints_changed`.
 // Static and single-origin clients fill it once; headless discovery replaces it whenever DNS answers differently.
-import { createBreaker } from "../breaker.js";
+import { DEFAULT_MAX_EJECTION_PERCENT, createBreaker, maxEjected } from "../breaker.js";
 import { NoEndpointsError } from "../errors.js";
 import type { BreakerListener, CircuitBreaker } from "../breaker.js";
 import type { Clock } from "../clock.js";
@@ -46,6 +46,19 @@ export class EndpointSet {
     this.#whenReady = new Promise<void>((resolve) => (this.#markReady = resolve));
   }
 
+  /**
+   * The ejection cap (Envoy's max_ejection_percent): a breaker may open only while fewer than
+   * maxEjected(set size, percent) endpoints have a breaker that is not closed. A fault that hits every pod alike then
+   * cannot take them all out of rotation; the rest keep serving and their own failures are retried elsewhere.
+   */
+  readonly #mayEject = (): boolean => {
+    const settings = this.#options.breakers;
+    const percent = settings.enabled ? (settings.maxEjectionPercent ?? DEFAULT_MAX_EJECTION_PERCENT) : 100;
+    let ejected = 0;
+    for (const breaker of this.#breakers.values()) if (breaker.state !== "closed") ejected++;
+    return ejected < maxEjected(this.endpoints.length, percent);
+  };
+
   lookup(origin: string): Endpoint | undefined {
     return this.#byOrigin.get(origin);
   }
@@ -71,7 +84,7 @@ export class EndpointSet {
     for (const e of this.endpoints) if (!byOrigin.has(e.origin)) removed.push(e);
     for (const e of removed) this.#breakers.delete(e.origin);
     for (const e of added) {
-      const breaker = createBreaker(this.#options.breakers, this.#options.breakerListener(e.origin));
+      const breaker = createBreaker(this.#options.breakers, this.#options.breakerListener(e.origin), this.#mayEject);
       if (breaker !== undefined) this.#breakers.set(e.origin, breaker);
     }
     const first = !this.ready;

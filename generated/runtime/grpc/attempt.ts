@@ -15,7 +15,7 @@ import type { CallRoute } from "../route.js";
 import type { AttemptRecord, AttemptResult, Balancer, ClientEvent } from "../types.js";
 import { statusIsFailure } from "./codes.js";
 import { GrpcError, metadataRecord } from "./errors.js";
-import { wasNotSent } from "./transports.js";
+import { lostConnection, wasNotSent } from "./transports.js";
 
 /** One attempt record the engine may still complete (pause, rotation). */
 export interface MutableRecord {
@@ -145,8 +145,13 @@ function choose(
 
 export type Failure = Exclude<Outcome, { kind: "ok" }>;
 
-/** What an attempt's rejection means. `limitedByAttempt`: the attempt's timeout was shorter than the deadline left. */
-export function classify(call: GrpcCall, error: unknown, endpoint: string, limitedByAttempt: boolean): Failure {
+const UNAVAILABLE = 14;
+
+/**
+ * What an attempt's rejection means. `limitedByAttempt`: the attempt's timeout was shorter than the deadline left.
+ * `clientClosed`: close() cut the call, which stays connect-es's CANCELLED like the caller's own abort.
+ */
+export function classify(call: GrpcCall, error: unknown, endpoint: string, limitedByAttempt: boolean, clientClosed: boolean): Failure {
   const context = { service: call.service, operation: call.operation, endpoint };
   if (call.signal?.aborted) return { kind: "aborted", error: new AbortError({ service: call.service, operation: call.operation, cause: call.signal.reason }) };
   const ce = ConnectError.from(error);
@@ -158,10 +163,22 @@ export function classify(call: GrpcCall, error: unknown, endpoint: string, limit
   else if (notSent) how = "not_sent";
   else if (ce.code === 4) how = limitedByAttempt ? "attempt_timeout" : "deadline";
   else how = "reset";
-  const message = how === "deadline" ? `deadline of ${call.timeoutMs} ms exceeded` : how === "attempt_timeout" ? `attempt timed out (${ce.rawMessage})` : ce.rawMessage;
+  // A server that died or a connection that broke mid-call is UNAVAILABLE (as grpc-js and grpc-go say), whatever
+  // connect-es called it: only the caller's signal (handled above) makes a call CANCELLED. The how stays "reset", so a
+  // method that is not idempotent is still never sent again (the server may have run it).
+  const lost = how === "reset" && !clientClosed && lostConnection(error);
+  const code = lost ? UNAVAILABLE : ce.code;
+  const message =
+    how === "deadline"
+      ? `deadline of ${call.timeoutMs} ms exceeded`
+      : how === "attempt_timeout"
+        ? `attempt timed out (${ce.rawMessage})`
+        : lost
+          ? `the connection was lost during the call (${ce.rawMessage})`
+          : ce.rawMessage;
   const details: { type: string; value: Uint8Array }[] = [];
   for (const d of ce.details) if ("type" in d && d.value instanceof Uint8Array) details.push({ type: d.type, value: d.value });
-  const grpcError = new GrpcError(ce.code, message, metadataRecord(ce.metadata), details, { ...context, cause: error });
+  const grpcError = new GrpcError(code, message, metadataRecord(ce.metadata), details, { ...context, cause: error });
   const pushback = ce.metadata.get("grpc-retry-pushback-ms");
   return {
     kind: "failed",

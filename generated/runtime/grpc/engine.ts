@@ -122,13 +122,23 @@ export class GrpcEngine {
     options: GrpcCallOptions | undefined,
   ): Promise<MessageShape<O>> {
     const p = this.#p;
-    const call = this.begin(method, options);
+    let call: GrpcCall;
+    try {
+      call = this.begin(method, options);
+    } catch (error) {
+      return failLater(error);
+    }
     const perAttempt = p.attemptTimeoutMs !== undefined && p.attemptTimeoutMs > 0 ? p.attemptTimeoutMs : Infinity;
     let pauses = 0;
     for (let n = 1; ; n++) {
       const remaining = call.deadlineAt - p.clock.now();
-      if (remaining <= 0) throw finish(this.#deadline(call), call);
-      const pending = this.#acquire(call, n);
+      let pending: Slot | Promise<Slot>;
+      try {
+        pending = this.#start(call, n, remaining);
+      } catch (error) {
+        if (n === 1) return failLater(error); // nothing went on the wire yet
+        throw error;
+      }
       const slot = pending instanceof Promise ? await pending : pending;
       const limited = perAttempt < remaining;
       const timeout = limited ? perAttempt : remaining;
@@ -139,7 +149,7 @@ export class GrpcEngine {
         outcome = { kind: "ok", header: res.header, trailer: res.trailer };
         message = res.message;
       } catch (error) {
-        outcome = classify(call, error, slot.endpoint.origin, limited);
+        outcome = classify(call, error, slot.endpoint.origin, limited, p.isClosed());
       }
       const pause = this.#conclude(call, slot, outcome, n, pauses);
       if (outcome.kind === "ok") {
@@ -159,12 +169,22 @@ export class GrpcEngine {
     tracker: { readonly started: boolean } | undefined,
   ): AsyncGenerator<MessageShape<O>, void, undefined> {
     const p = this.#p;
-    const call = this.begin(method, options);
+    let call: GrpcCall;
+    try {
+      call = this.begin(method, options);
+    } catch (error) {
+      return await failLater(error);
+    }
     let pauses = 0;
     for (let n = 1; ; n++) {
       const remaining = call.deadlineAt - p.clock.now();
-      if (remaining <= 0) throw finish(this.#deadline(call), call);
-      const pending = this.#acquire(call, n);
+      let pending: Slot | Promise<Slot>;
+      try {
+        pending = this.#start(call, n, remaining);
+      } catch (error) {
+        if (n === 1) return await failLater(error); // nothing went on the wire yet
+        throw error;
+      }
       const slot = pending instanceof Promise ? await pending : pending;
       // Our own controller, so a consumer that stops reading cancels the stream on the wire.
       const controller = new AbortController();
@@ -182,7 +202,7 @@ export class GrpcEngine {
           iterator = res.message[Symbol.asyncIterator]();
           first = await iterator.next();
         } catch (error) {
-          outcome = classify(call, error, slot.endpoint.origin, false);
+          outcome = classify(call, error, slot.endpoint.origin, false, p.isClosed());
         }
         if (tracker?.started) call.replayable = false;
         if (outcome !== undefined) {
@@ -203,7 +223,7 @@ export class GrpcEngine {
             }
           }
         } catch (error) {
-          const failed = classify(call, error, slot.endpoint.origin, false);
+          const failed = classify(call, error, slot.endpoint.origin, false, p.isClosed());
           settled = true;
           this.#conclude(call, slot, failed, n, pauses, true);
           throw finish(failed.error, call);
@@ -222,6 +242,12 @@ export class GrpcEngine {
         }
       }
     }
+  }
+
+  /** Attempt `n`'s slot, unless the deadline is spent; throws (no I/O done) when nothing may be sent. */
+  #start(call: GrpcCall, n: number, remaining: number): Slot | Promise<Slot> {
+    if (remaining <= 0) throw finish(this.#deadline(call), call);
+    return this.#acquire(call, n);
   }
 
   /** The slot for attempt `n` (a promise only while discovery has not answered yet). */
@@ -256,7 +282,8 @@ export class GrpcEngine {
   /** Records the attempt and tells breakers and balancer; returns the pause before the next attempt, if one is due. */
   #conclude(call: GrpcCall, slot: Slot, outcome: Outcome, n: number, pauses: number, final = false): number | undefined {
     const p = this.#p;
-    const retriable = outcome.kind === "failed" && this.#retriable(call, outcome);
+    // A closed client sends nothing more (another attempt would open a connection close() just cut).
+    const retriable = outcome.kind === "failed" && !p.isClosed() && this.#retriable(call, outcome);
     const pause = !final && retriable ? this.#nextPause(call, outcome, n, pauses) : undefined;
     settle(p, slot, outcome, retriable);
     // A success nobody asked to hear about needs no record: the hot path of a healthy service allocates none.
@@ -333,4 +360,13 @@ export class GrpcEngine {
     if (onResponse === undefined) return;
     onResponse({ endpoint: slot.endpoint.origin, headers: metadataRecord(outcome.header), trailers: metadataRecord(outcome.trailer), attempts: call.records });
   }
+}
+
+/**
+ * Rejects with `error` on a later macrotask. A call refused without any I/O (closed client, open breaker, no
+ * endpoints, a spent deadline) would otherwise settle on a microtask, and a caller looping on a failing call
+ * (`while (...) { try { await client.op() } catch {} }`) would starve every timer and socket of the process.
+ */
+function failLater(error: unknown): Promise<never> {
+  return new Promise((_resolve, reject) => setImmediate(reject, error));
 }

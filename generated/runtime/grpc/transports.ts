@@ -41,6 +41,39 @@ export function wasNotSent(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Node's codes for a connection that went away under an open stream: the peer closed or reset the socket, or the
+ * HTTP/2 session ended with an error (a GOAWAY with an error code, e.g. a server's forceShutdown).
+ */
+const CONNECTION_LOST = new Set([
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "ERR_HTTP2_SESSION_ERROR",
+  "ERR_HTTP2_GOAWAY_SESSION",
+  "ERR_HTTP2_INVALID_SESSION",
+  "ERR_HTTP2_STREAM_CANCEL",
+  "ERR_STREAM_DESTROYED",
+  "ERR_STREAM_PREMATURE_CLOSE",
+]);
+
+/**
+ * Did the connection, not the server's answer, end a call whose stream was open? connect-node reports a dead server
+ * three ways, none of them UNAVAILABLE: a socket closed under the stream is the stream's local rstCode CANCEL
+ * (ConnectError Canceled, no cause), a reset socket is ECONNRESET (Aborted), a GOAWAY with an error code is
+ * ERR_HTTP2_SESSION_ERROR (Internal). Canceled is only ever the caller's own abort otherwise, which the caller of
+ * this function has ruled out (its signal did not fire, the client is open).
+ */
+export function lostConnection(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e = error; typeof e === "object" && e !== null && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const code = (e as { code?: unknown }).code;
+    if (code === 1 || (typeof code === "string" && CONNECTION_LOST.has(code))) return true;
+  }
+  return false;
+}
+
 interface SessionLike {
   authority: string;
   request(method: string, path: string, headers: http2.OutgoingHttpHeaders, options: Omit<http2.ClientSessionRequestOptions, "signal">): Promise<http2.ClientHttp2Stream>;
