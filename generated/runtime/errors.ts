@@ -67,12 +67,36 @@ export class HttpError extends SvcgenError {
   readonly headers: Readonly<Record<string, string>>;
   /** Parsed JSON when the answer said JSON, else the text (undefined when empty). */
   readonly body: unknown;
-  constructor(status: number, headers: Readonly<Record<string, string>>, body: unknown, context: ErrorContext = {}) {
-    super(HttpError.CODE, `${where(context)}HTTP ${status}${context.endpoint ? ` from ${context.endpoint}` : ""}`, context);
+  /**
+   * Added by the runtime: the body was longer than the error-body limit (64 KiB, ERROR_BODY_LIMIT) and `body` holds
+   * only its start (as text: a cut JSON document does not parse).
+   */
+  readonly truncated: boolean;
+  constructor(status: number, headers: Readonly<Record<string, string>>, body: unknown, context: ErrorContext = {}, truncated = false) {
+    super(HttpError.CODE, `${where(context)}HTTP ${status}${context.endpoint ? ` from ${context.endpoint}` : ""}${truncated ? " (error body truncated)" : ""}`, context);
     this.name = "HttpError";
     this.status = status;
     this.headers = headers;
     this.body = body;
+    this.truncated = truncated;
+  }
+}
+
+/**
+ * The response body grew past the call's limit (max_response_bytes, CallOptions.maxResponseBytes): the request was
+ * aborted. Never retried; the server did answer (notProcessed is false).
+ */
+export class ResponseTooLargeError extends SvcgenError {
+  static readonly CODE = "SVCGEN_RESPONSE_TOO_LARGE";
+  /** The limit in force, bytes. */
+  readonly limit: number;
+  /** HTTP status of the answer whose body was too large. */
+  readonly status: number;
+  constructor(limit: number, status: number, context: ErrorContext = {}) {
+    super(ResponseTooLargeError.CODE, `${where(context)}response body${context.endpoint ? ` from ${context.endpoint}` : ""} is larger than the ${limit}-byte limit (max_response_bytes); the request was aborted`, context);
+    this.name = "ResponseTooLargeError";
+    this.limit = limit;
+    this.status = status;
   }
 }
 
@@ -246,6 +270,9 @@ export function isSvcgenError(value: unknown): value is SvcgenError {
 }
 export function isHttpError(value: unknown): value is HttpError {
   return hasCode(value, HttpError.CODE);
+}
+export function isResponseTooLargeError(value: unknown): value is ResponseTooLargeError {
+  return hasCode(value, ResponseTooLargeError.CODE);
 }
 export function isConnectError(value: unknown): value is ConnectError {
   return hasCode(value, ConnectError.CODE);

@@ -37,6 +37,10 @@ export interface Call {
   /** Safe to send again: idempotent method, op.idempotent or an idempotency key, and a replayable body. */
   readonly retryable: boolean;
   readonly acceptStatus: readonly number[] | undefined;
+  /** Largest 2xx body read, bytes; past it the attempt fails with ResponseTooLargeError. */
+  readonly maxResponseBytes: number;
+  /** `responseType: "stream"`: a 2xx answer resolves at its headers with the body as a ReadableStream. */
+  readonly stream: boolean;
   /** Overall deadline length, ms (Infinity: none; 0 or less: already spent). */
   readonly timeoutMs: number;
   readonly callerSignal: AbortSignal | undefined;

@@ -16,7 +16,7 @@ import { EventSink } from "./events.js";
 import { pickLayer } from "./pick.js";
 import { CallRoute } from "./route.js";
 import { buildRequest, isIdempotentMethod } from "./request.js";
-import { decodeBody, headerRecord, toHttpError } from "./response.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, ERROR_BODY_LIMIT, decodeBody, headerRecord, toHttpError } from "./response.js";
 import { retryLayer } from "./retry.js";
 import { attemptTimeoutLayer } from "./attempt-timeout.js";
 import { undiciTransport } from "./transport.js";
@@ -67,6 +67,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
   if (base.authority !== undefined) clientHeaders["host"] = base.authority;
   if (options.headers !== undefined) for (const name of Object.keys(options.headers)) clientHeaders[name.toLowerCase()] = options.headers[name]!;
 
+  const clientMaxBytes = options.maxResponseBytes ?? policy.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const maxConnectionAgeMs = options.maxConnectionAgeMs ?? def.discovery.maxConnectionAgeMs ?? DEFAULT_MAX_CONNECTION_AGE_MS;
   const pools = hooks.transport === undefined && options.dispatcher === undefined ? new EndpointPools({ connectTimeoutMs: policy.connectTimeoutMs, maxConnectionAgeMs }) : undefined;
   const transport = hooks.transport ?? undiciTransport(options.dispatcher ?? ((origin: string) => pools!.get(origin)));
@@ -113,6 +114,8 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       request: { method: "GET", path: probePath, headers: probeHeaders, body: undefined, replayable: true },
       retryable: false,
       acceptStatus: undefined,
+      maxResponseBytes: ERROR_BODY_LIMIT,
+      stream: false,
       timeoutMs: Infinity,
       callerSignal: signal,
       onEvent: undefined,
@@ -139,12 +142,15 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
   ): Promise<unknown> {
     if (closed) throw new RequestError("the client is closed", { service: def.name, operation: op.id });
     const request = buildRequest(def.name, op, params, basePath, clientHeaders, callOptions);
+    const stream = callOptions?.responseType === "stream";
     const call: Call = {
       service: def.name,
       op,
       request,
       retryable: request.replayable && (op.idempotent || isIdempotentMethod(request.method) || callOptions?.idempotencyKey !== undefined),
       acceptStatus: callOptions?.acceptStatus,
+      maxResponseBytes: callOptions?.maxResponseBytes ?? op.maxResponseBytes ?? clientMaxBytes,
+      stream: stream,
       timeoutMs: callOptions?.timeoutMs ?? op.timeoutMs ?? policy.timeoutMs,
       callerSignal: callOptions?.signal,
       onEvent: callOptions?.onEvent,
@@ -167,6 +173,10 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
     const ok = status >= 200 && status < 300;
     if (!ok && !(callOptions?.acceptStatus?.includes(status) ?? false)) {
       throw finishError(toHttpError(res, { service: def.name, operation: op.id, endpoint }), call.attempts);
+    }
+    if (ok && res.stream !== undefined) {
+      callOptions?.onResponse?.({ status, endpoint, headers: headerRecord(res.rawHeaders), attempts: call.attempts });
+      return res.stream;
     }
     let value: unknown;
     try {

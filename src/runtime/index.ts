@@ -16,6 +16,7 @@ export {
   ConfigError,
   EndpointSetError,
   NoEndpointsError,
+  ResponseTooLargeError,
   isSvcgenError,
   isHttpError,
   isConnectError,
@@ -30,7 +31,9 @@ export {
   isConfigError,
   isEndpointSetError,
   isNoEndpointsError,
+  isResponseTooLargeError,
 } from "./errors.js";
+export { DEFAULT_MAX_RESPONSE_BYTES, ERROR_BODY_LIMIT } from "./response.js";
 export type { EndpointSetProblem, ErrorContext, NoEndpointsReason } from "./errors.js";
 // The built-in balancers, for users who wrap or extend one in their own (ClientOptions.balancer).
 export { RoundRobinBalancer } from "./balancers/round-robin.js";

@@ -4,12 +4,21 @@ import { DecodeError, HttpError } from "./errors.js";
 import type { ErrorContext } from "./errors.js";
 import type { ResponseKind } from "./types.js";
 
+/** Default cap on a response body, bytes (max_response_bytes). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+/** An error body (a status that is not 2xx) is kept up to this many bytes; the rest is not read. */
+export const ERROR_BODY_LIMIT = 64 * 1024;
+
 export interface TransportResponse {
   readonly status: number;
   /** `[name, value, name, value, ...]` as undici gives them (Buffers or strings). */
   readonly rawHeaders: readonly (Buffer | string)[];
-  /** The whole body; undefined when it was not kept (an `empty` 2xx answer is drained). */
+  /** The whole body; undefined when it was not kept (an `empty` 2xx answer is drained) or when it is streamed. */
   readonly body: Buffer | undefined;
+  /** Only an error body can be cut (at ERROR_BODY_LIMIT); a 2xx body past the limit fails the attempt instead. */
+  readonly truncated?: boolean;
+  /** A 2xx answer of a `responseType: "stream"` call: the body as it arrives. */
+  readonly stream?: ReadableStream<Uint8Array>;
 }
 
 /** Decoding for a 2xx answer; `auto` (health/ready) is JSON when the answer says so, else text. */
@@ -86,10 +95,10 @@ export function decodeBody(kind: DecodeKind, res: TransportResponse, context: Er
   }
 }
 
-/** An error body: parsed JSON when the answer says JSON (text if it does not parse), else text, undefined when empty. */
+/** An error body: parsed JSON when the answer says JSON (text if it does not parse or was cut), else text, undefined when empty. */
 export function decodeErrorBody(res: TransportResponse, context: ErrorContext): unknown {
   if (res.body === undefined || res.body.length === 0) return undefined;
-  if (isJsonType(headerValue(res.rawHeaders, "content-type"))) {
+  if (res.truncated !== true && isJsonType(headerValue(res.rawHeaders, "content-type"))) {
     try {
       return parseJson(res.body, context);
     } catch {
@@ -100,5 +109,5 @@ export function decodeErrorBody(res: TransportResponse, context: ErrorContext): 
 }
 
 export function toHttpError(res: TransportResponse, context: ErrorContext): HttpError {
-  return new HttpError(res.status, headerRecord(res.rawHeaders), decodeErrorBody(res, context), context);
+  return new HttpError(res.status, headerRecord(res.rawHeaders), decodeErrorBody(res, context), context, res.truncated === true);
 }

@@ -46,7 +46,7 @@ describe("the ejection cap (circuit_breaker.max_ejection_percent, default 50)", 
     const a = await server(unavailable);
     const b = await server(unavailable);
     const h = await server(ok);
-    const { c, events } = client([a.origin, b.origin, h.origin], { retry: fastRetry, policy: { retry: { ...fastRetry, budgetRatio: 1 } } });
+    const { c, events } = client([a.origin, b.origin, h.origin], { retry: { ...fastRetry, budgetRatio: 1 } });
     const results = await Promise.all(Array.from({ length: 120 }, () => settle(c.call(get, undefined))));
     expect(results.filter((r) => r !== undefined)).toEqual([]);
     // One breaker opened (the cap of three at 50 % is one endpoint); the other 503 endpoint stayed in rotation.
@@ -63,7 +63,7 @@ describe("the ejection cap (circuit_breaker.max_ejection_percent, default 50)", 
     const a = await server(unavailable);
     const b = await server(unavailable);
     const breaker = { enabled: true as const, mode: "consecutive" as const, failureThreshold: 3, openMs: 60_000, halfOpenRequests: 1, maxEjectionPercent: 100 };
-    const { c, events } = client([a.origin, b.origin], { policy: { circuitBreaker: breaker, retry: { ...fastRetry, budgetRatio: 1 } } });
+    const { c, events } = client([a.origin, b.origin], { policy: { circuitBreaker: breaker }, retry: { ...fastRetry, budgetRatio: 1 } });
     // Two calls, three attempts each, alternating endpoints: three 503s each, so both endpoint breakers open; the
     // service breaker has heard two failed calls.
     await settle(c.call(get, undefined));
@@ -89,7 +89,7 @@ describe("the service breaker hears each call once, after its retries", () => {
     const g1 = await server(ok);
     const g2 = await server(ok);
     const cb = { enabled: true as const, mode: "consecutive" as const, failureThreshold: 3, openMs: 60_000, halfOpenRequests: 1, maxEjectionPercent: 0 };
-    const { c, events } = client([bad.origin, g1.origin, g2.origin], { policy: { circuitBreaker: cb, retry: { ...fastRetry, budgetRatio: 1 } } });
+    const { c, events } = client([bad.origin, g1.origin, g2.origin], { policy: { circuitBreaker: cb }, retry: { ...fastRetry, budgetRatio: 1 } });
     // Sequential calls: round robin sends every third first attempt to the bad endpoint, three 503s in a row there.
     for (let i = 0; i < 30; i++) await c.call(get, undefined);
     expect(bad.requests.length).toBeGreaterThan(0);
@@ -100,7 +100,7 @@ describe("the service breaker hears each call once, after its retries", () => {
     const a = await server(unavailable);
     const b = await server(unavailable);
     const cb = { enabled: true as const, mode: "consecutive" as const, failureThreshold: 3, openMs: 60_000, halfOpenRequests: 1, maxEjectionPercent: 0 };
-    const { c, events } = client([a.origin, b.origin], { policy: { circuitBreaker: cb, retry: { ...fastRetry, budgetRatio: 1 } } });
+    const { c, events } = client([a.origin, b.origin], { policy: { circuitBreaker: cb }, retry: { ...fastRetry, budgetRatio: 1 } });
     await settle(c.call(get, undefined));
     await settle(c.call(get, undefined));
     // Six 503 attempts so far (two calls × three attempts), but two failed calls: still closed.
@@ -120,7 +120,7 @@ describe("timeouts that are not the endpoint's fault", () => {
   it("stalled requests on an endpoint that keeps answering others do not open its breaker", async () => {
     const s = await server(stallSlow);
     const cb = { enabled: true as const, mode: "consecutive" as const, failureThreshold: 3, openMs: 60_000, halfOpenRequests: 1 };
-    const { c, events } = client([s.origin], { policy: { circuitBreaker: cb, attemptTimeoutMs: 150, retry: { ...fastRetry, maxAttempts: 1 } } });
+    const { c, events } = client([s.origin], { policy: { circuitBreaker: cb, attemptTimeoutMs: 150 }, retry: { ...fastRetry, maxAttempts: 1 } });
     const stalls = Array.from({ length: 8 }, () => settle(c.call(slow, undefined)));
     // Other calls are answered while the stalled ones wait: the endpoint is alive.
     let answered = 0;
@@ -143,7 +143,7 @@ describe("timeouts that are not the endpoint's fault", () => {
   it("the same stalls on an endpoint that answers nothing meanwhile do open it", async () => {
     const s = await server(stallSlow);
     const cb = { enabled: true as const, mode: "consecutive" as const, failureThreshold: 3, openMs: 60_000, halfOpenRequests: 1 };
-    const { c, events } = client([s.origin], { policy: { circuitBreaker: cb, attemptTimeoutMs: 150, retry: { ...fastRetry, maxAttempts: 1 } } });
+    const { c, events } = client([s.origin], { policy: { circuitBreaker: cb, attemptTimeoutMs: 150 }, retry: { ...fastRetry, maxAttempts: 1 } });
     await Promise.all(Array.from({ length: 3 }, () => settle(c.call(slow, undefined))));
     expect(opened(events, "endpoint")).toEqual([s.origin]);
   });
@@ -154,7 +154,7 @@ describe("a call that reached no server is re-sent for every method", () => {
     const dead = `http://127.0.0.1:${await deadPort()}`;
     const live = await server((_req, res) => json(res, 201, { created: true }));
     // Breakers off keep the dead endpoint in rotation; a zero budget ratio leaves only the floor (100 in 10 s).
-    const { c } = client([dead, live.origin], { policy: { circuitBreaker: { enabled: false }, retry: { ...fastRetry, budgetRatio: 0 } } });
+    const { c } = client([dead, live.origin], { policy: { circuitBreaker: { enabled: false } }, retry: { ...fastRetry, budgetRatio: 0 } });
     const ids = Array.from({ length: 300 }, (_, i) => i);
     const results = await Promise.all(ids.map((id) => settle(c.call(post, { body: { id } }))));
     expect(results.filter((r) => r !== undefined)).toEqual([]);
@@ -165,7 +165,7 @@ describe("a call that reached no server is re-sent for every method", () => {
   it("a POST without a key is still sent once when the request was written (reset)", async () => {
     const s = await server((_req, _res, raw) => void raw.socket.resetAndDestroy());
     const other = await server(ok);
-    const { c } = client([s.origin, other.origin], { policy: { circuitBreaker: { enabled: false }, retry: fastRetry } });
+    const { c } = client([s.origin, other.origin], { policy: { circuitBreaker: { enabled: false } }, retry: fastRetry });
     const e = (await settle(c.call(post, { body: { id: 1 } }))) as SvcgenError;
     expect(e.code).toBe("SVCGEN_RESET");
     expect(s.requests.length + other.requests.length).toBe(1);
@@ -177,7 +177,7 @@ describe("fail-fast rejections settle on a macrotask", () => {
   it("a tight loop of calls refused by an open breaker lets a 10 ms timer fire", async () => {
     const dead = `http://127.0.0.1:${await deadPort()}`;
     const cb = { enabled: true as const, mode: "consecutive" as const, failureThreshold: 1, openMs: 60_000, halfOpenRequests: 1 };
-    const { c } = client([dead], { policy: { circuitBreaker: cb, retry: { ...fastRetry, maxAttempts: 1 } } });
+    const { c } = client([dead], { policy: { circuitBreaker: cb }, retry: { ...fastRetry, maxAttempts: 1 } });
     await settle(c.call(get, undefined));
     expect(isCircuitOpenError(await settle(c.call(get, undefined)))).toBe(true);
     let fired = false;
