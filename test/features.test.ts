@@ -82,6 +82,7 @@ interface FeaturesClient {
   ): Promise<{ fields: Record<string, string[]> }>;
   uploadDocument(params: { body: Multipart<{ file: string; title: string; tags?: string[] }> }, options?: CallOptions): Promise<{ parts: Part[] }>;
   uploadRaw(params: { body: Uint8Array | Blob | string | ReadableStream<Uint8Array> }, options?: CallOptions): Promise<{ size: number; sha256: string; contentType: string }>;
+  downloadFile(params: { path: { name: string } }, options: CallOptions & { responseType: "stream" }): Promise<ReadableStream<Uint8Array>>;
   downloadFile(params: { path: { name: string } }, options?: CallOptions): Promise<Uint8Array>;
   getReadme(params?: { cookies?: { locale?: string } }, options?: CallOptions): Promise<string>;
   patchSettings(params: { body: Settings }, options?: CallOptions): Promise<Settings>;
@@ -384,6 +385,16 @@ describe("features client: forms, multipart and bytes", () => {
     // No JSON Accept for a binary operation.
     expect(header(server.seen[0]!, "accept")).not.toBe("application/json");
   });
+
+  it('downloads as a ReadableStream with responseType: "stream" (the generated overload)', async () => {
+    const { server, client } = await setup();
+    const stream = await client.downloadFile({ path: { name: "all.bin" } }, { responseType: "stream" });
+    expect(stream).toBeInstanceOf(ReadableStream);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
+    expect(Array.from(Buffer.concat(chunks))).toEqual(Array.from(DOWNLOAD_BYTES));
+    expect(server.seen.map(line)).toEqual(["GET /downloads/all.bin"]);
+  });
 });
 
 describe("features client: errors, retries and timeouts", () => {
@@ -499,15 +510,19 @@ describe("features client: errors, retries and timeouts", () => {
     if (!runtime.isDeadlineExceededError(error)) throw error;
     expect(error.timeoutMs).toBe(1500);
     expect(error.operation).toBe("getItem");
-    // A spent deadline is not retried.
-    expect(server.seen.map(line)).toEqual(["GET /items/5"]);
+    // Without attempt_timeout_ms the GET's attempts share the deadline ((1500 − 300) / 3 = 400 ms each, the last one
+    // what is left), so the stall is retried twice within it; a spent deadline is not retried.
+    expect(server.seen.map(line)).toEqual(["GET /items/5", "GET /items/5", "GET /items/5"]);
+    expect(error.attempts.map((a) => a.outcome.kind)).toEqual(["timeout", "timeout", "timeout"]);
+    expect(error.attempts[0]!.durationMs).toBeGreaterThanOrEqual(400);
   });
 });
 
 describe("features client: names", () => {
   it("names every method as the golden contract does: derived, de-collided and reserved-word names", () => {
     const body = /export interface FeaturesClient \{\n([\s\S]*?)\n\}/.exec(generatedIndex)?.[1] ?? "";
-    const methods = [...body.matchAll(/^ {2}([A-Za-z_$][\w$]*)\(/gm)].map((m) => m[1]);
+    // (A download's `responseType: "stream"` overload names it twice.)
+    const methods = [...new Set([...body.matchAll(/^ {2}([A-Za-z_$][\w$]*)\(/gm)].map((m) => m[1]))];
     expect(methods).toEqual([
       "createItem",
       "createPet",

@@ -37,7 +37,8 @@ export function attemptTimeoutLayer(clock: Clock, attemptTimeoutMs: number | und
   return (next) => async (exchange) => {
     const call = exchange.call;
     let perAttempt = fixed;
-    if (shared !== undefined && call.retryable) {
+    // The last attempt may use what is left: no retry follows it.
+    if (shared !== undefined && call.retryable && exchange.attempt < shared.maxAttempts) {
       if (call.timeoutMs !== shareFor) {
         shareFor = call.timeoutMs;
         share = attemptShareMs(call.timeoutMs, shared);

@@ -318,6 +318,12 @@ export interface UsersServiceClient {
    *
    * `GET /v1/users/{id}/avatar` (operationId `getAvatar`)
    */
+  getAvatar(params: GetAvatarParams, options: CallOptions & { responseType: "stream" }): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * Download the user's avatar
+   *
+   * `GET /v1/users/{id}/avatar` (operationId `getAvatar`)
+   */
   getAvatar(params: GetAvatarParams, options?: CallOptions): Promise<GetAvatarResult>;
   /**
    * Get one user
@@ -363,7 +369,7 @@ export function createUsersServiceClient(options?: ClientOptions): UsersServiceC
   return {
     createUser: (params, options) => client.call(createUserOperation, params, options),
     deleteUser: (params, options) => client.call(deleteUserOperation, params, options),
-    getAvatar: (params, options) => client.call(getAvatarOperation, params, options),
+    getAvatar: ((params: GetAvatarParams, options?: CallOptions) => client.call(getAvatarOperation, params, options)) as UsersServiceClient["getAvatar"],
     getUser: (params, options) => client.call(getUserOperation, params, options),
     listUsers: (params, options) => client.call(listUsersOperation, params, options),
     updateUser: (params, options) => client.call(updateUserOperation, params, options),

@@ -128,9 +128,21 @@ export function operationSignature(op: OperationModel, names: OperationNames, ca
     "  ",
   );
   const params = `params${paramsOptional(op) ? "?" : ""}: ${names.params}`;
-  return `${doc}  ${op.name}(${params}, options?: ${callOptions}): Promise<${names.result}>;\n`;
+  const plain = `  ${op.name}(${params}, options?: ${callOptions}): Promise<${names.result}>;\n`;
+  if (!streamable(op)) return `${doc}${plain}`;
+  // A download may be taken as a stream (no size limit): the overload types what `responseType: "stream"` returns.
+  const streamParams = `params: ${names.params}${paramsOptional(op) ? " | undefined" : ""}`;
+  return `${doc}  ${op.name}(${streamParams}, options: ${callOptions} & { responseType: "stream" }): Promise<ReadableStream<Uint8Array>>;\n${doc}${plain}`;
 }
 
-export function operationBinding(op: OperationModel, names: OperationNames, client: string): string {
-  return `    ${op.name}: (params, options) => ${client}.call(${names.definition}, params, options),\n`;
+/** Operations whose typed result is binary get the `responseType: "stream"` overload. */
+function streamable(op: OperationModel): boolean {
+  return op.success[0]?.kind === "binary";
+}
+
+export function operationBinding(op: OperationModel, names: OperationNames, client: string, clientType: string, callOptions: string): string {
+  if (!streamable(op)) return `    ${op.name}: (params, options) => ${client}.call(${names.definition}, params, options),\n`;
+  // Overloads give the arrow no contextual parameter types: spell them, and assert the overloaded type.
+  const params = `params: ${names.params}${paramsOptional(op) ? " | undefined" : ""}`;
+  return `    ${op.name}: ((${params}, options?: ${callOptions}) => ${client}.call(${names.definition}, params, options)) as ${clientType}[${str(op.name)}],\n`;
 }

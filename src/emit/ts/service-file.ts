@@ -125,7 +125,7 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   }
   body += `  return {\n`;
   ops.forEach((op, i) => {
-    body += operationBinding(op, names[i]!, "client");
+    body += operationBinding(op, names[i]!, "client", clientType, CallOptions);
   });
   body += `    health: (options) => client.health(options),\n`;
   body += `    ready: (options) => client.ready(options),\n`;

@@ -314,6 +314,12 @@ export interface Features31Client {
    *
    * `GET /blobs/{blobId}` (operationId `getBlob`)
    */
+  getBlob(params: GetBlobParams, options: CallOptions & { responseType: "stream" }): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * Raw bytes out
+   *
+   * `GET /blobs/{blobId}` (operationId `getBlob`)
+   */
   getBlob(params: GetBlobParams, options?: CallOptions): Promise<GetBlobResult>;
   /**
    * A node and its subtree (recursive schema)
@@ -371,7 +377,7 @@ export function createFeatures31Client(options?: ClientOptions): Features31Clien
   return {
     createShape: (params, options) => client.call(createShapeOperation, params, options),
     function_: (params, options) => client.call(function_Operation, params, options),
-    getBlob: (params, options) => client.call(getBlobOperation, params, options),
+    getBlob: ((params: GetBlobParams, options?: CallOptions) => client.call(getBlobOperation, params, options)) as Features31Client["getBlob"],
     getNode: (params, options) => client.call(getNodeOperation, params, options),
     getNode2: (params, options) => client.call(getNode2Operation, params, options),
     health_: (params, options) => client.call(health_Operation, params, options),

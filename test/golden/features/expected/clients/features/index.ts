@@ -552,6 +552,12 @@ export interface FeaturesClient {
    *
    * `GET /downloads/{name}` (operationId `downloadFile`)
    */
+  downloadFile(params: DownloadFileParams, options: CallOptions & { responseType: "stream" }): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * Binary answer (`missing` does not exist)
+   *
+   * `GET /downloads/{name}` (operationId `downloadFile`)
+   */
   downloadFile(params: DownloadFileParams, options?: CallOptions): Promise<DownloadFileResult>;
   /**
    * Evaluate an expression (recursion through oneOf)
@@ -649,7 +655,7 @@ export function createFeaturesClient(options?: ClientOptions): FeaturesClient {
     createPet: (params, options) => client.call(createPetOperation, params, options),
     createTree: (params, options) => client.call(createTreeOperation, params, options),
     delete_: (params, options) => client.call(delete_Operation, params, options),
-    downloadFile: (params, options) => client.call(downloadFileOperation, params, options),
+    downloadFile: ((params: DownloadFileParams, options?: CallOptions) => client.call(downloadFileOperation, params, options)) as FeaturesClient["downloadFile"],
     evaluate: (params, options) => client.call(evaluateOperation, params, options),
     getBatch: (params, options) => client.call(getBatchOperation, params, options),
     getItem: (params, options) => client.call(getItemOperation, params, options),

@@ -649,6 +649,12 @@ export interface ClassClient {
    *
    * `GET /markup` (operationId `</script><script>process.exit(1)</script>`)
    */
+  scriptScriptProcessExit1Script(params: ScriptScriptProcessExit1ScriptParams | undefined, options: CallOptions & { responseType: "stream" }): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * <!-- --> </script> <![CDATA[ ]]>
+   *
+   * `GET /markup` (operationId `</script><script>process.exit(1)</script>`)
+   */
   scriptScriptProcessExit1Script(params?: ScriptScriptProcessExit1ScriptParams, options?: CallOptions): Promise<ScriptScriptProcessExit1ScriptResult>;
   /**
    * `DELETE /digits` (operationId `sep
@@ -700,7 +706,7 @@ export function createClassClient(options?: ClientOptions): ClassClient {
     proto: (params, options) => client.call(protoOperation, params, options),
     prototype_: (params, options) => client.call(prototype_Operation, params, options),
     putMarkup: (params, options) => client.call(putMarkupOperation, params, options),
-    scriptScriptProcessExit1Script: (params, options) => client.call(scriptScriptProcessExit1ScriptOperation, params, options),
+    scriptScriptProcessExit1Script: ((params: ScriptScriptProcessExit1ScriptParams | undefined, options?: CallOptions) => client.call(scriptScriptProcessExit1ScriptOperation, params, options)) as ClassClient["scriptScriptProcessExit1Script"],
     sepArator: (params, options) => client.call(sepAratorOperation, params, options),
     singleDouble: (params, options) => client.call(singleDoubleOperation, params, options),
     then_: (params, options) => client.call(then_Operation, params, options),
