@@ -16,6 +16,7 @@ import { createBreaker } from "../breaker.js";
 import { RetryBudget } from "../budget.js";
 import { realClock } from "../clock.js";
 import { EventSink } from "../events.js";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "../response.js";
 import type { Clock } from "../clock.js";
 import type { Endpoint } from "../endpoints.js";
 import type { ClientOptions } from "../types.js";
@@ -73,6 +74,7 @@ export function inheritGrpcOptions(options: (ClientOptions & { grpc?: GrpcClient
   if (options.onEvent !== undefined) out.onEvent = options.onEvent;
   if (options.dnsServers !== undefined) out.dnsServers = options.dnsServers;
   if (options.maxConnectionAgeMs !== undefined) out.maxConnectionAgeMs = options.maxConnectionAgeMs;
+  if (options.maxResponseBytes !== undefined) out.maxResponseBytes = options.maxResponseBytes;
   const own = options.grpc;
   if (own === undefined) return out;
   return { ...out, ...own, ...(own.headers !== undefined && out.headers !== undefined ? { headers: { ...out.headers, ...own.headers } } : {}) };
@@ -105,6 +107,8 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     nodeOptions: options.nodeOptions,
     interceptors: options.interceptors,
     authority: base.authority,
+    // The same bound as an HTTP body (max_response_bytes): one message can be no larger.
+    readMaxBytes: options.maxResponseBytes ?? policy.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
   });
   const transportFor = (origin: string) => transports.get(origin);
   let closed = false;

@@ -93,6 +93,11 @@ export interface GrpcClientOptions {
   nodeOptions?: http2.ClientSessionOptions | http2.SecureClientSessionOptions;
   /** connect-es interceptors, run inside each attempt (first listed is outermost). */
   interceptors?: Interceptor[];
+  /**
+   * Largest response message read, bytes (default the definition's max_response_bytes, else 32 MiB); a larger one
+   * fails the call with RESOURCE_EXHAUSTED.
+   */
+  maxResponseBytes?: number;
 }
 
 /** What `describe()` tells about a gRPC client: the HTTP client's description plus the retried status codes. */

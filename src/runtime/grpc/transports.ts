@@ -176,6 +176,8 @@ export interface TransportSettings {
   readonly connectTimeoutMs: number;
   readonly nodeOptions: http2.ClientSessionOptions | http2.SecureClientSessionOptions | undefined;
   readonly interceptors: Interceptor[] | undefined;
+  /** Largest response message read, bytes (connect-es `readMaxBytes`); a larger one fails with RESOURCE_EXHAUSTED. */
+  readonly readMaxBytes: number;
   /**
    * `host:port` the calls should carry as `:authority` (and TLS server name) when endpoints are pod addresses
    * (headless discovery): the name a call through the Service would carry, for virtual hosting, TLS and meshes.
@@ -201,14 +203,14 @@ export class EndpointTransports {
   get(origin: string): Transport {
     const found = this.#byOrigin.get(origin);
     if (found !== undefined) return found.transport;
-    const { nodeOptions, interceptors, connectTimeoutMs, basePath, maxConnectionAgeMs, authority } = this.#settings;
+    const { nodeOptions, interceptors, connectTimeoutMs, basePath, maxConnectionAgeMs, authority, readMaxBytes } = this.#settings;
     const target = new URL(origin);
     // A pod address: the session is named after the service (its :authority) and dials the pod itself.
     const viaAuthority = authority !== undefined && authority !== target.host;
     const sessionUrl = viaAuthority ? `${target.protocol}//${authority}` : origin;
     const options = viaAuthority ? { ...nodeOptions, createConnection: () => dial(target, authority, nodeOptions) } : nodeOptions;
     const session = new TrackedSession(new Http2SessionManager(sessionUrl, undefined, options), connectTimeoutMs);
-    const transport = createGrpcTransport({ baseUrl: `${sessionUrl}${basePath}`, sessionManager: session, ...(interceptors !== undefined ? { interceptors } : {}) });
+    const transport = createGrpcTransport({ baseUrl: `${sessionUrl}${basePath}`, sessionManager: session, readMaxBytes, ...(interceptors !== undefined ? { interceptors } : {}) });
     const entry: Entry = { transport, session, timer: undefined };
     if (maxConnectionAgeMs > 0) {
       entry.timer = setTimeout(() => this.#expire(origin, entry), maxConnectionAgeMs * (0.9 + 0.2 * Math.random()));
