@@ -62,7 +62,7 @@ export async function generate(request: GenerateRequest): Promise<GenerateResult
   const loads = parsed.config.services.map(async (s) => {
     if (!s.openapi) return;
     const absPath = path.resolve(configDir, s.openapi.path);
-    const loaded = await loadOpenApi({ absPath, relPath: toPosix(s.openapi.path) }, configDir);
+    const loaded = await loadOpenApi({ absPath, relPath: toPosix(s.openapi.path) }, configDir, { refRoots: s.refRoots });
     // Spec diagnostics are relative to the config's folder; show them relative to the cwd like the config's.
     for (const d of loaded.diagnostics) {
       diagnostics.push({ ...d, location: { ...d.location, file: shown(path.resolve(configDir, d.location.file)) } });
@@ -81,6 +81,7 @@ export async function generate(request: GenerateRequest): Promise<GenerateResult
       files: s.proto.paths,
       protoPaths: s.proto.protoPaths,
       baseDir: configDir,
+      refRoots: s.refRoots,
       retryOn: s.grpcRetryOn ?? [],
       show: shown,
       at: s.proto.location,

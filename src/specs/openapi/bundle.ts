@@ -10,7 +10,10 @@ import {
   type Config,
   type Document,
 } from "@redocly/openapi-core";
+import path from "node:path";
 import type { Diagnostic } from "../../model/types.js";
+import { confinement } from "../confine.js";
+import { LimitError } from "./limits.js";
 import { relativeTo, scrubPaths } from "./paths.js";
 import { describeUnresolved, problemToDiagnostic, yamlPosition, yamlReason } from "./problems.js";
 import { guardRedoclyTypes } from "./redocly-types.js";
@@ -49,13 +52,36 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export async function bundleSpec(absPath: string, configDir: string): Promise<BundleOutcome> {
-  const resolver = new LocalResolver();
+/**
+ * `refRoots` (relative to `configDir`) are the folders besides the entry's own that its `$ref`s and `externalValue`s
+ * may read (services.toml's `ref_roots`).
+ */
+export async function bundleSpec(absPath: string, configDir: string, refRoots: readonly string[] = []): Promise<BundleOutcome> {
+  const allowed = confinement([path.dirname(absPath), ...refRoots.map((r) => path.resolve(configDir, r))]);
+  const resolver = new LocalResolver({
+    entry: absPath,
+    confinement: allowed,
+    shownRoots: allowed.roots.map((r) => `${relativeTo(configDir, r) || "."}/`),
+  });
   const entryRel = relativeTo(configDir, absPath);
   const inputsOf = (): string[] => [absPath, ...resolver.localFiles().filter((f) => f !== absPath).sort(compare)];
   const scrub = (text: string): string => scrubPaths(text, configDir, inputsOf());
 
   const root = await resolver.resolveDocument(null, absPath, true).catch((e: unknown) => e as Error);
+  if (root instanceof LimitError) {
+    const { line, col, pointer } = root;
+    return {
+      inputs: inputsOf(),
+      diagnostics: [
+        {
+          severity: "error",
+          code: root.code,
+          message: root.message,
+          location: { file: entryRel, ...(pointer !== undefined ? { pointer } : {}), line, column: col },
+        },
+      ],
+    };
+  }
   if (root instanceof YamlParseError) {
     return {
       inputs: inputsOf(),
@@ -93,31 +119,30 @@ export async function bundleSpec(absPath: string, configDir: string): Promise<Bu
     const config = await redoclyConfig();
     result = await bundle({ doc: root, externalRefResolver: resolver, config, dereference: false });
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    return {
-      inputs: inputsOf(),
-      diagnostics: [
-        {
-          severity: "error",
-          code: "openapi/bundle",
-          message: `cannot bundle spec: ${scrub(message)}`,
-          location: { file: entryRel },
-        },
-      ],
-    };
+    return { inputs: inputsOf(), diagnostics: [bundleFailure(e, entryRel, scrub)] };
   }
   const diagnostics: Diagnostic[] = [];
+  const reported = new Set<string>();
   // `p.ignored` is deliberately not honoured: it comes from a `.redocly.lint-ignore.yaml` in the current directory,
   // and results must not depend on where svcgen runs.
   for (const p of result.problems) {
     const d = problemToDiagnostic(p, configDir, entryRel, scrub);
-    if (d.code === "openapi/unresolved-ref") d.message = await describeUnresolved(p, resolver, scrub);
+    if (d.code === "openapi/unresolved-ref") Object.assign(d, await describeUnresolved(p, resolver, scrub));
+    // Redocly can report one unresolvable discriminator mapping twice.
+    const key = JSON.stringify(d);
+    if (reported.has(key)) continue;
+    reported.add(key);
     diagnostics.push(d);
   }
   if (diagnostics.some((d) => d.severity === "error")) {
     // The spec is rejected anyway: list its structural problems too, so one run shows every fix to make. Not run on
     // specs that bundle: real-world specs (Stripe's, GitHub's) break `struct` in ways that do not affect the client.
-    const lint = await lintDocument({ document: root, externalRefResolver: resolver, config: (await structConfig()).styleguide });
+    let lint: Awaited<ReturnType<typeof lintDocument>>;
+    try {
+      lint = await lintDocument({ document: root, externalRefResolver: resolver, config: (await structConfig()).styleguide });
+    } catch (e) {
+      return { inputs: inputsOf(), diagnostics: [...diagnostics, bundleFailure(e, entryRel, scrub)] };
+    }
     const seen = new Set(diagnostics.map((d) => `${d.location.file}#${d.location.pointer ?? ""}`));
     for (const p of lint) {
       const d = problemToDiagnostic(p, configDir, entryRel, scrub);
@@ -127,4 +152,24 @@ export async function bundleSpec(absPath: string, configDir: string): Promise<Bu
     }
   }
   return { doc: result.bundle.parsed as Record<string, unknown>, root, inputs: inputsOf(), diagnostics };
+}
+
+/**
+ * Redocly's walk recurses once per level and follows each `$ref` in place, so schemas that each `$ref` the next one
+ * at their deepest point add up: a few thousand levels in all exhaust the stack even though each file is within
+ * limits.ts. Those say where in a file; this case is reported at the entry, which is all that is known.
+ */
+function bundleFailure(e: unknown, entryRel: string, scrub: (text: string) => string): Diagnostic {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return {
+      severity: "error",
+      code: "openapi/too-deep",
+      message:
+        "nesting too deep to bundle: schemas nested inside schemas through their $refs go thousands of levels deep " +
+        "(each file is within svcgen's limit, the chain of $refs is not); shorten the chain",
+      location: { file: entryRel },
+    };
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return { severity: "error", code: "openapi/bundle", message: `cannot bundle spec: ${scrub(message)}`, location: { file: entryRel } };
 }

@@ -2,6 +2,7 @@
 // Bundles once with Redocly, walks the bundled document for operations, then hands the same document to
 // openapi-typescript for the type text. Nothing from the spec is evaluated; text stays raw for the emitters.
 
+import type { Source } from "@redocly/openapi-core";
 import type { Diagnostic, OpenApiModel } from "../../model/types.js";
 import { bundleSpec, redoclyConfig } from "./bundle.js";
 import { lineColumn } from "./locate.js";
@@ -9,6 +10,7 @@ import { extractOperations } from "./operations.js";
 import { relativeTo, scrubPaths } from "./paths.js";
 import { isObject, own } from "./pointer.js";
 import type { WalkProblem } from "./report.js";
+import { checkSchemas } from "./schema-check.js";
 import { typesSource } from "./types-source.js";
 
 export { methodName, uniqueNames, type NamedOperation } from "./naming.js";
@@ -25,13 +27,21 @@ export interface OpenApiResult {
   diagnostics: Diagnostic[];
 }
 
+export interface OpenApiOptions {
+  /**
+   * services.toml's `ref_roots` (relative to `configDir`): folders besides the spec's own that its `$ref`s may read.
+   * Anything else is refused with a diagnostic at the `$ref`.
+   */
+  refRoots?: readonly string[];
+}
+
 /**
  * Loads one OpenAPI 3.0/3.1 spec (JSON or YAML, multi-file `$ref`s allowed). Every path in the result is relative
  * to `configDir` with `/` separators; the model's `file` is the normalised form of `entry.relPath`.
  */
-export async function loadOpenApi(entry: OpenApiEntry, configDir: string): Promise<OpenApiResult> {
+export async function loadOpenApi(entry: OpenApiEntry, configDir: string, options: OpenApiOptions = {}): Promise<OpenApiResult> {
   const file = relativeTo(configDir, entry.absPath);
-  const bundled = await bundleSpec(entry.absPath, configDir);
+  const bundled = await bundleSpec(entry.absPath, configDir, options.refRoots);
   const diagnostics = [...bundled.diagnostics];
   const { doc, root } = bundled;
   if (doc === undefined || root === undefined || diagnostics.some((d) => d.severity === "error")) {
@@ -44,6 +54,7 @@ export async function loadOpenApi(entry: OpenApiEntry, configDir: string): Promi
   const version = isObject(info) ? own(info, "version") : undefined;
   // Walk before openapi-typescript runs: its discriminator handling patches the document in place.
   const operations = extractOperations(doc, file, (p) => walkProblems.push(p));
+  checkSchemas(doc, (p) => walkProblems.push(p));
   for (const p of walkProblems) {
     diagnostics.push({
       severity: p.severity,
@@ -61,13 +72,7 @@ export async function loadOpenApi(entry: OpenApiEntry, configDir: string): Promi
   try {
     types = scrubPaths(await typesSource(doc, await redoclyConfig()), configDir, bundled.inputs);
   } catch (e) {
-    const reason = scrubPaths(e instanceof Error ? e.message : String(e), configDir, bundled.inputs);
-    diagnostics.push({
-      severity: "error",
-      code: "openapi/types",
-      message: `openapi-typescript failed: ${reason}`,
-      location: { file },
-    });
+    diagnostics.push(typesFailure(e, file, root.source, (text) => scrubPaths(text, configDir, bundled.inputs)));
   }
 
   const sorted = sortDiagnostics(diagnostics);
@@ -84,6 +89,30 @@ export async function loadOpenApi(entry: OpenApiEntry, configDir: string): Promi
       operations,
     },
     diagnostics: sorted,
+  };
+}
+
+/**
+ * An exception inside openapi-typescript that schema-check.ts did not foresee. Its own errors name the schema
+ * (`Expected SchemaObject, received string at #/components/schemas/A`); other exceptions name nothing, and only the
+ * message is kept: a library's stack trace means nothing to someone fixing a spec.
+ */
+function typesFailure(e: unknown, file: string, source: Source, scrub: (text: string) => string): Diagnostic {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return {
+      severity: "error",
+      code: "openapi/too-deep",
+      message: "openapi-typescript ran out of stack: the spec's schemas nest too deeply; flatten them with $refs",
+      location: { file },
+    };
+  }
+  const reason = scrub((e instanceof Error ? e.message : String(e)).split("\n")[0] ?? "");
+  const pointer = /#\/[^\s:,]*/.exec(reason)?.[0].replace(/\.$/, "");
+  return {
+    severity: "error",
+    code: "openapi/types",
+    message: `openapi-typescript failed: ${reason}${pointer === undefined ? " (likely a malformed schema it does not check for)" : ""}`,
+    location: pointer === undefined ? { file } : { file, pointer, ...lineColumn(source, pointer) },
   };
 }
 

@@ -2,6 +2,8 @@
 
 import type { NormalizedProblem, YamlParseError } from "@redocly/openapi-core";
 import type { Diagnostic, SourceLocation } from "../../model/types.js";
+import { REFUSAL_PHRASE } from "../confine.js";
+import { limitCode } from "./limits.js";
 import { lineColumn } from "./locate.js";
 import { relativeTo } from "./paths.js";
 import { getByPointer, isObject, own } from "./pointer.js";
@@ -24,29 +26,41 @@ export function yamlPosition(e: YamlParseError): { line?: number; column?: numbe
   return Number.isFinite(e.line) && Number.isFinite(e.col) ? { line: e.line, column: e.col } : {};
 }
 
-/** Redocly says only "Can't resolve $ref[: reason]"; name the ref, read back from the file that holds it. */
+/**
+ * Redocly says only "Can't resolve $ref[: reason]"; name the ref, read back from the file that holds it. A ref that
+ * confine.ts refused gets its own code and reads `$ref "../x.yaml" leaves the allowed folders (…); add …`.
+ */
 export async function describeUnresolved(
   p: NormalizedProblem,
   resolver: LocalResolver,
   scrub: (text: string) => string,
-): Promise<string> {
+): Promise<{ code: string; message: string }> {
   const reason = p.message.replace(/^Can't resolve \$ref:?\s*/, "");
   const where = p.location[0];
-  let ref: unknown;
+  let named: string | undefined;
   if (where?.pointer !== undefined) {
     const holder = await resolver.cache.get(where.source.absoluteRef);
     if (holder && !(holder instanceof Error)) {
       const node = getByPointer(holder.parsed, where.pointer);
-      ref = isObject(node) ? own(node, "$ref") : undefined;
+      // An Example's externalValue is resolved like a $ref and reported at the Example.
+      const ref = isObject(node) ? own(node, "$ref") : undefined;
+      const external = isObject(node) ? own(node, "externalValue") : undefined;
+      if (typeof ref === "string") named = `$ref ${JSON.stringify(ref)}`;
+      // A discriminator mapping value is a ref written as a plain string.
+      else if (typeof node === "string") named = `$ref ${JSON.stringify(node)}`;
+      else if (typeof external === "string") named = `externalValue ${JSON.stringify(external)}`;
     }
   }
-  const what = typeof ref === "string" ? `cannot resolve $ref ${JSON.stringify(ref)}` : "cannot resolve $ref";
-  return reason === "" ? what : `${what}: ${scrub(reason)}`;
+  if (reason.startsWith(REFUSAL_PHRASE)) {
+    return { code: "openapi/ref-outside-roots", message: `${named ?? "$ref"} ${reason}` };
+  }
+  const what = named !== undefined ? `cannot resolve ${named}` : "cannot resolve $ref";
+  return { code: "openapi/unresolved-ref", message: reason === "" ? what : `${what}: ${scrub(reason)}` };
 }
 
 function problemCode(p: NormalizedProblem): string {
   if (p.message.startsWith("Can't resolve $ref")) return "openapi/unresolved-ref";
-  if (p.message.startsWith("Failed to parse")) return "openapi/parse";
+  if (p.message.startsWith("Failed to parse")) return limitCode(p.message.replace(/^Failed to parse: /, "")) ?? "openapi/parse";
   return `openapi/${p.ruleId === "bundler" ? "bundle" : p.ruleId}`;
 }
 
@@ -66,10 +80,13 @@ export function problemToDiagnostic(
       location = { file, line: where.start.line, column: where.start.col };
     }
   }
+  const code = problemCode(p);
+  // A limits.ts refusal is not a syntax error: its message stands alone.
+  const parsePrefix = code === "openapi/parse" ? "cannot parse: " : "";
   return {
     severity: p.severity === "error" ? "error" : "warning",
-    code: problemCode(p),
-    message: scrub(p.message.replace(/^Failed to parse: /, "cannot parse: ")),
+    code,
+    message: scrub(p.message.replace(/^Failed to parse: /, parsePrefix)),
     location,
   };
 }

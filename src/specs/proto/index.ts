@@ -27,6 +27,8 @@ export interface LoadProtoRequest {
   protoPaths: readonly string[];
   /** The config file's directory (absolute). */
   baseDir: string;
+  /** services.toml's `ref_roots` (relative to `baseDir`): folders imports may read besides the import directories. */
+  refRoots?: readonly string[];
   /** gRPC status names to retry. */
   retryOn: readonly string[];
   /** Display path of a file for diagnostics (relative to the working directory). */
@@ -43,7 +45,7 @@ export interface LoadProtoResult {
 }
 
 export function loadProto(request: LoadProtoRequest): LoadProtoResult {
-  const loaded = loadProtoFiles({ ...request });
+  const loaded = loadProtoFiles({ ...request, refRoots: request.refRoots ?? [] });
   if (!loaded.files || !loaded.root) return { diagnostics: loaded.diagnostics, read: loaded.read };
   const walked = walkFiles(loaded.root, loaded.files);
   if (walked.diagnostics.length > 0) return { diagnostics: walked.diagnostics, read: loaded.read };

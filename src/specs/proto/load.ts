@@ -2,10 +2,13 @@
 // on its own first (syntax errors are located per file), then all together into one protobufjs Root. Import paths
 // resolve like protoc's -I: each proto_paths directory in order, then the config file's directory; as a convenience a
 // path relative to the importing file is tried last. google/protobuf/*.proto always means the runtime's own copy.
+// An import may only read files inside those directories or services.toml's ref_roots (confine.ts), symlinks
+// resolved; the entry files services.toml names are trusted.
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import protobuf from "protobufjs";
 import type { Diagnostic, SourceLocation } from "../../model/types.js";
+import { confinement, mayRead, refusal } from "../confine.js";
 import { declarationToken, describeParseError, locateParseError } from "./locate.js";
 import { type Token, scan } from "./scan.js";
 import { addWellKnown, parseAlone, parseInto } from "./parse.js";
@@ -39,6 +42,8 @@ export interface LoadRequest {
   protoPaths: readonly string[];
   /** The config file's directory (absolute). */
   baseDir: string;
+  /** Folders, relative to `baseDir`, that imports may also read (services.toml's `ref_roots`). */
+  refRoots: readonly string[];
   /** Display path for a file (relative to the working directory). */
   show: (abs: string) => string;
   /** Where the `proto` key is, for entry files that cannot be read. */
@@ -59,6 +64,7 @@ export interface LoadResult {
 export function loadProtoFiles(request: LoadRequest): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const searchDirs = [...request.protoPaths.map((p) => path.resolve(request.baseDir, p)), request.baseDir];
+  const allowed = confinement([...searchDirs, ...request.refRoots.map((r) => path.resolve(request.baseDir, r))]);
   const byAbs = new Map<string, LoadedFile>();
   const byName = new Map<string, LoadedFile>();
   const ordered: LoadedFile[] = [];
@@ -69,6 +75,9 @@ export function loadProtoFiles(request: LoadRequest): LoadResult {
   };
   const at = (file: LoadedFile, token: Token | undefined): SourceLocation =>
     token ? { file: file.shown, line: token.line, column: token.column } : { file: file.shown, line: 1, column: 1 };
+
+  // Folders are shown through a file in them: the display function names a file, and the current folder is ".".
+  const showDir = (dir: string): string => `${path.posix.dirname(request.show(path.join(dir, "_")))}/`;
 
   /** Name of a file found on disk: relative to the first search directory holding it, else to the config folder. */
   const nameOf = (abs: string): string => {
@@ -172,16 +181,21 @@ export function loadProtoFiles(request: LoadRequest): LoadResult {
       error(`import path ${JSON.stringify(imp)} must be relative to an import directory, without "." or ".." segments`, at(from, token));
       return undefined;
     }
+    // Refused before reading: the file's content must not reach a message or the generated code.
+    const confined = (abs: string, name: string): { name: string; abs?: string } | undefined => {
+      const verdict = mayRead(allowed, abs);
+      if (verdict.ok) return { name, abs };
+      error(`import ${JSON.stringify(imp)} ${refusal(verdict, allowed.roots.map(showDir))}`, at(from, token), "proto/import-outside-roots");
+      return undefined;
+    };
     for (const dir of searchDirs) {
       const abs = path.resolve(dir, imp);
-      if (isFile(abs)) return { name: byAbs.get(abs)?.name ?? imp, abs };
+      if (isFile(abs)) return confined(abs, byAbs.get(abs)?.name ?? imp);
     }
     if (from.abs !== undefined) {
       const abs = path.resolve(path.dirname(from.abs), imp);
-      if (isFile(abs)) return { name: byAbs.get(abs)?.name ?? nameOf(abs), abs };
+      if (isFile(abs)) return confined(abs, byAbs.get(abs)?.name ?? nameOf(abs));
     }
-    // Folders are shown through a file in them: the display function names a file, and the current folder is ".".
-    const showDir = (dir: string): string => `${path.posix.dirname(request.show(path.join(dir, "_")))}/`;
     const searched = [...searchDirs.map(showDir), from.abs ? showDir(path.dirname(from.abs)) : ""]
       .filter((d, i, all) => d !== "" && all.indexOf(d) === i)
       .join(", ");
