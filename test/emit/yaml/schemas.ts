@@ -1,4 +1,4 @@
-// ajv validators for the manifest schemas in ../shared/schemas (kept unmodified there; only `$schema` is dropped
+// ajv validators for the manifest schemas in test/fixtures/manifest-schemas (copied unmodified from the team's shared folder, sources in its README; only `$schema` is dropped
 // here because ajv does not ship the draft it names). Kubernetes extensions (`x-kubernetes-*`, `nullable`) are
 // annotations to ajv; IntOrString and Gateway API durations get formats of their own.
 import { readFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import formatsModule from "ajv-formats";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-export const SCHEMA_ROOT = path.resolve(REPO_ROOT, "../shared/schemas");
+export const SCHEMA_ROOT = path.resolve(REPO_ROOT, "test/fixtures/manifest-schemas");
 
 type FormatsPlugin = (ajv: Ajv) => Ajv;
 const addFormats = ((formatsModule as unknown as { default?: FormatsPlugin }).default ??

@@ -1,4 +1,4 @@
-// endpoint-failover-v1.json, read from ../shared/conformance beside the repository (CI lays shared/ there too), and
+// endpoint-failover-v1.json, copied into test/fixtures/conformance (source and license in its README), and
 // its mapping onto the runtime: a ServiceDefinition with static failover endpoints, an operation, call options.
 import fs from "node:fs";
 import path from "node:path";
@@ -59,7 +59,7 @@ export interface Fixture {
 }
 
 const repoRoot = path.resolve(import.meta.dirname, "../../..");
-export const fixturePath = path.resolve(repoRoot, "../shared/conformance/endpoint-failover-v1.json");
+export const fixturePath = path.resolve(repoRoot, "test/fixtures/conformance/endpoint-failover-v1.json");
 
 export function loadFixture(): Fixture {
   return JSON.parse(fs.readFileSync(fixturePath, "utf8")) as Fixture;
