@@ -19,7 +19,7 @@ function spec(ref: string): string {
   );
 }
 
-/** The usual tree: specs/api.yaml, a secret in outside/, a shared schema folder, and symlinks both ways. */
+/** The usual tree: specs/api.yaml, a secret in outside/, a common schema folder, and symlinks both ways. */
 function project(ref: string, toml = servicesToml()): string {
   return makeTree(
     {
@@ -27,7 +27,7 @@ function project(ref: string, toml = servicesToml()): string {
       "specs/api.yaml": spec(ref),
       "specs/models/user.yaml": USER,
       "outside/creds.yaml": SECRET,
-      "shared/schemas/user.yaml": USER,
+      "common/schemas/user.yaml": USER,
     },
     {
       "specs/link-out.yaml": "../outside/creds.yaml",
@@ -41,21 +41,21 @@ const refused = (ref: string, how = "", roots = "specs/"): string =>
   `specs/api.yaml:11:40: error: $ref ${JSON.stringify(ref)} leaves the allowed folders${how} (${roots}); add its folder to ref_roots in services.toml`;
 
 describe("mayRead", () => {
-  /** Two allowed folders (specs/, shared/) beside a secret, a look-alike folder and symlinks every way. */
+  /** Two allowed folders (specs/, common/) beside a secret, a look-alike folder and symlinks every way. */
   const tree = (): string =>
     makeTree(
-      { "specs/models/user.yaml": USER, "shared/user.yaml": USER, "outside/creds.yaml": SECRET, "specs-evil/x.yaml": USER },
+      { "specs/models/user.yaml": USER, "common/user.yaml": USER, "outside/creds.yaml": SECRET, "specs-evil/x.yaml": USER },
       {
         "specs/link-out.yaml": "../outside/creds.yaml",
         "specs/dir-out": "../outside",
         "specs/link-in.yaml": "models/user.yaml",
-        "specs/link-shared.yaml": "../shared/user.yaml",
+        "specs/link-common.yaml": "../common/user.yaml",
         "specs-link": "specs",
       },
     );
   const rows: Array<[string, { given: string; want: ReturnType<typeof mayRead> }]> = [
     ["a file in the folder", { given: "specs/models/user.yaml", want: { ok: true } }],
-    ["a file in a second folder", { given: "shared/user.yaml", want: { ok: true } }],
+    ["a file in a second folder", { given: "common/user.yaml", want: { ok: true } }],
     ["a missing file inside (reading it fails later, as not found)", { given: "specs/nope.yaml", want: { ok: true } }],
     ["a file outside", { given: "outside/creds.yaml", want: { ok: false, via: "path" } }],
     ["a missing file outside", { given: "outside/nope.yaml", want: { ok: false, via: "path" } }],
@@ -64,11 +64,11 @@ describe("mayRead", () => {
     ["a symlinked file leading out", { given: "specs/link-out.yaml", want: { ok: false, via: "symlink" } }],
     ["a file under a symlinked folder leading out", { given: "specs/dir-out/creds.yaml", want: { ok: false, via: "symlink" } }],
     ["a symlink that stays inside", { given: "specs/link-in.yaml", want: { ok: true } }],
-    ["a symlink into another allowed folder", { given: "specs/link-shared.yaml", want: { ok: true } }],
+    ["a symlink into another allowed folder", { given: "specs/link-common.yaml", want: { ok: true } }],
   ];
   it.each(rows)("%s", (_name, { given, want }) => {
     const root = tree();
-    expect(mayRead(confinement([path.join(root, "specs"), path.join(root, "shared")]), path.join(root, given))).toEqual(want);
+    expect(mayRead(confinement([path.join(root, "specs"), path.join(root, "common")]), path.join(root, given))).toEqual(want);
   });
 
   it("judges a symlinked allowed folder by its real path", () => {
@@ -117,14 +117,14 @@ describe("OpenAPI $refs through generate()", () => {
   });
 
   it("lists every allowed folder in the message, relative to the config", async () => {
-    const root = project("../outside/creds.yaml", servicesToml('ref_roots = ["shared/schemas"]\n'));
+    const root = project("../outside/creds.yaml", servicesToml('ref_roots = ["common/schemas"]\n'));
     const { printed } = await gen(root);
-    expect(printed).toEqual([refused("../outside/creds.yaml", "", "specs/, shared/schemas/")]);
+    expect(printed).toEqual([refused("../outside/creds.yaml", "", "specs/, common/schemas/")]);
   });
 
   it("reads from a ref_roots folder, and through a symlink that stays inside the spec folder", async () => {
-    for (const ref of ["../shared/schemas/user.yaml", "link-in.yaml"]) {
-      const root = project(ref, servicesToml('ref_roots = ["shared/schemas"]\n'));
+    for (const ref of ["../common/schemas/user.yaml", "link-in.yaml"]) {
+      const root = project(ref, servicesToml('ref_roots = ["common/schemas"]\n'));
       const { result } = await gen(root);
       expect(result.diagnostics).toEqual([]);
       expect(written(result)).toContain("A user.");

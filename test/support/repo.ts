@@ -5,5 +5,3 @@ import { fileURLToPath } from "node:url";
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 /** Scratch space inside the repo so generated code resolves `undici` from the repo's node_modules. */
 export const TMP = path.join(REPO, "test", ".tmp");
-/** shared/ sits beside the checkout (CI copies it there too). */
-export const SHARED = path.resolve(REPO, "../shared");

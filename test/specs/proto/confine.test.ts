@@ -59,16 +59,16 @@ describe("proto imports", () => {
 
   it("ref_roots allows an import directory outside the project", async () => {
     const { result, printed } = await run(
-      { "project/services.toml": toml('ref_roots = ["../shared-protos"]\n'), "project/protos/a.proto": ENTRY, "shared-protos/common.proto": COMMON },
-      { "project/protos/common.proto": "../../shared-protos/common.proto" },
+      { "project/services.toml": toml('ref_roots = ["../common-protos"]\n'), "project/protos/a.proto": ENTRY, "common-protos/common.proto": COMMON },
+      { "project/protos/common.proto": "../../common-protos/common.proto" },
     );
     expect(printed).toEqual([]);
     expect(written(result)).toContain("common.Msg");
   });
 
   it("without ref_roots the same import is refused, and the message lists ref_roots folders when set", async () => {
-    const files = { "project/protos/a.proto": ENTRY, "shared-protos/common.proto": COMMON, "project/vendor/x.proto": P3 };
-    const links = { "project/protos/common.proto": "../../shared-protos/common.proto" };
+    const files = { "project/protos/a.proto": ENTRY, "common-protos/common.proto": COMMON, "project/vendor/x.proto": P3 };
+    const links = { "project/protos/common.proto": "../../common-protos/common.proto" };
     expect((await run({ ...files, "project/services.toml": toml() }, links)).printed).toEqual([outsideVia(" through a symlink")]);
     expect((await run({ ...files, "project/services.toml": toml('ref_roots = ["vendor"]\n') }, links)).printed).toEqual([
       outsideVia(" through a symlink", "protos/, ./, vendor/"),
