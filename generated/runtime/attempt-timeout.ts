@@ -31,20 +31,10 @@ export function attemptTimeoutLayer(clock: Clock, attemptTimeoutMs: number | und
   const explicit = attemptTimeoutMs !== undefined && Number.isFinite(attemptTimeoutMs) && attemptTimeoutMs > 0;
   const fixed = explicit ? attemptTimeoutMs : Infinity;
   const shared = !explicit && retry !== undefined && retry.retryOnTimeout && retry.maxAttempts > 1 ? retry : undefined;
-  // The share for the last deadline length seen (most calls use the service's or their operation's).
-  let shareFor = NaN;
-  let share = Infinity;
   return (next) => async (exchange) => {
     const call = exchange.call;
-    let perAttempt = fixed;
     // The last attempt may use what is left: no retry follows it.
-    if (shared !== undefined && call.retryable && exchange.attempt < shared.maxAttempts) {
-      if (call.timeoutMs !== shareFor) {
-        shareFor = call.timeoutMs;
-        share = attemptShareMs(call.timeoutMs, shared);
-      }
-      perAttempt = share;
-    }
+    const perAttempt = shared !== undefined && call.retryable && exchange.attempt < shared.maxAttempts ? attemptShareMs(call.timeoutMs, shared) : fixed;
     const remaining = Math.max(0, call.deadlineAt - clock.now());
     const byAttempt = perAttempt < remaining;
     const limit = byAttempt ? perAttempt : remaining;

@@ -12,8 +12,7 @@
 //   - Every endpoint the balancer picked hears exactly one result (with the attempt's latency); a connect error also
 //     asks discovery to re-resolve soon.
 //   - A timeout counts against the endpoint's breaker only when the endpoint answered nothing successfully while the
-//     attempt waited: a stalled request on a live endpoint says the request was slow, not that the endpoint is dead,
-//     and a burst of stalls timing out back to back must not read as "5 failures in a row".
+//     attempt waited (CircuitBreaker.timedOut).
 import { CircuitOpenError, NoEndpointsError, isConnectError, isDeadlineExceededError, isResetError, isTimeoutError } from "./errors.js";
 import { errorIsFailure, errorVerdict, statusIsFailure } from "./classify.js";
 import { record } from "./circuit.js";
@@ -123,15 +122,15 @@ export function pickLayer(options: PickLayerOptions): Middleware {
     const breaker = chosenBreaker;
     exchange.call.route.mark(endpoint);
     exchange.endpoint = endpoint;
-    const started = onResult === undefined && breaker === undefined ? 0 : clock.now();
+    const started = onResult === undefined ? 0 : clock.now();
+    const seen = breaker === undefined ? 0 : breaker.successes;
     let res: TransportResponse;
     try {
       res = await next(exchange);
     } catch (error) {
       if (breaker !== undefined) {
-        let failure = errorIsFailure(error);
-        if (failure === true && breaker.lastSuccessAt >= started && (isTimeoutError(error) || isDeadlineExceededError(error))) failure = undefined;
-        record(breaker, clock, failure);
+        if (isTimeoutError(error) || isDeadlineExceededError(error)) breaker.timedOut(clock.now(), seen);
+        else record(breaker, clock, errorIsFailure(error));
       }
       if (onResult !== undefined) onResult(endpoint, errorResult(error, clock.now() - started, breaker));
       if (onStale !== undefined && isConnectError(error)) onStale();

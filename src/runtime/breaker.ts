@@ -29,8 +29,8 @@ export class CircuitBreaker {
   readonly #halfOpenRequests: number;
   readonly #listener: BreakerListener | undefined;
   readonly #gate: OpenGate | undefined;
-  /** Clock reading of the last success (-Infinity before any): a timeout that started before it proves little. */
-  lastSuccessAt = -Infinity;
+  /** Successes heard so far. Read when a request starts, it tells timedOut() whether anything succeeded meanwhile. */
+  successes = 0;
 
   constructor(strategy: TripStrategy, openMs: number, halfOpenRequests: number, listener?: BreakerListener, gate?: OpenGate) {
     this.#strategy = strategy;
@@ -65,7 +65,7 @@ export class CircuitBreaker {
   }
 
   success(now: number): void {
-    this.lastSuccessAt = now;
+    this.successes++;
     if (this.#state === "half_open") {
       this.#strategy.reset();
       this.#move("closed");
@@ -84,6 +84,16 @@ export class CircuitBreaker {
       if (this.#gate !== undefined && !this.#gate()) this.#strategy.reset();
       else this.#open(now);
     }
+  }
+
+  /**
+   * A request that started when `successes` read `since` timed out. It is a failure only if nothing succeeded
+   * meanwhile: a stall on something that keeps answering is a slow request, not a dead endpoint or service, and a
+   * burst of stalls timing out back to back must not read as "N failures in a row".
+   */
+  timedOut(now: number, since: number): void {
+    if (this.successes > since) this.release();
+    else this.failure(now);
   }
 
   /** A request that took a slot ended without a verdict (the caller aborted). */

@@ -7,7 +7,7 @@
 //     it counts only when the call failed on at least two different endpoints; one dead pod among three, or a burst
 //     of stalls on one, cannot open the breaker of the whole service.
 //   - A call that timed out while the service answered another call successfully is slow, not a sign the service is
-//     down: no verdict (the same rule as for endpoints in pick.ts).
+//     down: no verdict (CircuitBreaker.timedOut, the rule endpoints follow too).
 //   - A call that sent nothing (an endpoint breaker refused, no endpoints) or that the caller aborted gives no
 //     verdict and frees a half-open probe slot.
 // Counting calls rather than attempts also keeps random errors from looking like an outage under concurrency: with
@@ -19,6 +19,7 @@ import type { CircuitBreaker } from "./breaker.js";
 import type { Call, Middleware } from "./chain.js";
 import type { Clock } from "./clock.js";
 import type { TransportResponse } from "./response.js";
+import type { AttemptRecord } from "./types.js";
 
 /** `severalEndpoints`: is the set larger than one endpoint right now? */
 export function circuitLayer(clock: Clock, breaker: CircuitBreaker | undefined, severalEndpoints: () => boolean = () => false): Middleware {
@@ -28,15 +29,15 @@ export function circuitLayer(clock: Clock, breaker: CircuitBreaker | undefined, 
     if (breaker.state !== "closed" && !breaker.tryAcquire(clock.now())) {
       throw new CircuitOpenError("service", { service: call.service, operation: call.op.id });
     }
-    const started = clock.now();
+    const seen = breaker.successes;
     let res: TransportResponse;
     try {
       res = await next(exchange);
     } catch (error) {
-      let verdict = isAbortError(error) ? undefined : callVerdict(call, severalEndpoints());
+      const verdict = isAbortError(error) ? undefined : callVerdict(call, severalEndpoints());
       // A call that ran out of time while the service answered others is slow, not evidence of a dead service.
-      if (verdict === true && call.attempts[call.attempts.length - 1]!.outcome.kind === "timeout" && breaker.lastSuccessAt >= started) verdict = undefined;
-      record(breaker, clock, verdict);
+      if (verdict === true && call.attempts[call.attempts.length - 1]!.outcome.kind === "timeout") breaker.timedOut(clock.now(), seen);
+      else record(breaker, clock, verdict);
       throw error;
     }
     record(breaker, clock, statusIsFailure(res.status));
@@ -51,13 +52,16 @@ function callVerdict(call: Call, several: boolean): boolean | undefined {
   if (last === undefined) return undefined;
   const outcome = last.outcome;
   if (outcome.kind === "status") return statusIsFailure(outcome.status);
-  if (outcome.kind !== "connect" && outcome.kind !== "reset" && outcome.kind !== "timeout") return undefined;
+  if (!isTransport(outcome.kind)) return undefined;
   if (!several) return true;
   for (let i = 0; i < attempts.length - 1; i++) {
-    const kind = attempts[i]!.outcome.kind;
-    if ((kind === "connect" || kind === "reset" || kind === "timeout") && attempts[i]!.endpoint !== last.endpoint) return true;
+    if (isTransport(attempts[i]!.outcome.kind) && attempts[i]!.endpoint !== last.endpoint) return true;
   }
   return undefined;
+}
+
+function isTransport(kind: AttemptRecord["outcome"]["kind"]): boolean {
+  return kind === "connect" || kind === "reset" || kind === "timeout";
 }
 
 /** Applies a verdict (true failure, false success, undefined none) to a breaker that let the request through. */

@@ -9,7 +9,7 @@ import { RetryBudget } from "./budget.js";
 import { compose } from "./chain.js";
 import { circuitLayer } from "./circuit.js";
 import { finishError } from "./classify.js";
-import { realClock } from "./clock.js";
+import { nextMacrotask, realClock } from "./clock.js";
 import { deadlineLayer } from "./deadline.js";
 import { RequestError } from "./errors.js";
 import { EventSink } from "./events.js";
@@ -37,10 +37,6 @@ import type {
   ServiceClient,
   ServiceDefinition,
 } from "./types.js";
-
-function nextMacrotask(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 /** Seams for tests and embedders: the same chain on a virtual clock, a scripted transport, fixed jitter draws. */
 export interface RuntimeHooks {
@@ -150,7 +146,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       retryable: request.replayable && (op.idempotent || isIdempotentMethod(request.method) || callOptions?.idempotencyKey !== undefined),
       acceptStatus: callOptions?.acceptStatus,
       maxResponseBytes: callOptions?.maxResponseBytes ?? op.maxResponseBytes ?? clientMaxBytes,
-      stream: stream,
+      stream,
       timeoutMs: callOptions?.timeoutMs ?? op.timeoutMs ?? policy.timeoutMs,
       callerSignal: callOptions?.signal,
       onEvent: callOptions?.onEvent,
@@ -163,8 +159,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
     try {
       res = await handler({ call, signal: undefined, attempt: 0, endpoint: undefined, cancel: undefined });
     } catch (error) {
-      // Fail-fast outcomes (open breaker, no endpoints, spent deadline) do no I/O and would settle in a microtask:
-      // a loop of `await client.op()` would then never yield, freezing timers and sockets. Settle them on a macrotask.
+      // Fail-fast outcomes (nothing sent) settle on a macrotask (nextMacrotask says why).
       if (call.attempts.length === 0) await nextMacrotask();
       throw error;
     }

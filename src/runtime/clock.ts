@@ -17,6 +17,15 @@ export const realClock: Clock = {
   clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/**
+ * Resolves on a later macrotask. Outcomes decided without I/O (open breaker, no endpoints, spent deadline) settle
+ * through it: settled on a microtask, a caller looping on a failing call (`while (...) { try { await client.op() }
+ * catch {} }`) would starve every timer and socket of the process.
+ */
+export function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Resolves after `ms`; rejects with `signal.reason` if the signal fires first. Leaves no timer or listener behind. */
 export function sleep(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);

@@ -16,7 +16,7 @@
 //   - circuit breakers (service and per endpoint) and the balancer, through attempt.ts.
 import { AbortError, RequestError } from "../errors.js";
 import { backoffPause, fitsBefore } from "../backoff.js";
-import { sleep } from "../clock.js";
+import { nextMacrotask, sleep } from "../clock.js";
 import { CallRoute } from "../route.js";
 import type { RetryBudget } from "../budget.js";
 import type { DescMessage, DescMethodStreaming, DescMethodUnary, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
@@ -362,11 +362,8 @@ export class GrpcEngine {
   }
 }
 
-/**
- * Rejects with `error` on a later macrotask. A call refused without any I/O (closed client, open breaker, no
- * endpoints, a spent deadline) would otherwise settle on a microtask, and a caller looping on a failing call
- * (`while (...) { try { await client.op() } catch {} }`) would starve every timer and socket of the process.
- */
-function failLater(error: unknown): Promise<never> {
-  return new Promise((_resolve, reject) => setImmediate(reject, error));
+/** Rejects with `error` on a later macrotask: the call was refused without I/O (nextMacrotask says why). */
+async function failLater(error: unknown): Promise<never> {
+  await nextMacrotask();
+  throw error;
 }

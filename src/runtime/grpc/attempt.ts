@@ -61,6 +61,9 @@ export interface Slot {
   readonly endpoint: Endpoint;
   readonly breaker: CircuitBreaker | undefined;
   readonly started: number;
+  /** The breakers' success counts when the attempt started (CircuitBreaker.timedOut). */
+  readonly seen: number;
+  readonly serviceSeen: number;
 }
 
 export interface AttemptParts {
@@ -104,7 +107,7 @@ function pick(parts: AttemptParts, call: GrpcCall, n: number): Slot {
   try {
     const { endpoint, breaker } = choose(parts, route, endpoints, context);
     route.mark(endpoint);
-    return { endpoint, breaker, started: clock.now() };
+    return { endpoint, breaker, started: clock.now(), seen: breaker?.successes ?? 0, serviceSeen: serviceBreaker?.successes ?? 0 };
   } catch (error) {
     serviceBreaker?.release();
     throw error;
@@ -227,10 +230,16 @@ export function settle(parts: AttemptParts, slot: Slot, outcome: Outcome, rotate
     failure = outcome.how === "deadline" ? undefined : true;
     result = outcome.how === "not_sent" ? "connect" : outcome.how === "reset" ? "reset" : "timeout";
   }
-  if (slot.breaker !== undefined) record(slot.breaker, clock, failure);
+  const timedOut = result === "timeout" && failure === true;
+  if (slot.breaker !== undefined) {
+    if (timedOut) slot.breaker.timedOut(clock.now(), slot.seen);
+    else record(slot.breaker, clock, failure);
+  }
   if (serviceBreaker !== undefined) {
     const transport = result !== "response" && failure === true;
-    record(serviceBreaker, clock, transport && parts.set.endpoints.length > 1 ? undefined : failure);
+    if (transport && parts.set.endpoints.length > 1) serviceBreaker.release();
+    else if (timedOut) serviceBreaker.timedOut(clock.now(), slot.serviceSeen);
+    else record(serviceBreaker, clock, failure);
   }
   if (outcome.kind === "failed" && outcome.how === "not_sent") parts.onStale?.();
   balancer.onResult?.(slot.endpoint, {
