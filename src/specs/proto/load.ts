@@ -8,7 +8,7 @@ import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import protobuf from "protobufjs";
 import type { Diagnostic, SourceLocation } from "../../model/types.js";
-import { confinement, mayRead, refusal } from "../confine.js";
+import { confinement, isInside, mayRead, refusal } from "../confine.js";
 import { declarationToken, describeParseError, locateParseError } from "./locate.js";
 import { type Token, scan } from "./scan.js";
 import { addWellKnown, parseAlone, parseInto } from "./parse.js";
@@ -83,7 +83,7 @@ export function loadProtoFiles(request: LoadRequest): LoadResult {
   const nameOf = (abs: string): string => {
     for (const dir of searchDirs) {
       const rel = path.relative(dir, abs);
-      if (rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel)) return rel.split(path.sep).join("/");
+      if (rel !== "" && isInside(dir, abs)) return rel.split(path.sep).join("/");
     }
     return path.relative(request.baseDir, abs).split(path.sep).join("/");
   };
