@@ -27,6 +27,8 @@ export function resolveOutlierDetection(
         consecutive5xxErrors: streak(breaker),
         intervalMs: breaker.mode === "rate" ? breaker.windowMs : DEFAULT_INTERVAL_MS,
         baseEjectionMs: breaker.openMs,
+        // The client's ejection cap (Istio's rule is the same: a percentage, but at least one host).
+        maxEjectionPercent: breaker.maxEjectionPercent,
       }
     : undefined;
   if (!table) return base;
@@ -41,7 +43,8 @@ export function resolveOutlierDetection(
   };
   const maxEjection = int("max_ejection_percent", 0, 100);
   const minHealth = int("min_health_percent", 0, 100);
-  if (maxEjection !== undefined) out.maxEjectionPercent = maxEjection;
+  const ejection = maxEjection ?? base?.maxEjectionPercent;
+  if (ejection !== undefined) out.maxEjectionPercent = ejection;
   if (minHealth !== undefined) out.minHealthPercent = minHealth;
   return out;
 }

@@ -216,6 +216,8 @@ describe("resolveMesh: derived resources", () => {
       consecutive5xxErrors: 5,
       intervalMs: 10_000,
       baseEjectionMs: 30_000,
+      // The client's ejection cap (circuit_breaker.max_ejection_percent), so both ends eject alike.
+      maxEjectionPercent: 50,
     });
     const rate = service({
       policy: policy({

@@ -117,6 +117,7 @@ describe("Istio", () => {
       consecutive5xxErrors: 5,
       interval: "10s",
       baseEjectionTime: "30s",
+      maxEjectionPercent: 50,
       minHealthPercent: 50,
     });
     const vs = out["istio/users_service/virtual-service.yaml"];
