@@ -5,24 +5,9 @@ import type { ProtoModel } from "./proto.js";
 
 export type * from "./proto.js";
 
-/** Where a fact came from: a TOML position (1-based line/column) or a JSON pointer into a spec. */
-export interface SourceLocation {
-  /** Path as shown to the user (relative to the working directory), with `/` separators. */
-  file: string;
-  line?: number;
-  column?: number;
-  /** RFC 6901 pointer into a spec document, e.g. `#/paths/~1users~1{id}/get`. */
-  pointer?: string;
-}
+import type { SourceLocation } from "../diagnostics.js";
 
-/** One problem found while reading inputs. Collected, sorted, printed as `file:line:col: error: message`. */
-export interface Diagnostic {
-  severity: "error" | "warning";
-  /** Stable code, e.g. `config/unknown-key`, `openapi/invalid`. */
-  code: string;
-  message: string;
-  location: SourceLocation;
-}
+export type { Diagnostic, SourceLocation } from "../diagnostics.js";
 
 export interface Model {
   /** Bumped when the model's shape changes incompatibly. */
