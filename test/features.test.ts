@@ -13,6 +13,7 @@ import { REPO, TMP } from "./support/repo.js";
 import { DEFAULT_SETTINGS, DOWNLOAD_BYTES, LISTED_ITEMS, README_TEXT, startFeaturesServer } from "./support/servers/features.js";
 import type { RunningServer, SeenRequest, ServerOptions } from "./support/servers/features.js";
 import { header, json, mediaType, startServer } from "./support/servers/http.js";
+import { SteppedClock, until } from "./support/stepped-clock.js";
 
 const CASE = path.join(REPO, "test", "golden", "features");
 const OUT = path.join(TMP, "features-rt");
@@ -502,19 +503,48 @@ describe("features client: errors, retries and timeouts", () => {
     expect(operationBlock("downloadFile")).toMatch(/\n {2}timeoutMs: 20000,\n\}$/);
     expect(operationBlock("getItem2")).not.toContain("timeoutMs");
 
-    // The server holds GET /items/5 for 4 s: under the service's 5 s, over get-item's 1.5 s.
+    // The server holds GET /items/5 for 4 s: under the service's 5 s, over get-item's 1.5 s. The client runs the
+    // generated definition and getItem's literal as emitted, on a stepped clock: time moves to the next timer only
+    // once the server has seen the attempt in flight (real I/O), or once the client has finished it, so every
+    // duration below is exact.
+    const server = await startFeaturesServer({ intercept: async (r) => (r.path === "/items/5" ? (await delay(4000), undefined) : undefined) });
+    open.push(server);
+    const { featuresDefinition } = (await import(pathToFileURL(path.join(OUT, "clients", "features", "index.ts")).href)) as {
+      featuresDefinition: Runtime.ServiceDefinition;
+    };
+    const getItemOperation = new Function(`return ${operationBlock("getItem")};`)() as Runtime.OperationDefinition;
+    const clock = new SteppedClock();
+    const events: Runtime.ClientEvent[] = [];
+    const client = track(
+      runtime.createServiceClientWith(featuresDefinition, { baseUrl: server.url, env: {}, onEvent: (e) => events.push(e) }, { clock, random: () => 0.5 }),
+    );
+    const finished = (): number => events.filter((e) => e.type === "attempt").length;
     // No per-call option: the operation's baked-in 1500 ms must win over the service's 5000 ms.
-    const { server, client } = await setup({ intercept: async (r) => (r.path === "/items/5" ? (await delay(4000), undefined) : undefined) });
-    const error = await rejection(client.getItem({ path: { itemId: 5 } }));
+    let settled = false;
+    const call = rejection(client.call(getItemOperation, { path: { itemId: 5 } })).finally(() => (settled = true));
+    for (;;) {
+      await until(() => settled || server.seen.length > finished()); // the attempt in flight reached the server
+      if (settled) break;
+      clock.fireNext(); // its timeout, or the deadline
+      await until(() => settled || finished() === server.seen.length); // the client is done with it
+      if (settled) break;
+      clock.fireNext(); // the pause before the next attempt
+    }
+    const error = await call;
     expect(runtime.isDeadlineExceededError(error)).toBe(true);
     if (!runtime.isDeadlineExceededError(error)) throw error;
     expect(error.timeoutMs).toBe(1500);
     expect(error.operation).toBe("getItem");
     // Without attempt_timeout_ms the GET's attempts share the deadline ((1500 − 300) / 3 = 400 ms each, the last one
-    // what is left), so the stall is retried twice within it; a spent deadline is not retried.
+    // what is left), so the stall is retried twice within it, after pauses of 100 ms and 100 + (200 − 100) × the 0.5
+    // jitter draw; a spent deadline is not retried.
     expect(server.seen.map(line)).toEqual(["GET /items/5", "GET /items/5", "GET /items/5"]);
-    expect(error.attempts.map((a) => a.outcome.kind)).toEqual(["timeout", "timeout", "timeout"]);
-    expect(error.attempts[0]!.durationMs).toBeGreaterThanOrEqual(400);
+    expect(error.attempts.map((a) => [a.outcome.kind, a.durationMs, a.pauseMs])).toEqual([
+      ["timeout", 400, 100],
+      ["timeout", 400, 150],
+      ["timeout", 450, 0],
+    ]);
+    expect(clock.now()).toBe(1500);
   });
 });
 
