@@ -30,6 +30,11 @@ export class SteppedClock implements Clock {
     this.#timers = this.#timers.filter((t) => t !== handle);
   }
 
+  /** How many timers were ever set: grows when the code under test schedules its next step. */
+  get timersSet(): number {
+    return this.#seq;
+  }
+
   /** Timers set and not yet fired or cleared, earliest first. */
   get pending(): ReadonlyArray<{ at: number; ms: number }> {
     return [...this.#timers].sort((a, b) => a.at - b.at || a.seq - b.seq);

@@ -12,6 +12,7 @@ import { generateInto } from "../../support/generated.js";
 import { TMP } from "../../support/repo.js";
 import { json, startServer } from "../../support/servers/http.js";
 import type { RunningServer } from "../../support/servers/http.js";
+import { SteppedClock, until } from "../../support/stepped-clock.js";
 import { typeCheck } from "../../support/tsc.js";
 
 const CASE = path.join(TMP, "emit-definition-case");
@@ -210,16 +211,35 @@ describe("the generated client", () => {
     }
   });
 
-  it("probes the baked health_check path on the baked interval (health_aware)", async () => {
-    const c = await client({ env: { USERS_API_SERVICE_HOST: "127.0.0.1", USERS_API_SERVICE_PORT_WEB: port() } });
+  it("probes the baked health_check path, interval × (1 ± jitter) apart (health_aware)", async () => {
+    // The generated definition on a stepped clock: each probe timer fires only once the previous probe was answered
+    // by the real server and the next one scheduled, so the gaps are the client's own schedule, exactly.
+    const barrel = (await import(pathToFileURL(path.join(OUT, "clients", "users_service", "index.ts")).href)) as {
+      usersServiceDefinition: import("../../../src/runtime/index.js").ServiceDefinition;
+    };
+    const { createServiceClientWith } = (await import(pathToFileURL(path.join(OUT, "runtime", "index.ts")).href)) as typeof import("../../../src/runtime/index.js");
+    const clock = new SteppedClock();
+    const c = createServiceClientWith(barrel.usersServiceDefinition, { env: { USERS_API_SERVICE_HOST: "127.0.0.1", USERS_API_SERVICE_PORT_WEB: port() } }, { clock });
     try {
       const probes = (): number => server.seen.filter((r) => r.method === "GET" && r.path === "/probe-live").length;
       const start = probes();
-      // Probes every ~20 ms: waiting for two of them finishes quickly; the default 5 s interval would not here.
-      await new Promise<void>((resolve) => {
-        const check = (): void => (probes() - start >= 2 ? resolve() : void setTimeout(check, 10));
-        check();
-      });
+      const at: number[] = [];
+      for (let i = 1; i <= 3; i++) {
+        // Nothing else on this client sets timers: the earliest one is the next probe.
+        expect(clock.pending.length).toBe(1);
+        at.push(clock.fireNext());
+        const set = clock.timersSet;
+        // The probe's own timeout was set as it went out; the next probe is scheduled once this one is answered.
+        await until(() => clock.timersSet > set);
+        expect(probes() - start).toBe(i);
+      }
+      // health_check: interval_ms = 20, jitter 0.2 (the default would be 5 s apart): the first lands within one
+      // interval, the next ones 16 to 24 ms after the one before.
+      expect(at[0]!).toBeLessThan(20);
+      for (let i = 1; i < at.length; i++) {
+        expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(16);
+        expect(at[i]! - at[i - 1]!).toBeLessThanOrEqual(24);
+      }
       expect(server.seen.some((r) => r.path === "/ready")).toBe(false);
     } finally {
       await c.close();
