@@ -29,6 +29,7 @@ export interface ParseConfigResult {
    * Keys of readable services in which a rejected value was replaced by the layer below's (all of them when the
    * rejected value is outside [external_services]). Checks of their values (mesh, manifests) would judge a value the
    * user did not write; what does not depend on values, such as operation names against a spec, can still be checked.
+   * Empty when there is no error.
    */
   withFallbacks: ReadonlySet<string>;
   /** Sorted by line, then column. */
@@ -73,7 +74,8 @@ export function parseConfig(text: string, file: string): ParseConfigResult {
 
   const readable: ConfigModel = caller ? { file, caller, services } : { file, services };
   const withFallbacks = new Set<string>();
-  for (const id of ctx.rejected) {
+  // A rejected value is always reported as an error; without one, every service is as the user wrote it.
+  for (const id of sink.hasErrors ? ctx.rejected : []) {
     const path = JSON.parse(id) as string[];
     const own = path[0] === "external_services" && path.length > 2;
     for (const service of services) if (!own || service.key === path[1]) withFallbacks.add(service.key);
