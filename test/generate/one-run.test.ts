@@ -155,6 +155,19 @@ describe("one wording for a missing input file", () => {
       },
     ],
     [
+      "externalValue file",
+      {
+        files: {
+          "services.toml": '[external_services.a]\nurl = "http://a-api:8080"\nopenapi = "specs/a.yaml"\n',
+          "specs/a.yaml": SPEC.replace(
+            '"200": { description: ok }',
+            '"200":\n          description: ok\n          content:\n            application/json:\n              schema: { type: string }\n              examples:\n                one: { externalValue: "./examples/one.json" }',
+          ),
+        },
+        want: ["specs/a.yaml:16:22: error: externalValue file not found: specs/examples/one.json"],
+      },
+    ],
+    [
       ".proto",
       {
         files: { "services.toml": '[external_services.a]\nurl = "http://a-api:8080"\nproto = ["protos/a.proto"]\n' },
