@@ -1,17 +1,18 @@
-// The whole pipeline, minus the disk writes: config → specs → model → emitters.
+// The whole pipeline, minus the disk writes: config → specs → model → emitters. Problems are collected from every
+// stage and reported together; files are emitted only when there is none.
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseConfig } from "./config/index.js";
+import { parseConfig, type ServiceConfig } from "./config/index.js";
 import { locateKeys } from "./config/locate.js";
 import { emitYaml, validateManifests } from "./emit/yaml/index.js";
 import { lint } from "./lint/index.js";
 import type { GeneratedFile } from "./emit/files.js";
 import { emitTypeScript, type RuntimeSource } from "./emit/ts/index.js";
 import { buildModel } from "./model/build.js";
-import type { Diagnostic, Model, OpenApiModel, ProtoModel } from "./model/types.js";
-import { loadOpenApi } from "./specs/openapi/index.js";
-import { loadProto } from "./specs/proto/index.js";
+import type { Diagnostic, Model } from "./model/types.js";
+import { unreadableFile } from "./specs/files.js";
+import { loadSpecs } from "./specs/index.js";
 
 export interface GenerateRequest {
   /** Config path as the user gave it (relative to cwd, or absolute). */
@@ -44,77 +45,45 @@ export async function generate(request: GenerateRequest): Promise<GenerateResult
   try {
     text = await readFile(configAbs, "utf8");
   } catch (e) {
-    return fail(inputs, [
-      {
-        severity: "error",
-        code: "config/unreadable",
-        message: `cannot read the config file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-        location: { file: configShown },
-      },
-    ]);
+    return fail(inputs, [unreadableFile("config", configShown, { file: configShown }, e)]);
   }
 
+  // Every stage below runs on what could be read, so one run reports config, spec, proto and override problems
+  // together; only a config that does not parse as TOML stops here, as nothing else can be known.
   const parsed = parseConfig(text, configShown);
-  if (!parsed.config) return fail(inputs, parsed.diagnostics);
+  const config = parsed.readable;
+  if (!config) return fail(inputs, parsed.diagnostics);
   const diagnostics = [...parsed.diagnostics];
 
-  const specs = new Map<string, OpenApiModel>();
-  const loads = parsed.config.services.map(async (s) => {
-    if (!s.openapi) return;
-    const absPath = path.resolve(configDir, s.openapi.path);
-    const loaded = await loadOpenApi({ absPath, relPath: toPosix(s.openapi.path) }, configDir, { refRoots: s.refRoots });
-    // Spec diagnostics are relative to the config's folder; show them relative to the cwd like the config's.
-    for (const d of loaded.diagnostics) {
-      diagnostics.push({ ...d, location: { ...d.location, file: shown(path.resolve(configDir, d.location.file)) } });
-    }
-    if (loaded.model) {
-      specs.set(s.key, loaded.model);
-      for (const input of loaded.model.inputs) inputs.push(path.resolve(configDir, input));
-    }
-  });
-  await Promise.all(loads);
-  // .proto files are small and parsed synchronously (protobufjs): one service after the other, in key order.
-  const protos = new Map<string, ProtoModel>();
-  for (const s of parsed.config.services) {
-    if (!s.proto) continue;
-    const loaded = loadProto({
-      files: s.proto.paths,
-      protoPaths: s.proto.protoPaths,
-      baseDir: configDir,
-      refRoots: s.refRoots,
-      retryOn: s.grpcRetryOn ?? [],
-      show: shown,
-      at: s.proto.location,
-    });
-    diagnostics.push(...loaded.diagnostics);
-    inputs.push(...loaded.read);
-    if (!loaded.model) continue;
-    protos.set(s.key, loaded.model);
-    if (loaded.model.services.length === 0) {
-      diagnostics.push({
-        severity: "warning",
-        code: "proto/no-services",
-        message: `${s.proto.paths.join(", ")} declare${s.proto.paths.length === 1 ? "s" : ""} no service: ${s.key} gets no gRPC client`,
-        location: s.proto.location,
-      });
-    }
-  }
-  if (hasErrors(diagnostics)) return fail(inputs, diagnostics);
+  const loaded = await loadSpecs(config.services, { configDir, show: shown });
+  diagnostics.push(...loaded.diagnostics);
+  inputs.push(...loaded.inputs);
 
+  // A service whose spec did not load is still built, so its other keys are checked; its operation overrides are
+  // not, since without the spec buildModel would call every one of them unknown.
+  const services = config.services.map((s) => (loaded.failed.has(s.key) ? { ...s, operations: [] } : s));
   const positions = locateKeys(text);
-  const built = buildModel(
-    parsed.config,
-    specs,
-    (keyPath) => {
-      const at = positions.key(keyPath);
-      return at ? { file: configShown, line: at.line, column: at.column } : undefined;
-    },
-    protos,
-  );
+  const build = (only: readonly ServiceConfig[]) =>
+    buildModel(
+      { ...config, services: [...only] },
+      loaded.specs.openapi,
+      (keyPath) => {
+        const at = positions.key(keyPath);
+        return at ? { file: configShown, line: at.line, column: at.column } : undefined;
+      },
+      loaded.specs.proto,
+    );
+  const built = build(services.filter((s) => !parsed.withFallbacks.has(s.key)));
   diagnostics.push(...built.diagnostics);
+  if (built.model) diagnostics.push(...validateManifests(built.model));
+  // A service in which a rejected value fell back to a default gets only the checks that do not depend on values,
+  // one service at a time: its operation overrides against its spec. Mesh and manifest checks would judge the
+  // default, not what the user wrote.
+  for (const service of services.filter((s) => parsed.withFallbacks.has(s.key))) {
+    const overrides = new Set(service.operations.map((o) => locationId(o.location)));
+    diagnostics.push(...build([service]).diagnostics.filter((d) => overrides.has(locationId(d.location))));
+  }
   if (!built.model || hasErrors(diagnostics)) return fail(inputs, diagnostics);
-  diagnostics.push(...validateManifests(built.model));
-  if (hasErrors(diagnostics)) return fail(inputs, diagnostics);
   // Lint findings are warnings here; `svcgen lint --strict` is the gate that fails on them.
   diagnostics.push(...lint(built.model));
 
@@ -140,6 +109,10 @@ export async function readRuntime(): Promise<RuntimeSource[]> {
 
 function fail(inputs: string[], diagnostics: Diagnostic[]): GenerateResult {
   return { files: [], diagnostics: sortDiagnostics(diagnostics), inputs: unique(inputs) };
+}
+
+function locationId(at: Diagnostic["location"]): string {
+  return JSON.stringify([at.file, at.line, at.column, at.pointer]);
 }
 
 function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

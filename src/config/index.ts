@@ -1,7 +1,7 @@
 // services.toml → ConfigModel. Pure: the caller reads the file; `file` is only used in diagnostics.
 import { parse, TomlError } from "smol-toml";
 import type { Diagnostic, SourceLocation } from "../model/types.js";
-import { type ReadContext, keyLocation, valueLocation } from "./context.js";
+import { type ReadContext, keyLocation, pathId, valueLocation } from "./context.js";
 import { DiagnosticSink } from "./diagnostics.js";
 import { isDnsLabel, DNS_LABEL_RULE } from "./formats.js";
 import { CALLER_TABLE, DEFAULTS_TABLE, RESILIENCE_TABLE, ROOT_TABLE, type TableSpec } from "./keys.js";
@@ -16,8 +16,22 @@ export { formatDiagnostic } from "./diagnostics.js";
 export type { ConfigModel, OperationOverride, ServiceConfig } from "./types.js";
 
 export interface ParseConfigResult {
-  /** Absent when any diagnostic is an error. */
+  /** The config to generate from: absent when any diagnostic is an error. */
   config?: ConfigModel;
+  /**
+   * What could be read, errors or not: every service that can still be built (a usable url), with rejected values
+   * falling back to the layer below and unknown keys left out. Absent only when the TOML itself does not parse.
+   * Equal to `config` when there is no error. generate() loads specs and checks operation overrides on it, so one
+   * run reports config, spec and override problems together.
+   */
+  readable?: ConfigModel;
+  /**
+   * Keys of readable services in which a rejected value was replaced by the layer below's (all of them when the
+   * rejected value is outside [external_services]). Checks of their values (mesh, manifests) would judge a value the
+   * user did not write; what does not depend on values, such as operation names against a spec, can still be checked.
+   * Empty when there is no error.
+   */
+  withFallbacks: ReadonlySet<string>;
   /** Sorted by line, then column. */
   diagnostics: Diagnostic[];
 }
@@ -32,7 +46,7 @@ export function parseConfig(text: string, file: string): ParseConfigResult {
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
     sink.error("config/syntax", `invalid TOML: ${syntaxReason(error, source)}`, { file, line: error.line, column: error.column });
-    return { diagnostics: sink.sorted() };
+    return { withFallbacks: new Set(), diagnostics: sink.sorted() };
   }
   const ctx: ReadContext = { file, positions: locateKeys(source), sink, rejected: new Set() };
 
@@ -50,16 +64,23 @@ export function parseConfig(text: string, file: string): ParseConfigResult {
   if (external !== undefined && checkValue(ROOT_TABLE.keys.external_services!.value, external, ["external_services"], ctx).ok) {
     const table = external as Record<string, unknown>;
     const keys = Object.keys(table).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    checkServiceKeys(keys, ctx);
+    const unusable = checkServiceKeys(keys, ctx);
     for (const key of keys) {
+      // A key that cannot name a service still has its table checked, but is not built.
       const service = readService(key, table[key], shared, ctx);
-      if (service) services.push(service);
+      if (service && !unusable.has(key)) services.push(service);
     }
   }
 
-  const diagnostics = sink.sorted();
-  if (sink.hasErrors) return { diagnostics };
-  return { config: caller ? { file, caller, services } : { file, services }, diagnostics };
+  const readable: ConfigModel = caller ? { file, caller, services } : { file, services };
+  const withFallbacks = new Set<string>();
+  // A rejected value is always reported as an error; without one, every service is as the user wrote it.
+  for (const id of sink.hasErrors ? ctx.rejected : []) {
+    const path = JSON.parse(id) as string[];
+    const own = path[0] === "external_services" && path.length > 2;
+    for (const service of services) if (!own || service.key === path[1]) withFallbacks.add(service.key);
+  }
+  return { ...(sink.hasErrors ? {} : { config: readable }), readable, withFallbacks, diagnostics: sink.sorted() };
 }
 
 /** smol-toml's message without its "Invalid TOML document:" prefix and code excerpt. */
@@ -76,13 +97,21 @@ function syntaxReason(error: TomlError, source: string): string {
 
 function readSection(doc: Record<string, unknown>, key: "defaults" | "resilience", spec: TableSpec, ctx: ReadContext): Layer {
   const raw = doc[key];
-  if (raw === undefined || !checkValue(spec, raw, [key], ctx).ok) return new Map();
+  if (raw === undefined) return new Map();
+  if (!checkValue(spec, raw, [key], ctx).ok) {
+    ctx.rejected.add(pathId([key]));
+    return new Map();
+  }
   return readTable(raw as Record<string, unknown>, spec, [key], key, ctx);
 }
 
 function readCaller(doc: Record<string, unknown>, ctx: ReadContext): { name: string; location: SourceLocation } | undefined {
   const raw = doc.service;
-  if (raw === undefined || !checkValue(CALLER_TABLE, raw, ["service"], ctx).ok) return undefined;
+  if (raw === undefined) return undefined;
+  if (!checkValue(CALLER_TABLE, raw, ["service"], ctx).ok) {
+    ctx.rejected.add(pathId(["service"]));
+    return undefined;
+  }
   const name = readTable(raw as Record<string, unknown>, CALLER_TABLE, ["service"], "service", ctx).get("name");
   if (name === undefined) return undefined;
   const value = name.value as string;

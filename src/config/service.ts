@@ -20,7 +20,11 @@ import { type Layer, type MapEntry, readTable } from "./read.js";
 import { isIpAddress, type ServiceUrl } from "./url.js";
 import { checkValue, describeGot, isTable } from "./values.js";
 
-/** Reads one service; returns undefined when it is unusable (its problems are in the sink). */
+/**
+ * Reads one service; returns undefined when it cannot be built: no usable url, or neither a URL nor a table (its
+ * problems are in the sink). A service with other errors is returned, rejected values replaced by the layer below,
+ * so its specs are still loaded and its operation overrides checked in the same run.
+ */
 export function readService(key: string, raw: unknown, shared: Layer, ctx: ReadContext): ServiceConfig | undefined {
   const path = ["external_services", key];
   const service: ServiceRef = { key, at: keyLocation(ctx, path) };
@@ -192,8 +196,12 @@ function operations(own: Layer): OperationOverride[] {
   });
 }
 
-/** Service keys become identifiers and folder names: empty keys and keys equal but for case/punctuation clash. */
-export function checkServiceKeys(keys: readonly string[], ctx: ReadContext): void {
+/**
+ * Service keys become identifiers and folder names: empty keys and keys equal but for case/punctuation clash.
+ * Returns the keys that cannot be built (reported here): the empty key and the later of two that clash.
+ */
+export function checkServiceKeys(keys: readonly string[], ctx: ReadContext): Set<string> {
+  const unusable = new Set<string>();
   const seen = new Map<string, { key: string; at: SourceLocation }>();
   const located = keys
     .map((key) => ({ key, at: keyLocation(ctx, ["external_services", key]) }))
@@ -201,6 +209,7 @@ export function checkServiceKeys(keys: readonly string[], ctx: ReadContext): voi
   for (const { key, at } of located) {
     if (key.trim() === "") {
       ctx.sink.error("config/invalid-key", "service name must not be empty", at);
+      unusable.add(key);
       continue;
     }
     const folded = key.toLowerCase().replace(/[^a-z0-9]/g, "") || key;
@@ -208,8 +217,10 @@ export function checkServiceKeys(keys: readonly string[], ctx: ReadContext): voi
     if (earlier) {
       const message = `service ${q(key)} clashes with ${q(earlier.key)}: names must differ in more than case and punctuation`;
       ctx.sink.error("config/duplicate", message, at);
+      unusable.add(key);
     } else {
       seen.set(folded, { key, at });
     }
   }
+  return unusable;
 }

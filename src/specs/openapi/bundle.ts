@@ -13,6 +13,7 @@ import {
 import path from "node:path";
 import type { Diagnostic } from "../../model/types.js";
 import { confinement } from "../confine.js";
+import { unreadableFile } from "../files.js";
 import { LimitError } from "./limits.js";
 import { relativeTo, scrubPaths } from "./paths.js";
 import { describeUnresolved, problemToDiagnostic, yamlPosition, yamlReason } from "./problems.js";
@@ -56,7 +57,12 @@ function compare(a: string, b: string): number {
  * `refRoots` (relative to `configDir`) are the folders besides the entry's own that its `$ref`s and `externalValue`s
  * may read (services.toml's `ref_roots`).
  */
-export async function bundleSpec(absPath: string, configDir: string, refRoots: readonly string[] = []): Promise<BundleOutcome> {
+export async function bundleSpec(
+  absPath: string,
+  configDir: string,
+  refRoots: readonly string[] = [],
+  show: (abs: string) => string = (abs) => relativeTo(configDir, abs),
+): Promise<BundleOutcome> {
   const allowed = confinement([path.dirname(absPath), ...refRoots.map((r) => path.resolve(configDir, r))]);
   const resolver = new LocalResolver({
     entry: absPath,
@@ -97,18 +103,11 @@ export async function bundleSpec(absPath: string, configDir: string, refRoots: r
   }
   if (root instanceof Error) {
     const original = root instanceof ResolveError ? root.originalError : root;
-    const notFound = (original as NodeJS.ErrnoException).code === "ENOENT";
-    return {
-      inputs: inputsOf(),
-      diagnostics: [
-        {
-          severity: "error",
-          code: notFound ? "openapi/not-found" : "openapi/unreadable",
-          message: notFound ? "spec file not found" : `cannot read spec: ${scrub(original.message)}`,
-          location: { file: entryRel },
-        },
-      ],
-    };
+    // Redocly's "Expected a file but received a folder" carries no error code; other reasons keep their text, with
+    // this machine's paths made relative.
+    const code = /received a folder/.test(original.message) ? "EISDIR" : (original as NodeJS.ErrnoException).code;
+    const error = Object.assign(new Error(scrub(original.message)), code === undefined ? {} : { code });
+    return { inputs: inputsOf(), diagnostics: [unreadableFile("openapi", show(absPath), { file: entryRel }, error)] };
   }
 
   const versionProblem = checkVersion(root, entryRel);
@@ -127,7 +126,7 @@ export async function bundleSpec(absPath: string, configDir: string, refRoots: r
   // and results must not depend on where svcgen runs.
   for (const p of result.problems) {
     const d = problemToDiagnostic(p, configDir, entryRel, scrub);
-    if (d.code === "openapi/unresolved-ref") Object.assign(d, await describeUnresolved(p, resolver, scrub));
+    if (d.code === "openapi/unresolved-ref") Object.assign(d, await describeUnresolved(p, resolver, scrub, show));
     // Redocly can report one unresolvable discriminator mapping twice.
     const key = JSON.stringify(d);
     if (reported.has(key)) continue;

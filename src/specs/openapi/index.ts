@@ -33,6 +33,11 @@ export interface OpenApiOptions {
    * Anything else is refused with a diagnostic at the `$ref`.
    */
   refRoots?: readonly string[];
+  /**
+   * How messages name a file that is missing (the entry, a `$ref`'d file): relative to the working directory.
+   * Defaults to relative to `configDir`, like every location in the result.
+   */
+  show?: (abs: string) => string;
 }
 
 /**
@@ -41,7 +46,7 @@ export interface OpenApiOptions {
  */
 export async function loadOpenApi(entry: OpenApiEntry, configDir: string, options: OpenApiOptions = {}): Promise<OpenApiResult> {
   const file = relativeTo(configDir, entry.absPath);
-  const bundled = await bundleSpec(entry.absPath, configDir, options.refRoots);
+  const bundled = await bundleSpec(entry.absPath, configDir, options.refRoots, options.show);
   const diagnostics = [...bundled.diagnostics];
   const { doc, root } = bundled;
   if (doc === undefined || root === undefined || diagnostics.some((d) => d.severity === "error")) {

@@ -3,6 +3,7 @@
 import type { NormalizedProblem, YamlParseError } from "@redocly/openapi-core";
 import type { Diagnostic, SourceLocation } from "../../model/types.js";
 import { REFUSAL_PHRASE } from "../confine.js";
+import { notFound } from "../files.js";
 import { limitCode } from "./limits.js";
 import { lineColumn } from "./locate.js";
 import { relativeTo } from "./paths.js";
@@ -34,10 +35,12 @@ export async function describeUnresolved(
   p: NormalizedProblem,
   resolver: LocalResolver,
   scrub: (text: string) => string,
+  show: (abs: string) => string,
 ): Promise<{ code: string; message: string }> {
   const reason = p.message.replace(/^Can't resolve \$ref:?\s*/, "");
   const where = p.location[0];
   let named: string | undefined;
+  let target: { kind: "ref" | "externalValue"; value: string } | undefined;
   if (where?.pointer !== undefined) {
     const holder = await resolver.cache.get(where.source.absoluteRef);
     if (holder && !(holder instanceof Error)) {
@@ -45,14 +48,20 @@ export async function describeUnresolved(
       // An Example's externalValue is resolved like a $ref and reported at the Example.
       const ref = isObject(node) ? own(node, "$ref") : undefined;
       const external = isObject(node) ? own(node, "externalValue") : undefined;
-      if (typeof ref === "string") named = `$ref ${JSON.stringify(ref)}`;
+      if (typeof ref === "string") target = { kind: "ref", value: ref };
       // A discriminator mapping value is a ref written as a plain string.
-      else if (typeof node === "string") named = `$ref ${JSON.stringify(node)}`;
-      else if (typeof external === "string") named = `externalValue ${JSON.stringify(external)}`;
+      else if (typeof node === "string") target = { kind: "ref", value: node };
+      else if (typeof external === "string") target = { kind: "externalValue", value: external };
+      if (target) named = `${target.kind === "ref" ? "$ref" : "externalValue"} ${JSON.stringify(target.value)}`;
     }
   }
   if (reason.startsWith(REFUSAL_PHRASE)) {
     return { code: "openapi/ref-outside-roots", message: `${named ?? "$ref"} ${reason}` };
+  }
+  const file = target?.value.split("#")[0];
+  if (where && target && file) {
+    const abs = resolver.resolveExternalRef(where.source.absoluteRef, file);
+    if (resolver.isMissing(abs)) return notFound(target.kind, show(abs));
   }
   const what = named !== undefined ? `cannot resolve ${named}` : "cannot resolve $ref";
   return { code: "openapi/unresolved-ref", message: reason === "" ? what : `${what}: ${scrub(reason)}` };

@@ -24,6 +24,8 @@ export class LocalResolver extends BaseResolver {
   private readonly entry: string;
   /** Files refused by confine.ts: never read, so not inputs (the CLI's cache would hash them). */
   private readonly refused = new Set<string>();
+  /** Files a `$ref` (or `externalValue`) named that do not exist: reported as "not found", not as Redocly's ENOENT. */
+  private readonly missing = new Set<string>();
 
   constructor(private readonly options: ResolverOptions) {
     super();
@@ -40,7 +42,17 @@ export class LocalResolver extends BaseResolver {
         throw new ResolveError(new Error(refusal(verdict, this.options.shownRoots)));
       }
     }
-    return super.loadExternalRef(absoluteRef);
+    try {
+      return await super.loadExternalRef(absoluteRef);
+    } catch (e) {
+      const code = ((e instanceof ResolveError ? e.originalError : e) as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") this.missing.add(path.resolve(absoluteRef));
+      throw e;
+    }
+  }
+
+  isMissing(abs: string): boolean {
+    return this.missing.has(path.resolve(abs));
   }
 
   override parseDocument(source: Source, isRoot = false): Document {

@@ -9,6 +9,7 @@ import path from "node:path";
 import protobuf from "protobufjs";
 import type { Diagnostic, SourceLocation } from "../../model/types.js";
 import { confinement, isInside, mayRead, refusal } from "../confine.js";
+import { checkInputFile, fileNotFound, unreadableFile } from "../files.js";
 import { declarationToken, describeParseError, locateParseError } from "./locate.js";
 import { type Token, scan } from "./scan.js";
 import { addWellKnown, parseAlone, parseInto } from "./parse.js";
@@ -123,8 +124,7 @@ export function loadProtoFiles(request: LoadRequest): LoadResult {
     try {
       text = readFileSync(abs, "utf8");
     } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code ?? String(e);
-      error(`cannot read ${request.show(abs)}: ${reason}`, from ? at(from.file, from.token) : request.at, "proto/unreadable");
+      diagnostics.push(unreadableFile(from ? "protoImport" : "proto", request.show(abs), from ? at(from.file, from.token) : request.at, e));
       return undefined;
     }
     read.push(abs);
@@ -199,15 +199,16 @@ export function loadProtoFiles(request: LoadRequest): LoadResult {
     const searched = [...searchDirs.map(showDir), from.abs ? showDir(path.dirname(from.abs)) : ""]
       .filter((d, i, all) => d !== "" && all.indexOf(d) === i)
       .join(", ");
-    error(`cannot find import ${JSON.stringify(imp)} (searched ${searched}; add its directory to proto_paths)`, at(from, token), "proto/missing-import");
+    diagnostics.push(fileNotFound("protoImport", imp, at(from, token), `searched ${searched}; add its directory to proto_paths`));
     return undefined;
   };
 
   const entries: string[] = [];
   for (const rel of request.files) {
     const abs = path.resolve(request.baseDir, rel);
-    if (!isFile(abs)) {
-      error(`cannot read ${request.show(abs)}: ${existsAsDir(abs) ? "it is a directory" : "ENOENT"}`, request.at, "proto/unreadable");
+    const unusable = checkInputFile("proto", abs, request.show(abs), request.at);
+    if (unusable) {
+      diagnostics.push(unusable);
       continue;
     }
     const file = visit(byAbs.get(abs)?.name ?? nameOf(abs), abs, undefined);
@@ -283,12 +284,3 @@ function isFile(abs: string): boolean {
     return false;
   }
 }
-
-function existsAsDir(abs: string): boolean {
-  try {
-    return statSync(abs).isDirectory();
-  } catch {
-    return false;
-  }
-}
-

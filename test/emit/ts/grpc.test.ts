@@ -125,7 +125,7 @@ describe("svcgen gen with a broken .proto", () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(
-      'protos/auth.proto:3:8: error: cannot find import "missing.proto" (searched ./, protos/; add its directory to proto_paths)\n' +
+      'protos/auth.proto:3:8: error: .proto import file not found: missing.proto (searched ./, protos/; add its directory to proto_paths)\n' +
         'protos/auth.proto:6:1: error: syntax error: expected ";" but found "}"\n',
     );
     expect(snapshot(path.join(project, "generated"))).toEqual(before);

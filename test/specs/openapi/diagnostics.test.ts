@@ -12,12 +12,12 @@ const err = (code: string, message: string, location: Diagnostic["location"]): D
 });
 
 const rows: Row[] = [
-  ["missing file", { given: "invalid/missing.yaml", want: [err("openapi/not-found", "spec file not found", { file: "invalid/missing.yaml" })] }],
+  ["missing file", { given: "invalid/missing.yaml", want: [err("openapi/not-found", "OpenAPI spec file not found: invalid/missing.yaml", { file: "invalid/missing.yaml" })] }],
   [
     "a folder instead of a file",
     {
       given: "multi",
-      want: [err("openapi/unreadable", "cannot read spec: Expected a file but received a folder at multi.", { file: "multi" })],
+      want: [err("openapi/unreadable", "cannot read OpenAPI spec file multi: it is a folder", { file: "multi" })],
     },
   ],
   ["empty file", { given: "invalid/empty.yaml", want: [err("openapi/invalid", "spec is not a JSON/YAML object", { file: "invalid/empty.yaml" })] }],
@@ -104,8 +104,8 @@ const rows: Row[] = [
           column: 23,
         }),
         err(
-          "openapi/unresolved-ref",
-          "cannot resolve $ref \"./no-such-file.yaml#/Param\": ENOENT: no such file or directory 'invalid/no-such-file.yaml'",
+          "openapi/not-found",
+          "$ref'd file not found: invalid/no-such-file.yaml",
           { file: "invalid/broken-refs.yaml", pointer: "#/paths/~1b/get/parameters/0", line: 17, column: 11 },
         ),
         err(

@@ -38,7 +38,7 @@ const cases: Array<[string, Record<string, string>, string[]]> = [
   [
     "missing import",
     { "a.proto": `${P3}import "nope/b.proto";\nmessage A {}\n` },
-    ['a.proto:2:8: error: cannot find import "nope/b.proto" (searched ./; add its directory to proto_paths)'],
+    ['a.proto:2:8: error: .proto import file not found: nope/b.proto (searched ./; add its directory to proto_paths)'],
   ],
   [
     "import outside the import directories",
@@ -97,7 +97,7 @@ describe("proto diagnostics", () => {
   });
 
   it("an entry file that cannot be read is reported at the proto key in services.toml", () => {
-    expect(diagnose("unreadable", { "other.proto": P3 }, ["missing.proto"])).toEqual(["services.toml:9:1: error: cannot read missing.proto: ENOENT"]);
+    expect(diagnose("unreadable", { "other.proto": P3 }, ["missing.proto"])).toEqual(["services.toml:9:1: error: .proto file not found: missing.proto"]);
   });
 
   it("finds imports through proto_paths, in order, before the config folder", () => {
