@@ -1,6 +1,7 @@
 // Policy layers: built-in defaults → [resilience] → [defaults] → the service table, merged key by key and
 // resolved once into the model's ResolvedPolicy.
-import type { CircuitBreakerPolicy, HealthCheckPolicy, ResolvedPolicy, RetryPolicy, SourceLocation } from "../model/types.js";
+import type { SourceLocation } from "../diagnostics.js";
+import type { CircuitBreakerPolicy, HealthCheckPolicy, ResolvedPolicy, RetryPolicy } from "../model/types.js";
 import { BUILTIN_DEFAULTS } from "./builtins.js";
 import { type ReadContext, pathId, q } from "./context.js";
 import type { Layer, LayerName, Sourced } from "./read.js";

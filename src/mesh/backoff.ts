@@ -1,6 +1,6 @@
-// Upper bounds of the pauses between tries, for sizing per-try timeouts and for the timeout lint.
-import type { RetryPolicy } from "../model/types.js";
-import type { MeshKind } from "./types.js";
+// Upper bounds of the mesh's pauses between tries, for sizing per-try timeouts and for the timeout lint. The
+// client's pauses are the runtime's own rule (src/runtime/backoff.ts totalBackoffMs).
+import type { MeshKind } from "../model/types.js";
 
 /**
  * Envoy (Istio) waits a random time in [0, (2^n - 1) × 25 ms] before retry n, capped at 250 ms (its defaults; Istio
@@ -10,13 +10,6 @@ export function meshBackoffMs(kind: MeshKind, retries: number): number {
   if (kind !== "istio") return 0;
   let total = 0;
   for (let n = 1; n <= retries; n++) total += Math.min((2 ** n - 1) * 25, 250);
-  return total;
-}
-
-/** The client's longest total pause for `attempts` tries: exponential from initial_backoff_ms, capped per pause. */
-export function clientBackoffMs(retry: RetryPolicy, attempts = retry.maxAttempts): number {
-  let total = 0;
-  for (let n = 1; n < attempts; n++) total += Math.min(retry.initialBackoffMs * 2 ** (n - 1), retry.maxBackoffMs);
   return total;
 }
 

@@ -2,50 +2,13 @@
 // that are not idempotent (connection failures stay retryable: nothing reached the server). Operations whose policy
 // differs from the service's are grouped so each distinct policy becomes one route. gRPC methods (on grpc_port) follow
 // the same rules and join the same groups: one policy, one route label, whatever the protocol.
-import type { OperationModel, ServiceModel, SourceLocation } from "../model/types.js";
+import type { GrpcMethodRef, MeshPolicies, PolicyGroup, ResolvedMesh, RoutePolicy } from "../model/types.js";
 import { fittingPerTryMs } from "./backoff.js";
 import { formatDuration } from "./duration.js";
-import type { ResolvedMesh, RetryConditions } from "./types.js";
-
-export interface RoutePolicy {
-  timeoutMs: number;
-  retries: { attempts: number; perTryTimeoutMs?: number; on: RetryConditions };
-}
-
-/** A gRPC method as a route matches it: `/<service>/<method>` on the wire. */
-export interface GrpcMethodRef {
-  /** Fully qualified proto service (`auth.v1.AuthService`). */
-  service: string;
-  method: string;
-  idempotent: boolean;
-  /** services.toml's per-method `timeout_ms`. */
-  timeoutMs?: number;
-  location: SourceLocation;
-}
-
-export interface PolicyGroup {
-  /** DNS-label-safe and unique within the service, e.g. `2s`, `no-retry`, `2s-connect-retry`. */
-  label: string;
-  policy: RoutePolicy;
-  /** In model order (sorted by name). */
-  operations: OperationModel[];
-  /** In proto order. */
-  grpcMethods: GrpcMethodRef[];
-}
-
-export interface OperationPolicies {
-  /** The service-wide route policy. */
-  defaults: RoutePolicy;
-  /** Every operation with its own policy, in model order. */
-  operations: Array<{ operation: OperationModel; policy: RoutePolicy }>;
-  /** Every gRPC method a route can match (see grpcMethodRefs) with its own policy, in proto order. */
-  grpcMethods: Array<{ method: GrpcMethodRef; policy: RoutePolicy }>;
-  /** Operations and gRPC methods whose policy differs from `defaults`, grouped by policy, sorted by label. */
-  groups: PolicyGroup[];
-}
+import type { ServiceBase } from "./service.js";
 
 /** The gRPC methods a mesh can route on their own: those of a service with a proto and a grpc_port. */
-export function grpcMethodRefs(service: ServiceModel): GrpcMethodRef[] {
+export function grpcMethodRefs(service: ServiceBase): GrpcMethodRef[] {
   if (service.proto === undefined || service.grpcPort === undefined) return [];
   return service.proto.services.flatMap((svc) =>
     svc.methods.map((m) => ({
@@ -58,7 +21,8 @@ export function grpcMethodRefs(service: ServiceModel): GrpcMethodRef[] {
   );
 }
 
-export function operationPolicies(service: ServiceModel, mesh: ResolvedMesh): OperationPolicies {
+/** The service's route policies; `mesh` is the service's mesh before its policies are added. */
+export function operationPolicies(service: ServiceBase, mesh: Omit<ResolvedMesh, "policies">): MeshPolicies {
   const defaults: RoutePolicy = {
     timeoutMs: mesh.timeoutMs,
     retries: {
@@ -68,7 +32,7 @@ export function operationPolicies(service: ServiceModel, mesh: ResolvedMesh): Op
     },
   };
   const operations = (service.openapi?.operations ?? []).map((operation) => ({
-    operation,
+    operation: operation.name,
     policy: operationPolicy(operation, mesh),
   }));
   const byKey = new Map<string, PolicyGroup>();
@@ -94,7 +58,7 @@ export function operationPolicies(service: ServiceModel, mesh: ResolvedMesh): Op
 }
 
 /** An HTTP operation's or a gRPC method's route policy: its own timeout, no retries after sending unless idempotent. */
-function operationPolicy(operation: { idempotent: boolean; timeoutMs?: number }, mesh: ResolvedMesh): RoutePolicy {
+function operationPolicy(operation: { idempotent: boolean; timeoutMs?: number }, mesh: Omit<ResolvedMesh, "policies">): RoutePolicy {
   const timeoutMs = operation.timeoutMs ?? mesh.timeoutMs;
   let { attempts } = mesh.retries;
   let on = mesh.retries.on;

@@ -7,9 +7,7 @@
 //   linkerd/<key>/http-route-<policy>.yaml  per-operation policies (+ http-route-default.yaml)
 //   linkerd/<key>/service-profile.yaml      serviceprofile = true
 // Services whose host is not a cluster Service name (an IP, an external domain) get no manifests.
-import { resolveMesh } from "../../mesh/resolve.js";
-import type { ResolvedMesh } from "../../mesh/types.js";
-import type { Diagnostic, Model } from "../../model/types.js";
+import type { Diagnostic, Model, ResolvedMesh } from "../../model/types.js";
 import type { GeneratedFile } from "../files.js";
 import type { MeshWithKube } from "./common.js";
 import { Guard } from "./guard.js";
@@ -21,24 +19,17 @@ import { sidecarManifest } from "./view-sidecar.js";
 
 export interface ManifestPlan {
   manifests: Manifest[];
-  /** Errors that stop rendering: values that cannot go into a manifest, settings resolveMesh rejected. */
+  /** Errors that stop rendering: values that cannot go into a manifest. */
   diagnostics: Diagnostic[];
 }
 
 /** Every manifest's view, built and checked; nothing is rendered. */
 export function planManifests(model: Model): ManifestPlan {
   const guard = new Guard();
-  const diagnostics: Diagnostic[] = [];
   const meshes = new Map<string, ResolvedMesh>();
   const manifests: Manifest[] = [];
   for (const service of model.services) {
-    let mesh = service.resolvedMesh;
-    if (!mesh) {
-      // Not wired through the model builder (tests, older callers): resolve here and keep its errors.
-      const resolved = resolveMesh(service, () => undefined);
-      diagnostics.push(...resolved.diagnostics.filter((d) => d.severity === "error"));
-      mesh = resolved.mesh;
-    }
+    const mesh = service.mesh;
     meshes.set(service.key, mesh);
     if (!mesh.kube) continue;
     const withKube = mesh as MeshWithKube;
@@ -50,7 +41,7 @@ export function planManifests(model: Model): ManifestPlan {
   const sidecar = sidecarManifest(model, meshes, guard);
   if (sidecar) manifests.push(sidecar);
   checkClashes(model, meshes, guard);
-  return { manifests, diagnostics: [...diagnostics, ...guard.diagnostics] };
+  return { manifests, diagnostics: guard.diagnostics };
 }
 
 /** Errors emitYaml would refuse on; run before emitting so they are reported with the other diagnostics. */

@@ -1,7 +1,6 @@
 // The caller's Istio Sidecar: its egress is exactly its dependencies (every [external_services] host), and
 // REGISTRY_ONLY keeps everything else out. Written once per model when any Istio service sets `sidecar = true`.
-import type { ResolvedMesh } from "../../mesh/types.js";
-import type { Model } from "../../model/types.js";
+import type { Model, ResolvedMesh } from "../../model/types.js";
 import { MANAGED_BY, type MetadataView, clusterHost } from "./common.js";
 import type { Guard } from "./guard.js";
 import type { Manifest } from "./render.js";
