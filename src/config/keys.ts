@@ -1,6 +1,7 @@
 // The one table of services.toml keys. The parser validates against it and schemas/services.schema.json is
 // generated from it (src/config/schema.ts; test/config/schema.test.ts fails when the committed file differs).
 import {
+  DEFAULT_MAX_RESPONSE_BYTES,
   DISCOVERY_KINDS,
   GRPC_STATUS_NAMES as ALL_GRPC_STATUS_NAMES,
   HEALTH_CHECK_PATHS,
@@ -352,7 +353,7 @@ export const POLICY_KEYS: KeyTable = {
     value: { kind: "integer", min: 1, max: Number.MAX_SAFE_INTEGER, unit: "bytes" },
     description:
       "Largest response body a call reads (bytes); a longer one aborts the request with ResponseTooLargeError " +
-      "(not retried). Default 33554432 (32 MiB). Error bodies are read up to 64 KiB and marked truncated.",
+      `(not retried). Default ${DEFAULT_MAX_RESPONSE_BYTES} (32 MiB). Error bodies are read up to 64 KiB and marked truncated.`,
   },
   proto_paths: {
     value: { kind: "strings", format: "relative-path" },
