@@ -1,4 +1,5 @@
 // Rules about who retries what, and how often.
+import { meshFor } from "../emit/yaml/meshes/index.js";
 import { MESH_GRPC_STATUSES } from "../mesh/index.js";
 import { MAX_GRPC_ATTEMPTS } from "../runtime/vocabulary.js";
 import type { Rule } from "./context.js";
@@ -83,7 +84,7 @@ export const meshGrpcStatuses: Rule = ({ service, mesh, report }) => {
   if (lost.length === 0) return;
   report(
     "SVC115",
-    `mesh.retry_owner = "mesh", but ${mesh.kind === "istio" ? "Istio" : "Linkerd"} cannot retry gRPC ${lost.join(", ")}: ` +
+    `mesh.retry_owner = "mesh", but ${meshFor(mesh.kind)?.title ?? mesh.kind} cannot retry gRPC ${lost.join(", ")}: ` +
       `no layer retries ${lost.length === 1 ? "it" : "them"} (the mesh retries only ${[...MESH_GRPC_STATUSES.keys()].join(", ")})`,
     "retry.grpc_retry_on",
     "mesh.retry_owner",

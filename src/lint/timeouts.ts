@@ -1,5 +1,5 @@
 // Rules about timeouts that leave no room for the tries they should cover.
-import { meshBackoffMs } from "../mesh/backoff.js";
+import { meshFor } from "../emit/yaml/meshes/index.js";
 import { formatDuration } from "../mesh/duration.js";
 import type { RoutePolicy } from "../model/types.js";
 import { totalBackoffMs } from "../runtime/backoff.js";
@@ -24,7 +24,7 @@ export const triesExceedTimeout: Rule = (ctx) => {
     const r = policy.retries;
     if (r.attempts === 0 || r.perTryTimeoutMs === undefined) continue;
     const tries = r.attempts + 1;
-    const backoff = meshBackoffMs(mesh.kind, r.attempts);
+    const backoff = meshFor(mesh.kind)?.backoffMs(r.attempts) ?? 0;
     const total = tries * r.perTryTimeoutMs + backoff;
     if (total > policy.timeoutMs) {
       report(

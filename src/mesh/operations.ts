@@ -5,6 +5,7 @@
 import type { GrpcMethodRef, MeshPolicies, PolicyGroup, ResolvedMesh, RoutePolicy } from "../model/types.js";
 import { fittingPerTryMs } from "./backoff.js";
 import { formatDuration } from "./duration.js";
+import type { MeshRules } from "./rules.js";
 import type { ServiceBase } from "./service.js";
 
 /** The gRPC methods a mesh can route on their own: those of a service with a proto and a grpc_port. */
@@ -22,7 +23,7 @@ export function grpcMethodRefs(service: ServiceBase): GrpcMethodRef[] {
 }
 
 /** The service's route policies; `mesh` is the service's mesh before its policies are added. */
-export function operationPolicies(service: ServiceBase, mesh: Omit<ResolvedMesh, "policies">): MeshPolicies {
+export function operationPolicies(service: ServiceBase, mesh: Omit<ResolvedMesh, "policies">, rules: MeshRules | undefined): MeshPolicies {
   const defaults: RoutePolicy = {
     timeoutMs: mesh.timeoutMs,
     retries: {
@@ -33,7 +34,7 @@ export function operationPolicies(service: ServiceBase, mesh: Omit<ResolvedMesh,
   };
   const operations = (service.openapi?.operations ?? []).map((operation) => ({
     operation: operation.name,
-    policy: operationPolicy(operation, mesh),
+    policy: operationPolicy(operation, mesh, rules),
   }));
   const byKey = new Map<string, PolicyGroup>();
   const defaultKey = JSON.stringify(defaults);
@@ -45,7 +46,7 @@ export function operationPolicies(service: ServiceBase, mesh: Omit<ResolvedMesh,
     return group;
   };
   for (const { operation, policy } of operations) groupOf(policy)?.operations.push(operation);
-  const grpcMethods = grpcMethodRefs(service).map((method) => ({ method, policy: operationPolicy(method, mesh) }));
+  const grpcMethods = grpcMethodRefs(service).map((method) => ({ method, policy: operationPolicy(method, mesh, rules) }));
   for (const { method, policy } of grpcMethods) groupOf(policy)?.grpcMethods.push(method);
   const groups = [...byKey.values()].sort((a, b) => compare(a.label, b.label) || compare(JSON.stringify(a.policy), JSON.stringify(b.policy)));
   const seen = new Map<string, number>();
@@ -58,22 +59,26 @@ export function operationPolicies(service: ServiceBase, mesh: Omit<ResolvedMesh,
 }
 
 /** An HTTP operation's or a gRPC method's route policy: its own timeout, no retries after sending unless idempotent. */
-function operationPolicy(operation: { idempotent: boolean; timeoutMs?: number }, mesh: Omit<ResolvedMesh, "policies">): RoutePolicy {
+function operationPolicy(
+  operation: { idempotent: boolean; timeoutMs?: number },
+  mesh: Omit<ResolvedMesh, "policies">,
+  rules: MeshRules | undefined,
+): RoutePolicy {
   const timeoutMs = operation.timeoutMs ?? mesh.timeoutMs;
   let { attempts } = mesh.retries;
   let on = mesh.retries.on;
   if (attempts > 0 && !operation.idempotent) {
     // gRPC statuses stay on the Service's default route: an HTTP operation's route never carries gRPC calls.
     on = { connect: on.connect, timeout: false, statuses: [], grpc: [] };
-    // Linkerd cannot retry connection failures alone (its proxy reconnects by itself): no retries.
-    if (!on.connect || mesh.kind === "linkerd") attempts = 0;
+    // A mesh that cannot retry connection failures alone (Linkerd's proxy reconnects by itself): no retries.
+    if (!on.connect || !rules?.retriesConnectFailuresAlone) attempts = 0;
   }
   if (attempts === 0) return { timeoutMs, retries: { attempts: 0, on } };
   const perTryTimeoutMs =
     mesh.retries.perTryExplicit && mesh.retries.perTryTimeoutMs !== undefined
       ? mesh.retries.perTryTimeoutMs
       : on.timeout
-        ? fittingPerTryMs(mesh.kind, timeoutMs, attempts)
+        ? fittingPerTryMs(rules, timeoutMs, attempts)
         : undefined;
   return { timeoutMs, retries: { attempts, ...(perTryTimeoutMs !== undefined ? { perTryTimeoutMs } : {}), on } };
 }

@@ -5,12 +5,14 @@ import type { MeshSettings } from "../config/types.js";
 import type { Diagnostic, MeshLoadBalancer, ResolvedMesh, RetryBudget, SourceLocation } from "../model/types.js";
 import { DEFAULT_RETRY_BUDGET } from "../runtime/vocabulary.js";
 import { resolveConnectionPool, resolveFailureAccrual, resolveOutlierDetection } from "./breaker.js";
-import { MESH_KEY_KINDS, type MeshKey, meshKeysSet } from "./keys.js";
+import { MESH_KINDS } from "../runtime/vocabulary.js";
+import { type MeshKey, appliesTo, kindsOf, meshKeysSet } from "./keys.js";
 import { resolveKube } from "./kube.js";
 import { operationPolicies } from "./operations.js";
 import { type Locate, MeshReport } from "./report.js";
 import { resolveRetries } from "./retries.js";
 import { readRoutes, readSubsets } from "./routes.js";
+import type { MeshRulesOf } from "./rules.js";
 import type { ServiceBase } from "./service.js";
 
 /** Client retry keys no mesh resource carries (backoff and jitter are the mesh's own; budgets only in profiles). */
@@ -40,10 +42,12 @@ export function resolveMesh(
   service: ServiceBase,
   settings: MeshSettings,
   locate: Locate,
+  rulesOf: MeshRulesOf,
 ): { mesh: ResolvedMesh; diagnostics: Diagnostic[] } {
   const reader = new MeshReport(service, locate);
   const kind = settings.kind;
-  checkKinds(settings, reader);
+  const rules = rulesOf(kind);
+  checkKinds(settings, rulesOf, reader);
   if (kind === "none" && settings.retry_owner === "mesh") {
     reader.diagnostics.push({
       severity: "warning",
@@ -54,16 +58,19 @@ export function resolveMesh(
   }
 
   // A key under a kind it does not apply to was reported by checkKinds; nothing of it applies.
-  const applies = (key: MeshKey): boolean => settings[key] !== undefined && MESH_KEY_KINDS[key].includes(kind);
+  const reads = (key: MeshKey): boolean => appliesTo(key, rules);
+  const applies = (key: MeshKey): boolean => settings[key] !== undefined && reads(key);
   const timeoutExplicit = applies("timeout_ms");
   const timeoutMs = timeoutExplicit ? settings.timeout_ms! : service.policy.timeoutMs;
   const subsets = applies("subsets") ? readSubsets(settings.subsets, reader) : [];
   const routes = applies("routes") ? readRoutes(settings.routes, subsets, reader) : [];
   const breaker = service.policy.circuitBreaker;
-  const outlierDetection = kind === "istio" ? resolveOutlierDetection(breaker, settings.outlier_detection) : undefined;
-  const failureAccrual = kind === "linkerd" ? resolveFailureAccrual(breaker, settings.failure_accrual, reader) : undefined;
-  const connectionPool =
-    kind === "istio" ? resolveConnectionPool(service.policy.connectTimeoutMs, settings.connection_pool) : undefined;
+  // Derived from the client's breaker even when not written, for the meshes that read them.
+  const outlierDetection = reads("outlier_detection") ? resolveOutlierDetection(breaker, settings.outlier_detection) : undefined;
+  const failureAccrual = reads("failure_accrual") ? resolveFailureAccrual(breaker, settings.failure_accrual, reader) : undefined;
+  const connectionPool = reads("connection_pool")
+    ? resolveConnectionPool(service.policy.connectTimeoutMs, settings.connection_pool)
+    : undefined;
   const kube = resolveKube(service, settings, reader);
   if (!kube && kind !== "none") {
     reader.diagnostics.push({
@@ -85,7 +92,7 @@ export function resolveMesh(
     ...(kube ? { kube } : {}),
     timeoutMs,
     timeoutExplicit,
-    retries: resolveRetries(service, settings, timeoutMs),
+    retries: resolveRetries(service, settings, rules, timeoutMs),
     subsets,
     routes,
     ...(loadBalancer ? { loadBalancer } : {}),
@@ -95,18 +102,18 @@ export function resolveMesh(
     sidecar: flag("sidecar"),
     serviceProfile,
     retryBudget: retryBudget(service, settings, applies("retry_budget"), reader),
-    clientOnlyRetryKeys: clientOnlyRetryKeys(settings, reader),
+    clientOnlyRetryKeys: clientOnlyRetryKeys(settings, serviceProfile, reader),
     locations: locations(settings, reader),
   };
-  return { mesh: { ...mesh, policies: operationPolicies(service, mesh) }, diagnostics: reader.diagnostics };
+  return { mesh: { ...mesh, policies: operationPolicies(service, mesh, rules) }, diagnostics: reader.diagnostics };
 }
 
 /** Keys written for another mesh kind: an error under a mesh, a warning without one. */
-function checkKinds(settings: MeshSettings, reader: MeshReport): void {
+function checkKinds(settings: MeshSettings, rulesOf: MeshRulesOf, reader: MeshReport): void {
   const kind = settings.kind;
   for (const key of meshKeysSet(settings)) {
-    const kinds = MESH_KEY_KINDS[key];
-    if (kinds.includes(kind)) continue;
+    if (appliesTo(key, rulesOf(kind))) continue;
+    const kinds = kindsOf(key, MESH_KINDS, rulesOf);
     const target = kinds.map((k) => `"${k}"`).join(" or ");
     if (kind === "none") {
       reader.warning("mesh/ignored", `mesh.${key} is ignored: mesh.kind is "none" (it applies to ${target})`, [key]);
@@ -149,9 +156,10 @@ function retryBudget(service: ServiceBase, settings: MeshSettings, applies: bool
 }
 
 /** With the mesh owning retries: retry keys in the service's own table that only the client would have used. */
-function clientOnlyRetryKeys(settings: MeshSettings, reader: MeshReport): string[] {
+function clientOnlyRetryKeys(settings: MeshSettings, serviceProfile: boolean, reader: MeshReport): string[] {
   if (settings.kind === "none" || settings.retry_owner !== "mesh") return [];
-  const carried = settings.kind === "linkerd" && settings.serviceprofile === true ? ["budget_ratio"] : [];
+  // A ServiceProfile carries the retry budget.
+  const carried = serviceProfile ? ["budget_ratio"] : [];
   return CLIENT_ONLY_RETRY_KEYS.filter((key) => !carried.includes(key) && reader.own(["retry", key]) !== undefined);
 }
 

@@ -3,6 +3,7 @@
 import type { MeshSettings } from "../config/types.js";
 import type { MeshKind, MeshRetries, RetryConditions, RetryOwner } from "../model/types.js";
 import { fittingPerTryMs } from "./backoff.js";
+import type { MeshRules } from "./rules.js";
 import type { ServiceBase } from "./service.js";
 
 /** Whether the generated client must not retry: the mesh owns retries. The resolve stage then sets maxAttempts = 1. */
@@ -10,7 +11,7 @@ export function clientRetryDisabled(mesh: { kind: MeshKind; retryOwner: RetryOwn
   return mesh.kind !== "none" && mesh.retryOwner === "mesh";
 }
 
-export function resolveRetries(service: ServiceBase, settings: MeshSettings, timeoutMs: number): MeshRetries {
+export function resolveRetries(service: ServiceBase, settings: MeshSettings, rules: MeshRules | undefined, timeoutMs: number): MeshRetries {
   const kind = settings.kind;
   const retry = service.policy.retry;
   const owned = clientRetryDisabled({ kind, retryOwner: settings.retry_owner });
@@ -30,7 +31,7 @@ export function resolveRetries(service: ServiceBase, settings: MeshSettings, tim
   if (!on.connect && !on.timeout && on.statuses.length === 0 && on.grpc.length === 0) attempts = 0;
   // A per-try timeout only makes sense when a timed-out try is retried (or when it was asked for).
   const perTryTimeoutMs =
-    attempts === 0 ? undefined : (perTry ?? (on.timeout ? fittingPerTryMs(kind, timeoutMs, attempts) : undefined));
+    attempts === 0 ? undefined : (perTry ?? (on.timeout ? fittingPerTryMs(rules, timeoutMs, attempts) : undefined));
   return {
     attempts,
     ...(perTryTimeoutMs !== undefined ? { perTryTimeoutMs } : {}),

@@ -4,6 +4,7 @@
 import type { MeshSettings } from "../config/types.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { type Locate, type ServiceBase, clientRetryDisabled, resolveMesh } from "../mesh/index.js";
+import { meshFor } from "../emit/yaml/meshes/index.js";
 import type { ServiceModel } from "../model/types.js";
 
 export function resolveService(
@@ -11,7 +12,7 @@ export function resolveService(
   settings: MeshSettings,
   locate: Locate = () => undefined,
 ): { service: ServiceModel; diagnostics: Diagnostic[] } {
-  const { mesh, diagnostics } = resolveMesh(base, settings, locate);
+  const { mesh, diagnostics } = resolveMesh(base, settings, locate, meshFor);
   const retry = clientRetryDisabled(mesh) ? { ...base.policy.retry, maxAttempts: 1 } : base.policy.retry;
   return { service: { ...base, policy: { ...base.policy, retry }, mesh }, diagnostics };
 }

@@ -3,6 +3,7 @@
 // and resolved() turn drafts into model services through the real resolve step (src/resolve/service.ts).
 import type { MeshSettings } from "../../src/config/types.js";
 import type { Diagnostic, SourceLocation } from "../../src/diagnostics.js";
+import { meshFor } from "../../src/emit/yaml/meshes/index.js";
 import { resolveMesh as resolveMeshOf } from "../../src/mesh/index.js";
 import type { Model, OperationModel, ProtoMethodModel, ProtoModel, ProtoServiceModel, ResolvedMesh, ResolvedPolicy, ServiceModel } from "../../src/model/types.js";
 import { resolveService } from "../../src/resolve/service.js";
@@ -81,7 +82,7 @@ function isDraft(s: DraftService | ServiceModel): s is DraftService {
 /** The draft's mesh as the resolve step computes it (before the client's retries are switched off). */
 export function resolveMesh(s: DraftService, locate: Locate = noLocate): { mesh: ResolvedMesh; diagnostics: Diagnostic[] } {
   const { mesh, ...base } = s;
-  return resolveMeshOf(base, settingsOf(mesh), locate);
+  return resolveMeshOf(base, settingsOf(mesh), locate, meshFor);
 }
 
 /** The model service of a draft, with what resolving it reported. */

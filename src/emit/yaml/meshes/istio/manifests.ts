@@ -1,12 +1,12 @@
 // Istio networking.istio.io/v1: a VirtualService (header routes to subsets, per-operation timeouts and retries) and a
 // DestinationRule (load balancer, outlier detection from the breaker, connection pool, subsets) per callee.
-import { formatDuration } from "../../mesh/duration.js";
-import type { HeaderMatch, MeshRoute, Model, PolicyGroup, RetryConditions, RoutePolicy, ServiceModel } from "../../model/types.js";
-import { grpcPath } from "./view-grpc-route.js";
-import { type MeshWithKube, type MetadataView, clusterHost, metadata, operationsNamed, sourceOf } from "./common.js";
-import type { Guard } from "./guard.js";
-import { pathMatch, upperMethod } from "./paths.js";
-import type { Manifest } from "./render.js";
+import { formatDuration } from "../../../../mesh/duration.js";
+import type { HeaderMatch, MeshRoute, Model, PolicyGroup, RetryConditions, RoutePolicy, ServiceModel } from "../../../../model/types.js";
+import { grpcPath } from "../../gateway/grpc-route.js";
+import { type MeshWithKube, type MetadataView, clusterHost, metadata, operationsNamed, sourceOf } from "../../common.js";
+import type { Guard } from "../../guard.js";
+import { pathMatch, upperMethod } from "../../paths.js";
+import type { Manifest } from "../../render.js";
 
 export type StringMatchView = { exact: string } | { prefix: string } | { regex: string };
 

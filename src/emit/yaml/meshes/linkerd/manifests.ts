@@ -1,13 +1,13 @@
 // Linkerd 2.16+: retry/timeout/failure-accrual annotations on the Service, one policy.linkerd.io HTTPRoute per
 // distinct per-operation policy (plus a catch-all, since attaching any route makes unmatched requests 404), and —
 // when asked for — the legacy ServiceProfile with one route per operation, like `linkerd profile --open-api`.
-import { formatDuration } from "../../mesh/duration.js";
-import type { Model, RoutePolicy, ServiceModel } from "../../model/types.js";
-import { type MeshWithKube, type MetadataView, clusterHost, metadata, operationsNamed, sourceOf } from "./common.js";
-import type { Guard } from "./guard.js";
-import { pathMatch, pathRegex, upperMethod } from "./paths.js";
-import type { Manifest } from "./render.js";
-import { grpcPath, grpcRouteManifest } from "./view-grpc-route.js";
+import { formatDuration } from "../../../../mesh/duration.js";
+import type { Model, RoutePolicy, ServiceModel } from "../../../../model/types.js";
+import { type MeshWithKube, type MetadataView, clusterHost, metadata, operationsNamed, sourceOf } from "../../common.js";
+import type { Guard } from "../../guard.js";
+import { pathMatch, pathRegex, upperMethod } from "../../paths.js";
+import type { Manifest } from "../../render.js";
+import { grpcPath, grpcRouteManifest } from "../../gateway/grpc-route.js";
 
 export interface LinkerdHttpRouteView {
   apiVersion: "policy.linkerd.io/v1beta3";
