@@ -1,4 +1,5 @@
-// The one plain-data model. Built once from services.toml + specs (src/model/build.ts); every emitter reads only this.
+// The one plain-data model. Built once from services.toml + specs by the resolve stage (src/resolve/build.ts); every
+// emitter reads only this.
 // Keep it JSON-serialisable: no functions, no class instances, no Maps. `svcgen model` prints it.
 // The model imports only src/diagnostics.ts and its own files.
 import type { SourceLocation } from "../diagnostics.js";
