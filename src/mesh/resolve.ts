@@ -3,9 +3,8 @@
 // routes and subsets (routes.ts). Every number comes from the client policy unless the mesh table overrides it.
 import type { MeshSettings } from "../config/types.js";
 import type { Diagnostic, MeshLoadBalancer, ResolvedMesh, RetryBudget, SourceLocation } from "../model/types.js";
-import { DEFAULT_RETRY_BUDGET } from "../runtime/vocabulary.js";
+import { DEFAULT_RETRY_BUDGET, MESH_KINDS } from "../runtime/vocabulary.js";
 import { resolveConnectionPool, resolveFailureAccrual, resolveOutlierDetection } from "./breaker.js";
-import { MESH_KINDS } from "../runtime/vocabulary.js";
 import { type MeshKey, appliesTo, kindsOf, meshKeysSet } from "./keys.js";
 import { resolveKube } from "./kube.js";
 import { operationPolicies } from "./operations.js";
@@ -52,7 +51,7 @@ export function resolveMesh(
     reader.diagnostics.push({
       severity: "warning",
       code: "mesh/ignored",
-      message: `mesh.retry_owner = "mesh" needs mesh.kind "istio" or "linkerd"; without a mesh the client retries`,
+      message: `mesh.retry_owner = "mesh" needs mesh.kind ${meshes(rulesOf)}; without a mesh the client retries`,
       location: reader.at(["mesh", "retry_owner"]),
     });
   }
@@ -106,6 +105,13 @@ export function resolveMesh(
     locations: locations(settings, reader),
   };
   return { mesh: { ...mesh, policies: operationPolicies(service, mesh, rules) }, diagnostics: reader.diagnostics };
+}
+
+/** `"istio" or "linkerd"`: the kinds that are meshes. */
+function meshes(rulesOf: MeshRulesOf): string {
+  return MESH_KINDS.filter((kind) => rulesOf(kind) !== undefined)
+    .map((kind) => `"${kind}"`)
+    .join(" or ");
 }
 
 /** Keys written for another mesh kind: an error under a mesh, a warning without one. */
