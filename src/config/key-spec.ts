@@ -57,3 +57,9 @@ export interface KeySpec {
 }
 
 export type KeyTable = Readonly<Record<string, KeySpec>>;
+
+/** A duration in milliseconds of at least `min`, up to what a 32-bit timer holds. */
+export const ms = (min: number): ValueSpec => ({ kind: "integer", min, max: 2_147_483_647, unit: "milliseconds" });
+
+/** A count of at least `min`. */
+export const count = (min: number): ValueSpec => ({ kind: "integer", min, max: 2_147_483_647 });
