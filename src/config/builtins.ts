@@ -4,22 +4,35 @@
 // 3 attempts from 100 ms, breaker at 5 failures for 30 s). The rest are choices: max_backoff 2 s (a fifth of the
 // attempt timeout, so a backoff never dominates a call); rate mode needs 10 calls in 10 s (acton-service's
 // circuit_breaker_min_requests is 10); headless DNS is re-read every 10 s, well inside a pod's termination grace;
-// gRPC calls retry UNAVAILABLE only, the one status gRPC documents as transient and safe to retry. Connection age and
-// health_check are the runtime's own defaults (client.ts, balancers/health-aware.ts); health_check.timeout_ms has
-// none here because it follows interval_ms (the smaller of it and 2 s). max_ejection_percent is Envoy's outlier-detection
+// gRPC calls retry UNAVAILABLE only, the one status gRPC documents as transient and safe to retry. Connection age,
+// cluster domain, health_check and the ejection cap come from the policy vocabulary (runtime/vocabulary.ts), which the
+// runtime uses too; health_check.timeout_ms has none here because it follows interval_ms (the smaller of it and 2 s). max_ejection_percent is Envoy's outlier-detection
 // idea with a stricter default (Envoy's is 10 %, but at least one host): at most half of a service's endpoints may be
 // ejected by their breakers, so a fault mix that hits every pod alike cannot eject them all. max_response_bytes'
 // default (32 MiB) is the runtime's (response.ts).
+import {
+  DEFAULT_CLUSTER_DOMAIN,
+  DEFAULT_HEALTH_CHECK,
+  DEFAULT_MAX_CONNECTION_AGE_MS,
+  DEFAULT_MAX_EJECTION_PERCENT,
+} from "../runtime/vocabulary.js";
+
 export const BUILTIN_DEFAULTS = {
   timeout_ms: 10_000,
   connect_timeout_ms: 5_000,
   discovery: "dns",
   dns_servers: [],
   refresh_ms: 10_000,
-  max_connection_age_ms: 60_000,
-  cluster_domain: "cluster.local",
+  max_connection_age_ms: DEFAULT_MAX_CONNECTION_AGE_MS,
+  cluster_domain: DEFAULT_CLUSTER_DOMAIN,
   load_balancer: "round_robin",
-  health_check: { path: "ready", interval_ms: 5_000, jitter: 0.2, unhealthy_threshold: 2, healthy_threshold: 3 },
+  health_check: {
+    path: DEFAULT_HEALTH_CHECK.path,
+    interval_ms: DEFAULT_HEALTH_CHECK.intervalMs,
+    jitter: DEFAULT_HEALTH_CHECK.jitter,
+    unhealthy_threshold: DEFAULT_HEALTH_CHECK.unhealthyThreshold,
+    healthy_threshold: DEFAULT_HEALTH_CHECK.healthyThreshold,
+  },
   health_path: "/health",
   ready_path: "/ready",
   retry: {
@@ -38,7 +51,7 @@ export const BUILTIN_DEFAULTS = {
     window_ms: 10_000,
     open_ms: 30_000,
     half_open_requests: 1,
-    max_ejection_percent: 50,
+    max_ejection_percent: DEFAULT_MAX_EJECTION_PERCENT,
   },
   mesh: { kind: "none", retry_owner: "client" },
 } as const;

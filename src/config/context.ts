@@ -1,5 +1,5 @@
 // What every reader needs: the file name for locations, key positions, and the diagnostic sink.
-import type { SourceLocation } from "../model/types.js";
+import type { SourceLocation } from "../diagnostics.js";
 import type { DiagnosticSink } from "./diagnostics.js";
 import type { TomlPositions } from "./locate.js";
 

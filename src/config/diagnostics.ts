@@ -1,5 +1,5 @@
 // Diagnostics: collected while reading, then sorted and printed once (`file:line:col: error: message`).
-import type { Diagnostic, SourceLocation } from "../model/types.js";
+import type { Diagnostic, SourceLocation } from "../diagnostics.js";
 
 /** `file:line:col: error: message`; `file#/pointer: error: message` for spec pointers without a line. */
 export function formatDiagnostic(d: Diagnostic): string {

@@ -25,16 +25,27 @@ export type ValueSpec =
   | { kind: "retry-on" }
   | TableSpec
   /** A table whose keys are names chosen by the user (operationIds), each value read with `entry`. */
-  | { kind: "map"; entry: TableSpec };
+  | { kind: "map"; entry: TableSpec }
+  /** An array of tables (`[[…routes]]`), each read with `entry`; kept whole, never merged across layers. */
+  | { kind: "tables"; entry: TableSpec }
+  /**
+   * A table of names chosen by the user (subset names, pod labels, header names), each value read with `value`;
+   * kept whole, never merged across layers.
+   */
+  | { kind: "values"; value: ValueSpec; minItems?: number };
 
 export interface TableSpec {
   kind: "table";
   keys: KeyTable;
   /**
-   * Keys not in `keys`: "error" reports them (with a suggestion); "keep" stores them raw (mesh settings, validated
-   * by a later stage); "open" ignores them but warns about near-misses (tables shared with acton-service).
+   * Keys not in `keys`: "error" reports them (with a suggestion); "open" ignores them but warns about near-misses
+   * (tables shared with acton-service).
    */
-  rest: "error" | "keep" | "open";
+  rest: "error" | "open";
+  /** `false` is accepted too and switches off what the table would configure (kept whole, not merged per key). */
+  orFalse?: boolean;
+  /** A bare string is accepted too and stands for `{ <orString> = "…" }` (kept whole, not merged per key). */
+  orString?: string;
   /** Keys that exist only in `[external_services.<name>]`: reported with a pointer there instead of as unknown. */
   perServiceOnly?: readonly string[];
 }
@@ -46,3 +57,9 @@ export interface KeySpec {
 }
 
 export type KeyTable = Readonly<Record<string, KeySpec>>;
+
+/** A duration in milliseconds of at least `min`, up to what a 32-bit timer holds. */
+export const ms = (min: number): ValueSpec => ({ kind: "integer", min, max: 2_147_483_647, unit: "milliseconds" });
+
+/** A count of at least `min`. */
+export const count = (min: number): ValueSpec => ({ kind: "integer", min, max: 2_147_483_647 });

@@ -1,26 +1,22 @@
 // The one table of services.toml keys. The parser validates against it and schemas/services.schema.json is
 // generated from it (src/config/schema.ts; test/config/schema.test.ts fails when the committed file differs).
-import { GRPC_STATUS_NAMES as WIRE_STATUS_NAMES } from "../runtime/grpc/codes.js";
-import type { KeyTable, TableSpec, ValueSpec } from "./key-spec.js";
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DISCOVERY_KINDS,
+  GRPC_STATUS_NAMES as ALL_GRPC_STATUS_NAMES,
+  HEALTH_CHECK_PATHS,
+  JITTER_KINDS,
+  LOAD_BALANCER_KINDS,
+} from "../runtime/vocabulary.js";
+import { type KeyTable, type TableSpec, ms } from "./key-spec.js";
+import { MESH_TABLE } from "./mesh-keys.js";
 
 export type { KeySpec, KeyTable, StringFormat, TableSpec, ValueSpec } from "./key-spec.js";
+export { MESH_TABLE } from "./mesh-keys.js";
 
-const ms = (min: number): ValueSpec => ({ kind: "integer", min, max: 2_147_483_647, unit: "milliseconds" });
 
-export const JITTER_KINDS = ["full", "none"] as const;
-export const DISCOVERY_KINDS = ["dns", "headless", "static"] as const;
-export const LOAD_BALANCER_KINDS = [
-  "round_robin",
-  "health_aware",
-  "consistent_hash",
-  "least_request",
-  "failover",
-] as const;
-export const MESH_KINDS = ["none", "istio", "linkerd"] as const;
-export const RETRY_OWNERS = ["client", "mesh"] as const;
-export const RETRY_ON_WORDS = ["connect", "timeout"] as const;
-/** gRPC status code names in code order (the runtime's table), OK excluded: it is never retried. */
-export const GRPC_STATUS_NAMES: readonly string[] = WIRE_STATUS_NAMES.slice(1);
+/** gRPC status code names in code order (the vocabulary's table), OK excluded: it is never retried. */
+export const GRPC_STATUS_NAMES: readonly string[] = ALL_GRPC_STATUS_NAMES.slice(1);
 
 export const RETRY_TABLE: TableSpec = {
   kind: "table",
@@ -89,20 +85,6 @@ export const CIRCUIT_BREAKER_TABLE: TableSpec = {
     },
   },
 };
-
-export const MESH_TABLE: TableSpec = {
-  kind: "table",
-  rest: "keep",
-  keys: {
-    kind: { value: { kind: "string", enum: MESH_KINDS }, description: "Service mesh the callee runs in." },
-    retry_owner: {
-      value: { kind: "string", enum: RETRY_OWNERS },
-      description: 'Who retries: the generated "client" or the "mesh" sidecar (never both).',
-    },
-  },
-};
-
-export const HEALTH_CHECK_PATHS = ["ready", "health"] as const;
 
 /** Active probes of the health_aware balancer (runtime HealthCheckOptions). */
 export const HEALTH_CHECK_TABLE: TableSpec = {
@@ -196,7 +178,7 @@ export const POLICY_KEYS: KeyTable = {
     value: { kind: "integer", min: 1, max: Number.MAX_SAFE_INTEGER, unit: "bytes" },
     description:
       "Largest response body a call reads (bytes); a longer one aborts the request with ResponseTooLargeError " +
-      "(not retried). Default 33554432 (32 MiB). Error bodies are read up to 64 KiB and marked truncated.",
+      `(not retried). Default ${DEFAULT_MAX_RESPONSE_BYTES} (32 MiB). Error bodies are read up to 64 KiB and marked truncated.`,
   },
   proto_paths: {
     value: { kind: "strings", format: "relative-path" },
@@ -213,7 +195,7 @@ export const POLICY_KEYS: KeyTable = {
   },
   mesh: {
     value: MESH_TABLE,
-    description: "Service mesh integration; keys other than kind and retry_owner are passed to the manifest emitters.",
+    description: "Service mesh integration: the mesh, who retries, and what the manifest emitters write.",
   },
 };
 

@@ -1,6 +1,8 @@
 // Policy layers: built-in defaults → [resilience] → [defaults] → the service table, merged key by key and
 // resolved once into the model's ResolvedPolicy.
-import type { CircuitBreakerPolicy, HealthCheckPolicy, ResolvedPolicy, RetryPolicy, SourceLocation } from "../model/types.js";
+import type { SourceLocation } from "../diagnostics.js";
+import type { CircuitBreakerPolicy, HealthCheckPolicy, ResolvedPolicy, RetryPolicy } from "../model/types.js";
+import { DEFAULT_HEALTH_CHECK } from "../runtime/vocabulary.js";
 import { BUILTIN_DEFAULTS } from "./builtins.js";
 import { type ReadContext, pathId, q } from "./context.js";
 import type { Layer, LayerName, Sourced } from "./read.js";
@@ -148,7 +150,7 @@ function resolveHealthCheck(merged: Layer): HealthCheckPolicy {
     path: get("path"),
     intervalMs,
     jitter: get("jitter"),
-    timeoutMs: timeout ? (timeout.value as number) : Math.min(intervalMs, 2_000),
+    timeoutMs: timeout ? (timeout.value as number) : Math.min(intervalMs, DEFAULT_HEALTH_CHECK.maxTimeoutMs),
     unhealthyThreshold: get("unhealthy_threshold"),
     healthyThreshold: get("healthy_threshold"),
   };

@@ -1,10 +1,11 @@
 // Reads one TOML table against a TableSpec into a flat layer: `retry.max_attempts` → value with its positions.
 // Invalid values are reported and left out, so the layer below still supplies a value and errors do not cascade.
-import type { SourceLocation } from "../model/types.js";
-import { type ReadContext, keyLocation, pathId, q, tableName, valueLocation } from "./context.js";
+import type { SourceLocation } from "../diagnostics.js";
+import { type ReadContext, keyLocation, pathId, tableName, valueLocation } from "./context.js";
 import type { TableSpec } from "./keys.js";
-import { suggest } from "./suggest.js";
+import { reportUnknownKey } from "./unknown-key.js";
 import { checkValue } from "./values.js";
+import { isWhole, readWhole } from "./whole.js";
 
 /** Where a value came from, lowest first; later layers override earlier ones key by key. */
 export type LayerName = "builtin" | "resilience" | "defaults" | "service";
@@ -17,7 +18,10 @@ export interface Sourced {
   valueAt?: SourceLocation;
 }
 
-/** Values by dotted spec path (`retry.max_attempts`); raw mesh settings are `mesh.<their key>`. */
+/**
+ * Values by dotted spec path (`retry.max_attempts`, `mesh.retries.attempts`); values kept whole (arrays of tables,
+ * tables of user-chosen names, `false | table`) sit at their key (`mesh.routes`) as checked plain data.
+ */
 export type Layer = Map<string, Sourced>;
 
 /** A `map` entry (an operation): its name, where it is, and its own fields. */
@@ -45,8 +49,7 @@ export function readTable(
     });
     const keySpec = Object.hasOwn(spec.keys, key) ? spec.keys[key] : undefined;
     if (keySpec === undefined) {
-      if (spec.rest === "keep") out.set(prefix + key, { value, layer, ...at() });
-      else reportUnknownKey(key, spec, path, ctx);
+      reportUnknownKey(key, spec, path, ctx);
       continue;
     }
     const checked = checkValue(keySpec.value, value, keyPath, ctx);
@@ -55,7 +58,11 @@ export function readTable(
       continue;
     }
     const valueSpec = keySpec.value;
-    if (valueSpec.kind === "table") {
+    if (isWhole(valueSpec)) {
+      const whole = readWhole(valueSpec, checked.value, keyPath, ctx);
+      if (whole.ok) out.set(prefix + key, { value: whole.value, layer, ...at() });
+      else ctx.rejected.add(pathId(keyPath));
+    } else if (valueSpec.kind === "table") {
       readTable(checked.value as Record<string, unknown>, valueSpec, keyPath, layer, ctx, out, `${prefix}${key}.`);
     } else if (valueSpec.kind === "map") {
       const entries = readMap(checked.value as Record<string, unknown>, valueSpec.entry, keyPath, layer, ctx);
@@ -89,27 +96,4 @@ function readMap(
   return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/**
- * `unknown key "retyr" in [external_services.x]; did you mean "retry"?` — as an error, or for tables shared with
- * acton-service ("open") as a warning and only when there is a suggestion.
- */
-export function reportUnknownKey(key: string, spec: TableSpec, path: readonly string[], ctx: ReadContext): void {
-  const at = keyLocation(ctx, [...path, key]);
-  const where = path.length === 0 ? "at the top level" : `in ${tableName(path)}`;
-  if (spec.perServiceOnly?.includes(key)) {
-    ctx.sink.error("config/not-allowed", `${q(key)} is set per service, in [external_services.<name>], not ${where}`, at);
-    return;
-  }
-  const hint = suggest(key, Object.keys(spec.keys)) ?? nestedKey(key, spec);
-  const message = `unknown key ${q(key)} ${where}${hint ? `; did you mean ${q(hint)}?` : ""}`;
-  if (spec.rest !== "open") ctx.sink.error("config/unknown-key", message, at);
-  else if (hint) ctx.sink.warning("config/unknown-key", message, at);
-}
-
-/** `max_attempts` written directly in a service table most likely meant `retry.max_attempts`. */
-function nestedKey(key: string, spec: TableSpec): string | undefined {
-  for (const [name, child] of Object.entries(spec.keys)) {
-    if (child.value.kind === "table" && Object.hasOwn(child.value.keys, key)) return `${name}.${key}`;
-  }
-  return undefined;
-}
+export { reportUnknownKey };

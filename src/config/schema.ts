@@ -57,7 +57,8 @@ function tableSchema(spec: TableSpec, defaultsAt: readonly string[] | undefined)
 
 function keySchema(spec: KeySpec, defaultsAt: readonly string[] | undefined): Schema {
   const schema: Schema = { description: spec.description, ...valueSchema(spec.value, defaultsAt) };
-  const fallback = defaultsAt && spec.value.kind !== "table" ? builtinDefault(defaultsAt) : undefined;
+  const kind = spec.value.kind;
+  const fallback = defaultsAt && kind !== "table" && kind !== "tables" && kind !== "values" ? builtinDefault(defaultsAt) : undefined;
   if (fallback !== undefined) schema.default = fallback;
   return schema;
 }
@@ -91,10 +92,18 @@ function valueSchema(spec: ValueSpec, defaultsAt: readonly string[] | undefined)
           ],
         },
       };
-    case "table":
-      return tableSchema(spec, defaultsAt);
+    case "table": {
+      const table = tableSchema(spec, spec.orFalse || spec.orString !== undefined ? undefined : defaultsAt);
+      if (spec.orFalse) return { anyOf: [{ type: "boolean", enum: [false] }, table] };
+      if (spec.orString !== undefined) return { anyOf: [valueSchema(spec.keys[spec.orString]!.value, undefined), table] };
+      return table;
+    }
     case "map":
       return { type: "object", propertyNames: { minLength: 1 }, additionalProperties: tableSchema(spec.entry, undefined) };
+    case "tables":
+      return { type: "array", items: tableSchema(spec.entry, undefined) };
+    case "values":
+      return { type: "object", propertyNames: { minLength: 1 }, additionalProperties: valueSchema(spec.value, undefined) };
   }
 }
 

@@ -1,10 +1,11 @@
 // One `[external_services]` entry → ServiceConfig: the URL (seed form) or the table form, merged over the shared
 // layers and resolved.
-import type { DiscoveryModel, EndpointModel, MeshModel, SourceLocation } from "../model/types.js";
+import type { SourceLocation } from "../diagnostics.js";
+import type { DiscoveryModel, EndpointModel } from "../model/types.js";
 import { type ReadContext, keyLocation, q, tableName, valueLocation } from "./context.js";
-import type { OperationOverride, ServiceConfig } from "./types.js";
+import type { MeshSettings, OperationOverride, ServiceConfig } from "./types.js";
 import { DNS_LABEL_RULE, isDnsLabel } from "./formats.js";
-import { MESH_TABLE, SERVICE_TABLE } from "./keys.js";
+import { SERVICE_TABLE } from "./keys.js";
 import {
   type ServiceRef,
   checkBreakerMode,
@@ -63,7 +64,7 @@ export function readService(key: string, raw: unknown, shared: Layer, ctx: ReadC
     basePath: url.basePath,
     discovery,
     policy,
-    mesh: resolveMesh(merged),
+    mesh: readMeshSettings(merged),
     healthPath: valueOf(merged, "health_path"),
     readyPath: valueOf(merged, "ready_path"),
     operations: operations(own),
@@ -157,29 +158,20 @@ function warnIgnoredKeys(own: Layer, merged: Layer, path: readonly string[], ctx
   }
 }
 
-function resolveMesh(merged: Layer): MeshModel {
+/**
+ * The merged `mesh.*` keys as one plain table in TOML's names: flattened keys (`mesh.retries.attempts`) nest again,
+ * values kept whole (`mesh.routes`) are taken as read. Every value was checked against the key table.
+ */
+function readMeshSettings(merged: Layer): MeshSettings {
   const settings: Record<string, unknown> = {};
   const prefix = "mesh.";
-  const keys = [...merged.keys()]
-    .filter((k) => k.startsWith(prefix) && !Object.hasOwn(MESH_TABLE.keys, k.slice(prefix.length)))
-    .sort();
-  for (const key of keys) settings[key.slice(prefix.length)] = toPlain(merged.get(key)!.value);
-  return { kind: valueOf(merged, "mesh.kind"), retryOwner: valueOf(merged, "mesh.retry_owner"), settings };
-}
-
-/** Raw TOML values as JSON-safe data: integers as numbers (strings beyond 2^53), dates as text, keys sorted. */
-export function toPlain(value: unknown): unknown {
-  if (typeof value === "bigint") {
-    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : String(value);
+  for (const key of [...merged.keys()].filter((k) => k.startsWith(prefix)).sort()) {
+    const segments = key.slice(prefix.length).split(".");
+    let node = settings;
+    for (const segment of segments.slice(0, -1)) node = (node[segment] ??= {}) as Record<string, unknown>;
+    node[segments[segments.length - 1]!] = merged.get(key)!.value;
   }
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(toPlain);
-  if (isTable(value)) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = toPlain(value[key]);
-    return out;
-  }
-  return value;
+  return settings as unknown as MeshSettings;
 }
 
 function operations(own: Layer): OperationOverride[] {

@@ -1,11 +1,8 @@
 // What src/config hands to the model builder: the validated services.toml, policies already resolved
 // (built-in defaults → [resilience] → [defaults] → the service's own table), every fact with its TOML position.
-import type {
-  DiscoveryModel,
-  MeshModel,
-  ResolvedPolicy,
-  SourceLocation,
-} from "../model/types.js";
+import type { SourceLocation } from "../diagnostics.js";
+import type { DiscoveryModel, ResolvedPolicy } from "../model/types.js";
+import type { MeshKind, RetryOwner } from "../runtime/vocabulary.js";
 
 export interface OperationOverride {
   /** The TOML key as written: an OpenAPI operationId or a gRPC method's `<package>.<Service>/<Method>`. */
@@ -39,7 +36,7 @@ export interface ServiceConfig {
   grpcRetryOn?: string[];
   discovery: DiscoveryModel;
   policy: ResolvedPolicy;
-  mesh: MeshModel;
+  mesh: MeshSettings;
   healthPath: string;
   readyPath: string;
   /** `[external_services.<key>.operations.<operationId or gRPC method>]`, sorted by key. */
@@ -52,4 +49,51 @@ export interface ConfigModel {
   caller?: { name: string; location: SourceLocation };
   /** Sorted by key. */
   services: ServiceConfig[];
+}
+
+/**
+ * `[external_services.<key>.mesh]` over `[defaults] mesh`, checked against the key table (keys.ts MESH_TABLE):
+ * plain data in TOML's own names, every value of the right type and range. What it means for each mesh kind is
+ * decided by src/mesh (resolveMesh), which also runs the checks that need more than one key.
+ */
+export interface MeshSettings {
+  kind: MeshKind;
+  retry_owner: RetryOwner;
+  timeout_ms?: number;
+  retries?: { attempts?: number; per_try_timeout_ms?: number; retry_on?: (string | number)[] };
+  /** Subset name → pod labels. */
+  subsets?: Record<string, Record<string, string>>;
+  routes?: MeshRouteSettings[];
+  outlier_detection?: false | {
+    consecutive_5xx_errors?: number;
+    interval_ms?: number;
+    base_ejection_time_ms?: number;
+    max_ejection_percent?: number;
+    min_health_percent?: number;
+  };
+  connection_pool?: {
+    max_connections?: number;
+    connect_timeout_ms?: number;
+    idle_timeout_ms?: number;
+    http1_max_pending_requests?: number;
+    http2_max_requests?: number;
+    max_requests_per_connection?: number;
+    max_retries?: number;
+  };
+  sidecar?: boolean;
+  failure_accrual?: false | { max_failures?: number; min_penalty_ms?: number; max_penalty_ms?: number; jitter_ratio?: number };
+  serviceprofile?: boolean;
+  retry_budget?: { min_retries_per_second?: number; ttl_ms?: number };
+  http_port_name?: string;
+  grpc_port_name?: string;
+  grpc_app_protocol?: "grpc" | "kubernetes.io/h2c";
+}
+
+export interface MeshRouteSettings {
+  /** Header name → match; a bare string in the TOML is read as `{ exact }`. */
+  headers?: Record<string, { exact?: string; prefix?: string; regex?: string }>;
+  subset?: string;
+  /** Subset → percent. */
+  weights?: Record<string, number>;
+  budget_ratio?: number;
 }

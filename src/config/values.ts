@@ -2,7 +2,8 @@
 // smol-toml runs with integersAsBigInt, so integers arrive as bigint and floats as number: `3.0` is not an integer.
 import { type ReadContext, q, valueLocation } from "./context.js";
 import { checkFormat } from "./formats.js";
-import { RETRY_ON_WORDS, type ValueSpec } from "./keys.js";
+import { RETRY_ON_WORDS } from "../runtime/vocabulary.js";
+import type { ValueSpec } from "./keys.js";
 import { suggest } from "./suggest.js";
 
 export type Result = { ok: true; value: unknown } | { ok: false };
@@ -47,8 +48,12 @@ export function expectation(spec: ValueSpec): string {
     case "retry-on":
       return 'an array of "connect", "timeout" and HTTP status codes';
     case "table":
+      return spec.orFalse ? "a table or false" : spec.orString ? "a string or a table" : "a table";
     case "map":
+    case "values":
       return "a table";
+    case "tables":
+      return "an array of tables";
   }
 }
 
@@ -142,7 +147,13 @@ export function checkValue(spec: ValueSpec, value: unknown, path: readonly strin
       return ok ? { ok: true, value: out } : FAILED;
     }
     case "table":
-    case "map":
+      if (spec.orFalse && value === false) return { ok: true, value };
+      if (spec.orString !== undefined && typeof value === "string") return { ok: true, value };
       return isTable(value) ? { ok: true, value } : wrong();
+    case "map":
+    case "values":
+      return isTable(value) ? { ok: true, value } : wrong();
+    case "tables":
+      return Array.isArray(value) ? { ok: true, value } : wrong();
   }
 }

@@ -1,11 +1,11 @@
 // What every rule gets: the service, its resolved mesh, and a way to report at the best known TOML position.
-import type { ResolvedMesh } from "../mesh/types.js";
-import type { Diagnostic, Model, ServiceModel, SourceLocation } from "../model/types.js";
+import type { Diagnostic, Model, ResolvedMesh, ServiceModel, SourceLocation } from "../model/types.js";
 import type { LintCode } from "./codes.js";
 
 export interface LintContext {
   model: Model;
   service: ServiceModel;
+  /** The service's resolved mesh (`service.mesh`), for brevity. */
   mesh: ResolvedMesh;
   /** Reports at the first located key of `keys` (`mesh.retries`, `retry.max_attempts`, …), else at the service. */
   report(code: LintCode, message: string, ...keys: string[]): void;
@@ -13,7 +13,8 @@ export interface LintContext {
   reportAt(code: LintCode, message: string, location: SourceLocation): void;
 }
 
-export function lintContext(model: Model, service: ServiceModel, mesh: ResolvedMesh, out: Diagnostic[]): LintContext {
+export function lintContext(model: Model, service: ServiceModel, out: Diagnostic[]): LintContext {
+  const mesh = service.mesh;
   return {
     model,
     service,

@@ -1,6 +1,5 @@
 // `svcgen lint`: retry/timeout/naming findings with stable codes (src/lint/codes.ts) at their TOML positions.
-// Pure: reads the model (and each service's resolved mesh) only. All findings are warnings.
-import { meshOf } from "../mesh/of.js";
+// Pure: reads the model only (each service's mesh is resolved in it). All findings are warnings.
 import type { Diagnostic, Model } from "../model/types.js";
 import { type Rule, lintContext } from "./context.js";
 import { profileWithAnnotations } from "./linkerd.js";
@@ -33,7 +32,7 @@ const RULES: readonly Rule[] = [
 export function lint(model: Model): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const service of model.services) {
-    const ctx = lintContext(model, service, meshOf(service), out);
+    const ctx = lintContext(model, service, out);
     for (const rule of RULES) rule(ctx);
   }
   return out;

@@ -1,5 +1,7 @@
 // Rules about who retries what, and how often.
+import { meshFor } from "../emit/yaml/meshes/index.js";
 import { MESH_GRPC_STATUSES } from "../mesh/index.js";
+import { MAX_GRPC_ATTEMPTS } from "../runtime/vocabulary.js";
 import type { Rule } from "./context.js";
 
 /** SVC101: both layers retrying multiplies the requests one call can make. */
@@ -45,8 +47,13 @@ export const routeRetryBudget: Rule = ({ mesh, reportAt }) => {
 /** SVC108: gRPC clients cap maxAttempts at 5 without saying so. */
 export const grpcAttempts: Rule = ({ service, report }) => {
   const attempts = service.policy.retry.maxAttempts;
-  if ((service.grpcPort === undefined && service.proto === undefined) || attempts <= 5) return;
-  report("SVC108", `gRPC caps retry attempts at 5; retry.max_attempts = ${attempts} is silently reduced to 5`, "retry.max_attempts", "retry");
+  if ((service.grpcPort === undefined && service.proto === undefined) || attempts <= MAX_GRPC_ATTEMPTS) return;
+  report(
+    "SVC108",
+    `gRPC caps retry attempts at ${MAX_GRPC_ATTEMPTS}; retry.max_attempts = ${attempts} is silently reduced to ${MAX_GRPC_ATTEMPTS}`,
+    "retry.max_attempts",
+    "retry",
+  );
 };
 
 /** SVC112: the mesh owns retries; client-only retry keys have no effect. */
@@ -77,7 +84,7 @@ export const meshGrpcStatuses: Rule = ({ service, mesh, report }) => {
   if (lost.length === 0) return;
   report(
     "SVC115",
-    `mesh.retry_owner = "mesh", but ${mesh.kind === "istio" ? "Istio" : "Linkerd"} cannot retry gRPC ${lost.join(", ")}: ` +
+    `mesh.retry_owner = "mesh", but ${meshFor(mesh.kind)?.title ?? mesh.kind} cannot retry gRPC ${lost.join(", ")}: ` +
       `no layer retries ${lost.length === 1 ? "it" : "them"} (the mesh retries only ${[...MESH_GRPC_STATUSES.keys()].join(", ")})`,
     "retry.grpc_retry_on",
     "mesh.retry_owner",

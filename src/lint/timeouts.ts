@@ -1,15 +1,16 @@
 // Rules about timeouts that leave no room for the tries they should cover.
-import { clientBackoffMs, meshBackoffMs } from "../mesh/backoff.js";
+import { meshFor } from "../emit/yaml/meshes/index.js";
 import { formatDuration } from "../mesh/duration.js";
-import { type RoutePolicy, operationPolicies } from "../mesh/operations.js";
+import type { RoutePolicy } from "../model/types.js";
+import { totalBackoffMs } from "../runtime/backoff.js";
 import type { Rule } from "./context.js";
 
 function routes(ctx: Parameters<Rule>[0]): Array<{ label: string; policy: RoutePolicy }> {
-  const policies = operationPolicies(ctx.service, ctx.mesh);
+  const policies = ctx.mesh.policies;
   return [
     { label: "the service's route", policy: policies.defaults },
     ...policies.groups.map((g) => ({
-      label: `the route of ${[...g.operations.map((o) => o.name), ...g.grpcMethods.map((m) => `${m.service}/${m.method}`)].join(", ")}`,
+      label: `the route of ${[...g.operations, ...g.grpcMethods.map((m) => `${m.service}/${m.method}`)].join(", ")}`,
       policy: g.policy,
     })),
   ];
@@ -23,7 +24,7 @@ export const triesExceedTimeout: Rule = (ctx) => {
     const r = policy.retries;
     if (r.attempts === 0 || r.perTryTimeoutMs === undefined) continue;
     const tries = r.attempts + 1;
-    const backoff = meshBackoffMs(mesh.kind, r.attempts);
+    const backoff = meshFor(mesh.kind)?.backoffMs(r.attempts) ?? 0;
     const total = tries * r.perTryTimeoutMs + backoff;
     if (total > policy.timeoutMs) {
       report(
@@ -38,7 +39,7 @@ export const triesExceedTimeout: Rule = (ctx) => {
   // With the client retrying, a shorter mesh timeout cuts each client attempt: the client's tries must fit too.
   const retry = service.policy.retry;
   if (mesh.retryOwner === "client" && retry.maxAttempts > 1 && mesh.timeoutExplicit && mesh.timeoutMs < service.policy.timeoutMs) {
-    const backoff = clientBackoffMs(retry);
+    const backoff = totalBackoffMs(retry, retry.maxAttempts);
     const total = retry.maxAttempts * mesh.timeoutMs + backoff;
     if (total > service.policy.timeoutMs) {
       report(

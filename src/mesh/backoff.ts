@@ -1,26 +1,9 @@
-// Upper bounds of the pauses between tries, for sizing per-try timeouts and for the timeout lint.
-import type { RetryPolicy } from "../model/types.js";
-import type { MeshKind } from "./types.js";
-
-/**
- * Envoy (Istio) waits a random time in [0, (2^n - 1) × 25 ms] before retry n, capped at 250 ms (its defaults; Istio
- * does not expose them). Linkerd retries at once.
- */
-export function meshBackoffMs(kind: MeshKind, retries: number): number {
-  if (kind !== "istio") return 0;
-  let total = 0;
-  for (let n = 1; n <= retries; n++) total += Math.min((2 ** n - 1) * 25, 250);
-  return total;
-}
-
-/** The client's longest total pause for `attempts` tries: exponential from initial_backoff_ms, capped per pause. */
-export function clientBackoffMs(retry: RetryPolicy, attempts = retry.maxAttempts): number {
-  let total = 0;
-  for (let n = 1; n < attempts; n++) total += Math.min(retry.initialBackoffMs * 2 ** (n - 1), retry.maxBackoffMs);
-  return total;
-}
+// Per-try timeouts sized so every try and the mesh's pauses fit the route timeout. Each mesh states its own pauses
+// (MeshRules.backoffMs); the client's are the runtime's rule (src/runtime/backoff.ts totalBackoffMs).
+import type { MeshRules } from "./rules.js";
 
 /** The longest per-try timeout that lets every try and pause fit the route timeout (at least 1 ms). */
-export function fittingPerTryMs(kind: MeshKind, routeTimeoutMs: number, retries: number): number {
-  return Math.max(1, Math.floor((routeTimeoutMs - meshBackoffMs(kind, retries)) / (retries + 1)));
+export function fittingPerTryMs(rules: MeshRules | undefined, routeTimeoutMs: number, retries: number): number {
+  const backoff = rules?.backoffMs(retries) ?? 0;
+  return Math.max(1, Math.floor((routeTimeoutMs - backoff) / (retries + 1)));
 }

@@ -1,16 +1,17 @@
 // Where the callee lives in Kubernetes, from its URL host. Only hosts that are cluster Service names get manifests:
 // `users-api`, `users-api.<ns>` (when <ns> is the configured namespace), `users-api.<ns>.svc` and
 // `users-api.<ns>.svc.<cluster_domain>` (default cluster.local). IPs and other domains are outside the cluster.
-import type { ServiceModel } from "../model/types.js";
+import type { MeshSettings } from "../config/types.js";
+import type { KubeService } from "../model/types.js";
+import { DEFAULT_CLUSTER_DOMAIN } from "../runtime/vocabulary.js";
 import { RULES, isPortNameShape } from "./names.js";
-import type { SettingsReader } from "./read.js";
-import type { KubeService } from "./types.js";
+import type { MeshReport } from "./report.js";
+import type { ServiceBase } from "./service.js";
 
 /** Characters a host label may carry into a name; RFC 1035 itself is the lint's business (SVC109). */
 const NAME_CHARS = /^[a-z0-9_-]{1,253}$/;
-const APP_PROTOCOLS = ["grpc", "kubernetes.io/h2c"] as const;
 
-export function resolveKube(service: ServiceModel, reader: SettingsReader): KubeService | undefined {
+export function resolveKube(service: ServiceBase, settings: MeshSettings, reader: MeshReport): KubeService | undefined {
   const place = clusterPlace(service);
   if (!place) return undefined;
   if (!NAME_CHARS.test(place.name)) return undefined;
@@ -23,9 +24,13 @@ export function resolveKube(service: ServiceModel, reader: SettingsReader): Kube
     });
   }
   const namespace = place.namespace ?? service.namespace;
-  const settings = service.mesh.settings;
-  const portName = (key: string, fallback: string): string =>
-    settings[key] === undefined ? fallback : (reader.string(settings[key], [key], isPortNameShape, RULES.portName) ?? fallback);
+  const portName = (key: "http_port_name" | "grpc_port_name", fallback: string): string => {
+    const name = settings[key];
+    if (name === undefined) return fallback;
+    if (isPortNameShape(name)) return name;
+    reader.error("mesh/invalid", `${reader.name([key])} must be ${RULES.portName}, got ${JSON.stringify(name)}`, [key]);
+    return fallback;
+  };
   const defaultHttp = service.scheme === "https" ? "https" : "http";
   const kube: KubeService = {
     name: place.name,
@@ -33,15 +38,7 @@ export function resolveKube(service: ServiceModel, reader: SettingsReader): Kube
     ...(service.discovery.clusterDomain !== undefined ? { clusterDomain: service.discovery.clusterDomain } : {}),
     httpPortName: portName("http_port_name", defaultHttp),
     grpcPortName: portName("grpc_port_name", "grpc"),
-    grpcAppProtocol:
-      settings.grpc_app_protocol === undefined
-        ? "grpc"
-        : ((reader.string(
-            settings.grpc_app_protocol,
-            ["grpc_app_protocol"],
-            (s) => (APP_PROTOCOLS as readonly string[]).includes(s),
-            '"grpc" or "kubernetes.io/h2c"',
-          ) as KubeService["grpcAppProtocol"] | undefined) ?? "grpc"),
+    grpcAppProtocol: settings.grpc_app_protocol ?? "grpc",
   };
   if (service.discovery.kind === "headless") {
     // A configured headless name may be a DNS name; the Service is its first label.
@@ -61,7 +58,7 @@ export function resolveKube(service: ServiceModel, reader: SettingsReader): Kube
   return kube;
 }
 
-function clusterPlace(service: ServiceModel): { name: string; namespace?: string } | undefined {
+function clusterPlace(service: ServiceBase): { name: string; namespace?: string } | undefined {
   const host = service.host.toLowerCase();
   if (/^[0-9.]+$/.test(host) || host.includes(":") || host.startsWith("[")) return undefined;
   const labels = host.split(".");
@@ -70,7 +67,7 @@ function clusterPlace(service: ServiceModel): { name: string; namespace?: string
   if (labels.length === 1) return { name };
   if (labels.length === 2 && second === service.namespace) return { name, namespace: second };
   if (labels.length === 3 && labels[2] === "svc") return { name, namespace: second! };
-  const domain = (service.discovery.clusterDomain ?? "cluster.local").toLowerCase();
+  const domain = (service.discovery.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN).toLowerCase();
   if (labels.length > 3 && labels.slice(2).join(".") === `svc.${domain}`) return { name, namespace: second! };
   return undefined;
 }

@@ -1,13 +1,18 @@
-// `[external_services.<key>.mesh]` → ResolvedMesh. Every key is checked (unknown keys get a suggestion), every
-// number comes from the service's resolved policy unless the mesh table overrides it.
-import type { Diagnostic, ServiceModel, SourceLocation } from "../model/types.js";
+// A service's `mesh` settings (checked by the key table) + its ONE resolved client policy → ResolvedMesh, with the
+// checks that need more than one key: a key that applies to another mesh kind, a mesh kind without a Kubernetes host,
+// routes and subsets (routes.ts). Every number comes from the client policy unless the mesh table overrides it.
+import type { MeshSettings } from "../config/types.js";
+import type { Diagnostic, MeshLoadBalancer, ResolvedMesh, RetryBudget, SourceLocation } from "../model/types.js";
+import { DEFAULT_RETRY_BUDGET, MESH_KINDS } from "../runtime/vocabulary.js";
 import { resolveConnectionPool, resolveFailureAccrual, resolveOutlierDetection } from "./breaker.js";
-import { MESH_KEYS, RETRY_BUDGET_KEYS } from "./keys.js";
+import { type MeshKey, appliesTo, kindsOf, meshKeysSet } from "./keys.js";
 import { resolveKube } from "./kube.js";
-import { type Locate, SettingsReader } from "./read.js";
+import { operationPolicies } from "./operations.js";
+import { type Locate, MeshReport } from "./report.js";
 import { resolveRetries } from "./retries.js";
 import { readRoutes, readSubsets } from "./routes.js";
-import type { MeshLoadBalancer, ResolvedMesh, RetryBudget } from "./types.js";
+import type { MeshRulesOf } from "./rules.js";
+import type { ServiceBase } from "./service.js";
 
 /** Client retry keys no mesh resource carries (backoff and jitter are the mesh's own; budgets only in profiles). */
 const CLIENT_ONLY_RETRY_KEYS = ["budget_ratio", "initial_backoff_ms", "jitter", "max_backoff_ms"];
@@ -33,35 +38,39 @@ const LOCATED_KEYS = [
 ];
 
 export function resolveMesh(
-  service: ServiceModel,
-  locate: (keyPath: string[]) => SourceLocation | undefined,
+  service: ServiceBase,
+  settings: MeshSettings,
+  locate: Locate,
+  rulesOf: MeshRulesOf,
 ): { mesh: ResolvedMesh; diagnostics: Diagnostic[] } {
-  const reader = new SettingsReader(service, locate as Locate);
-  const kind = service.mesh.kind;
-  const settings = service.mesh.settings;
-  checkKeys(service, reader);
-  if (kind === "none" && service.mesh.retryOwner === "mesh") {
+  const reader = new MeshReport(service, locate);
+  const kind = settings.kind;
+  const rules = rulesOf(kind);
+  checkKinds(settings, rulesOf, reader);
+  if (kind === "none" && settings.retry_owner === "mesh") {
     reader.diagnostics.push({
       severity: "warning",
       code: "mesh/ignored",
-      message: `mesh.retry_owner = "mesh" needs mesh.kind "istio" or "linkerd"; without a mesh the client retries`,
+      message: `mesh.retry_owner = "mesh" needs mesh.kind ${meshes(rulesOf)}; without a mesh the client retries`,
       location: reader.at(["mesh", "retry_owner"]),
     });
   }
 
-  const applies = (key: string): boolean => MESH_KEYS[key]?.kinds.includes(kind) ?? false;
-  const timeoutMs =
-    applies("timeout_ms") && settings.timeout_ms !== undefined
-      ? (reader.integer(settings.timeout_ms, ["timeout_ms"], 1) ?? service.policy.timeoutMs)
-      : service.policy.timeoutMs;
+  // A key under a kind it does not apply to was reported by checkKinds; nothing of it applies.
+  const reads = (key: MeshKey): boolean => appliesTo(key, rules);
+  const applies = (key: MeshKey): boolean => settings[key] !== undefined && reads(key);
+  const timeoutExplicit = applies("timeout_ms");
+  const timeoutMs = timeoutExplicit ? settings.timeout_ms! : service.policy.timeoutMs;
   const subsets = applies("subsets") ? readSubsets(settings.subsets, reader) : [];
   const routes = applies("routes") ? readRoutes(settings.routes, subsets, reader) : [];
   const breaker = service.policy.circuitBreaker;
-  const outlierDetection = kind === "istio" ? resolveOutlierDetection(breaker, settings.outlier_detection, reader) : undefined;
-  const failureAccrual = kind === "linkerd" ? resolveFailureAccrual(breaker, settings.failure_accrual, reader) : undefined;
-  const connectionPool =
-    kind === "istio" ? resolveConnectionPool(service.policy.connectTimeoutMs, settings.connection_pool, reader) : undefined;
-  const kube = resolveKube(service, reader);
+  // Derived from the client's breaker even when not written, for the meshes that read them.
+  const outlierDetection = reads("outlier_detection") ? resolveOutlierDetection(breaker, settings.outlier_detection) : undefined;
+  const failureAccrual = reads("failure_accrual") ? resolveFailureAccrual(breaker, settings.failure_accrual, reader) : undefined;
+  const connectionPool = reads("connection_pool")
+    ? resolveConnectionPool(service.policy.connectTimeoutMs, settings.connection_pool)
+    : undefined;
+  const kube = resolveKube(service, settings, reader);
   if (!kube && kind !== "none") {
     reader.diagnostics.push({
       severity: "error",
@@ -70,20 +79,19 @@ export function resolveMesh(
       location: reader.at(["url"]),
     });
   }
-  const flag = (key: string): boolean =>
-    applies(key) && settings[key] !== undefined ? (reader.boolean(settings[key], [key]) ?? false) : false;
+  const flag = (key: "sidecar" | "serviceprofile"): boolean => applies(key) && settings[key] === true;
   const serviceProfile = flag("serviceprofile");
   if (serviceProfile && kube && kube.namespace === undefined) {
     reader.error("mesh/namespace", "mesh.serviceprofile needs the service's namespace (set namespace)", ["serviceprofile"]);
   }
   const loadBalancer = meshLoadBalancer(service);
-  const mesh: ResolvedMesh = {
+  const mesh: Omit<ResolvedMesh, "policies"> = {
     kind,
-    retryOwner: service.mesh.retryOwner,
+    retryOwner: settings.retry_owner,
     ...(kube ? { kube } : {}),
     timeoutMs,
-    timeoutExplicit: applies("timeout_ms") && settings.timeout_ms !== undefined,
-    retries: resolveRetries(service, kind, timeoutMs, reader),
+    timeoutExplicit,
+    retries: resolveRetries(service, settings, rules, timeoutMs),
     subsets,
     routes,
     ...(loadBalancer ? { loadBalancer } : {}),
@@ -92,21 +100,27 @@ export function resolveMesh(
     ...(connectionPool ? { connectionPool } : {}),
     sidecar: flag("sidecar"),
     serviceProfile,
-    retryBudget: retryBudget(service, applies("retry_budget") ? settings.retry_budget : undefined, reader),
-    clientOnlyRetryKeys: clientOnlyRetryKeys(service, reader),
-    locations: locations(service, reader),
+    retryBudget: retryBudget(service, settings, applies("retry_budget"), reader),
+    clientOnlyRetryKeys: clientOnlyRetryKeys(settings, serviceProfile, reader),
+    locations: locations(settings, reader),
   };
-  return { mesh, diagnostics: reader.diagnostics };
+  return { mesh: { ...mesh, policies: operationPolicies(service, mesh, rules) }, diagnostics: reader.diagnostics };
 }
 
-function checkKeys(service: ServiceModel, reader: SettingsReader): void {
-  const kind = service.mesh.kind;
-  const known = Object.keys(MESH_KEYS).sort();
-  reader.knownKeys(service.mesh.settings, known, []);
-  for (const key of Object.keys(service.mesh.settings).sort()) {
-    const spec = MESH_KEYS[key];
-    if (!spec || spec.kinds.includes(kind)) continue;
-    const target = spec.kinds.map((k) => `"${k}"`).join(" or ");
+/** `"istio" or "linkerd"`: the kinds that are meshes. */
+function meshes(rulesOf: MeshRulesOf): string {
+  return MESH_KINDS.filter((kind) => rulesOf(kind) !== undefined)
+    .map((kind) => `"${kind}"`)
+    .join(" or ");
+}
+
+/** Keys written for another mesh kind: an error under a mesh, a warning without one. */
+function checkKinds(settings: MeshSettings, rulesOf: MeshRulesOf, reader: MeshReport): void {
+  const kind = settings.kind;
+  for (const key of meshKeysSet(settings)) {
+    if (appliesTo(key, rulesOf(kind))) continue;
+    const kinds = kindsOf(key, MESH_KINDS, rulesOf);
+    const target = kinds.map((k) => `"${k}"`).join(" or ");
     if (kind === "none") {
       reader.warning("mesh/ignored", `mesh.${key} is ignored: mesh.kind is "none" (it applies to ${target})`, [key]);
     } else {
@@ -115,7 +129,7 @@ function checkKeys(service: ServiceModel, reader: SettingsReader): void {
   }
 }
 
-function meshLoadBalancer(service: ServiceModel): MeshLoadBalancer | undefined {
+function meshLoadBalancer(service: ServiceBase): MeshLoadBalancer | undefined {
   switch (service.policy.loadBalancer) {
     case "round_robin":
       return { kind: "simple", simple: "ROUND_ROBIN" };
@@ -131,31 +145,31 @@ function meshLoadBalancer(service: ServiceModel): MeshLoadBalancer | undefined {
   }
 }
 
-function retryBudget(service: ServiceModel, raw: unknown, reader: SettingsReader): RetryBudget {
-  const budget: RetryBudget = { ratio: service.policy.retry.budgetRatio, minRetriesPerSecond: 10, ttlMs: 10_000 };
-  if (raw === undefined) return budget;
-  const path = ["retry_budget"];
-  const table = reader.table(raw, path);
-  if (!table || !reader.knownKeys(table, RETRY_BUDGET_KEYS, path)) return budget;
-  if (table.min_retries_per_second !== undefined) {
-    budget.minRetriesPerSecond =
-      reader.integer(table.min_retries_per_second, [...path, "min_retries_per_second"], 0) ?? budget.minRetriesPerSecond;
-  }
-  if (table.ttl_ms !== undefined) budget.ttlMs = reader.integer(table.ttl_ms, [...path, "ttl_ms"], 1) ?? budget.ttlMs;
-  if (service.mesh.settings.serviceprofile !== true) {
-    reader.warning("mesh/ignored", "mesh.retry_budget is ignored without mesh.serviceprofile = true", path);
+function retryBudget(service: ServiceBase, settings: MeshSettings, applies: boolean, reader: MeshReport): RetryBudget {
+  const budget: RetryBudget = {
+    ratio: service.policy.retry.budgetRatio,
+    minRetriesPerSecond: DEFAULT_RETRY_BUDGET.minRetriesPerSecond,
+    ttlMs: DEFAULT_RETRY_BUDGET.windowMs,
+  };
+  const table = applies ? settings.retry_budget : undefined;
+  if (table === undefined) return budget;
+  if (table.min_retries_per_second !== undefined) budget.minRetriesPerSecond = table.min_retries_per_second;
+  if (table.ttl_ms !== undefined) budget.ttlMs = table.ttl_ms;
+  if (settings.serviceprofile !== true) {
+    reader.warning("mesh/ignored", "mesh.retry_budget is ignored without mesh.serviceprofile = true", ["retry_budget"]);
   }
   return budget;
 }
 
 /** With the mesh owning retries: retry keys in the service's own table that only the client would have used. */
-function clientOnlyRetryKeys(service: ServiceModel, reader: SettingsReader): string[] {
-  if (service.mesh.kind === "none" || service.mesh.retryOwner !== "mesh") return [];
-  const carried = service.mesh.kind === "linkerd" && service.mesh.settings.serviceprofile === true ? ["budget_ratio"] : [];
+function clientOnlyRetryKeys(settings: MeshSettings, serviceProfile: boolean, reader: MeshReport): string[] {
+  if (settings.kind === "none" || settings.retry_owner !== "mesh") return [];
+  // A ServiceProfile carries the retry budget.
+  const carried = serviceProfile ? ["budget_ratio"] : [];
   return CLIENT_ONLY_RETRY_KEYS.filter((key) => !carried.includes(key) && reader.own(["retry", key]) !== undefined);
 }
 
-function locations(service: ServiceModel, reader: SettingsReader): Record<string, SourceLocation> {
+function locations(settings: MeshSettings, reader: MeshReport): Record<string, SourceLocation> {
   const out: Record<string, SourceLocation> = {};
   const add = (path: readonly string[]): void => {
     const found = reader.find(path);
@@ -164,9 +178,9 @@ function locations(service: ServiceModel, reader: SettingsReader): Record<string
   for (const path of LOCATED_KEYS) add(path);
   add(["mesh"]);
   add(["mesh", "retry_owner"]);
-  for (const key of Object.keys(service.mesh.settings).sort()) {
+  for (const key of meshKeysSet(settings)) {
     add(["mesh", key]);
-    const value = service.mesh.settings[key];
+    const value = settings[key];
     if (typeof value === "object" && value !== null && !Array.isArray(value)) {
       for (const sub of Object.keys(value).sort()) add(["mesh", key, sub]);
     }

@@ -1,13 +1,14 @@
-// Istio subsets and header routes from `mesh.subsets` / `mesh.routes`.
-import { HEADER_MATCH_KEYS, ROUTE_KEYS } from "./keys.js";
+// Istio subsets and header routes from `mesh.subsets` / `mesh.routes` (types checked by the key table): the
+// Kubernetes naming rules, subsets a route names, weights adding up to 100, the catch-all route last.
+import type { MeshRouteSettings, MeshSettings } from "../config/types.js";
+import type { HeaderMatch, MeshRoute, MeshSubset, RouteDestination } from "../model/types.js";
 import { RULES, isDnsLabel, isHeaderName, isLabelKey, isLabelValue, isSafeText } from "./names.js";
-import { describe, type SettingsReader } from "./read.js";
-import type { HeaderMatch, MeshRoute, MeshSubset, RouteDestination } from "./types.js";
+import type { MeshReport } from "./report.js";
 
-export function readSubsets(raw: unknown, reader: SettingsReader): MeshSubset[] {
-  if (raw === undefined) return [];
-  const table = reader.table(raw, ["subsets"]);
-  if (!table) return [];
+const HEADER_MATCH_KINDS = ["exact", "prefix", "regex"] as const;
+
+export function readSubsets(table: MeshSettings["subsets"], reader: MeshReport): MeshSubset[] {
+  if (table === undefined) return [];
   const subsets: MeshSubset[] = [];
   for (const name of Object.keys(table).sort()) {
     const path = ["subsets", name];
@@ -15,8 +16,7 @@ export function readSubsets(raw: unknown, reader: SettingsReader): MeshSubset[] 
       reader.error("mesh/invalid", `subset name ${JSON.stringify(name)} must be ${RULES.dnsLabel}`, path);
       continue;
     }
-    const labelTable = reader.table(table[name], path);
-    if (!labelTable) continue;
+    const labelTable = table[name]!;
     const labels: Record<string, string> = {};
     for (const key of Object.keys(labelTable).sort()) {
       const at = [...path, key];
@@ -24,7 +24,7 @@ export function readSubsets(raw: unknown, reader: SettingsReader): MeshSubset[] 
         reader.error("mesh/invalid", `label key ${JSON.stringify(key)} in ${reader.name(path)} must be ${RULES.labelKey}`, at);
         continue;
       }
-      const value = reader.string(labelTable[key], at, isLabelValue, RULES.labelValue);
+      const value = checked(labelTable[key]!, at, isLabelValue, RULES.labelValue, reader);
       if (value !== undefined) labels[key] = value;
     }
     if (Object.keys(labelTable).length === 0) {
@@ -36,22 +36,16 @@ export function readSubsets(raw: unknown, reader: SettingsReader): MeshSubset[] 
   return subsets;
 }
 
-export function readRoutes(raw: unknown, subsets: readonly MeshSubset[], reader: SettingsReader): MeshRoute[] {
-  if (raw === undefined) return [];
-  if (!Array.isArray(raw)) {
-    reader.error("mesh/invalid", `mesh.routes must be an array of tables ([[…mesh.routes]]), got ${describe(raw)}`, ["routes"]);
-    return [];
-  }
+export function readRoutes(entries: MeshSettings["routes"], subsets: readonly MeshSubset[], reader: MeshReport): MeshRoute[] {
+  if (entries === undefined) return [];
   const known = new Set(subsets.map((s) => s.name));
   const routes: MeshRoute[] = [];
-  raw.forEach((entry, index) => {
+  entries.forEach((table, index) => {
     const path = ["routes", String(index)];
-    const table = reader.table(entry, path);
-    if (!table || !reader.knownKeys(table, ROUTE_KEYS, path)) return;
     const headers = table.headers === undefined ? [] : readHeaders(table.headers, [...path, "headers"], reader);
     const destinations = readDestinations(table, path, known, reader);
     if (!headers || !destinations) return;
-    if (headers.length === 0 && index !== raw.length - 1) {
+    if (headers.length === 0 && index !== entries.length - 1) {
       reader.error(
         "mesh/invalid",
         `${reader.name(path)} has no headers, so it matches every request and the routes after it are never used; move it last`,
@@ -59,21 +53,17 @@ export function readRoutes(raw: unknown, subsets: readonly MeshSubset[], reader:
       );
       return;
     }
-    const budget =
-      table.budget_ratio === undefined ? undefined : reader.number(table.budget_ratio, [...path, "budget_ratio"], 0, 1);
     routes.push({
       headers,
       destinations,
-      ...(budget !== undefined ? { budgetRatio: budget } : {}),
+      ...(table.budget_ratio !== undefined ? { budgetRatio: table.budget_ratio } : {}),
       location: reader.at(["mesh", ...path]),
     });
   });
   return routes;
 }
 
-function readHeaders(raw: unknown, path: string[], reader: SettingsReader): HeaderMatch[] | undefined {
-  const table = reader.table(raw, path);
-  if (!table) return undefined;
+function readHeaders(table: NonNullable<MeshRouteSettings["headers"]>, path: string[], reader: MeshReport): HeaderMatch[] | undefined {
   const headers: HeaderMatch[] = [];
   let ok = true;
   for (const name of Object.keys(table).sort()) {
@@ -85,25 +75,15 @@ function readHeaders(raw: unknown, path: string[], reader: SettingsReader): Head
       ok = false;
       continue;
     }
-    const value = table[name];
-    if (typeof value === "string") {
-      if (reader.string(value, at, isSafeText, RULES.safeText) === undefined) ok = false;
-      else headers.push({ name, kind: "exact", value });
-      continue;
-    }
-    const match = reader.table(value, at);
-    if (!match || !reader.knownKeys(match, HEADER_MATCH_KEYS, at)) {
-      ok = false;
-      continue;
-    }
-    const kinds = HEADER_MATCH_KEYS.filter((k) => match[k] !== undefined);
+    const match = table[name]!;
+    const kinds = HEADER_MATCH_KINDS.filter((k) => match[k] !== undefined);
     if (kinds.length !== 1) {
       reader.error("mesh/invalid", `${reader.name(at)} must set exactly one of exact, prefix, regex`, at);
       ok = false;
       continue;
     }
     const kind = kinds[0]!;
-    const text = reader.string(match[kind], [...at, kind], isSafeText, RULES.safeText);
+    const text = checked(match[kind]!, [...at, kind], isSafeText, RULES.safeText, reader);
     if (text === undefined) ok = false;
     else headers.push({ name, kind, value: text });
   }
@@ -111,14 +91,12 @@ function readHeaders(raw: unknown, path: string[], reader: SettingsReader): Head
 }
 
 function readDestinations(
-  table: Record<string, unknown>,
+  table: MeshRouteSettings,
   path: string[],
   known: ReadonlySet<string>,
-  reader: SettingsReader,
+  reader: MeshReport,
 ): RouteDestination[] | undefined {
-  const hasSubset = table.subset !== undefined;
-  const hasWeights = table.weights !== undefined;
-  if (hasSubset === hasWeights) {
+  if ((table.subset !== undefined) === (table.weights !== undefined)) {
     reader.error("mesh/invalid", `${reader.name(path)} must set exactly one of subset, weights`, path);
     return undefined;
   }
@@ -133,20 +111,18 @@ function readDestinations(
     );
     return false;
   };
-  if (hasSubset) {
+  if (table.subset !== undefined) {
     const at = [...path, "subset"];
-    const subset = reader.string(table.subset, at, isDnsLabel, RULES.dnsLabel);
+    const subset = checked(table.subset, at, isDnsLabel, RULES.dnsLabel, reader);
     return subset !== undefined && checkKnown(subset, at) ? [{ subset }] : undefined;
   }
   const at = [...path, "weights"];
-  const weights = reader.table(table.weights, at);
-  if (!weights) return undefined;
+  const weights = table.weights!;
   const destinations: RouteDestination[] = [];
   let ok = true;
   for (const subset of Object.keys(weights).sort()) {
-    const weight = reader.integer(weights[subset], [...at, subset], 0, 100);
-    if (weight === undefined || !checkKnown(subset, [...at, subset])) ok = false;
-    else destinations.push({ subset, weight });
+    if (!checkKnown(subset, [...at, subset])) ok = false;
+    else destinations.push({ subset, weight: weights[subset]! });
   }
   if (!ok) return undefined;
   const sum = destinations.reduce((total, d) => total + (d.weight ?? 0), 0);
@@ -157,3 +133,10 @@ function readDestinations(
   return destinations;
 }
 
+/** A string that passes a Kubernetes or manifest rule; `rule` says what was expected. */
+function checked(value: string, path: readonly string[], check: (s: string) => boolean, rule: string, reader: MeshReport): string | undefined {
+  if (check(value)) return value;
+  const shown = JSON.stringify(value);
+  reader.error("mesh/invalid", `${reader.name(path)} must be ${rule}, got ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}`, path);
+  return undefined;
+}

@@ -1,17 +1,19 @@
-// The one plain-data model. Built once from services.toml + specs (src/model/build.ts); every emitter reads only this.
+// The one plain-data model. Built once from services.toml + specs by the resolve stage (src/resolve/build.ts); every
+// emitter reads only this.
 // Keep it JSON-serialisable: no functions, no class instances, no Maps. `svcgen model` prints it.
-import type { ResolvedMesh } from "../mesh/types.js";
+// The model imports only src/diagnostics.ts and its own files.
+import type { SourceLocation } from "../diagnostics.js";
+import type { ResolvedMesh } from "./mesh.js";
 import type { ProtoModel } from "./proto.js";
 
+export type * from "./mesh.js";
 export type * from "./proto.js";
-
-import type { SourceLocation } from "../diagnostics.js";
 
 export type { Diagnostic, SourceLocation } from "../diagnostics.js";
 
 export interface Model {
   /** Bumped when the model's shape changes incompatibly. */
-  modelVersion: 1;
+  modelVersion: 2;
   /** Config file path relative to the working directory at generation time (never absolute). */
   configFile: string;
   /** The calling service (`[service] name`), used by mesh egress rules. */
@@ -111,13 +113,6 @@ export interface DiscoveryModel {
   clusterDomain?: string;
 }
 
-export interface MeshModel {
-  kind: "none" | "istio" | "linkerd";
-  retryOwner: "client" | "mesh";
-  /** Everything else from `[external_services.x.mesh]`, kept as TOML gave it, for the YAML emitters. */
-  settings: Record<string, unknown>;
-}
-
 export interface ServiceModel {
   /** TOML key, e.g. `users_service`. */
   key: string;
@@ -135,16 +130,15 @@ export interface ServiceModel {
   namespace?: string;
   grpcPort?: number;
   discovery: DiscoveryModel;
+  /** The client's final policy (retries switched off when the mesh owns them). */
   policy: ResolvedPolicy;
-  mesh: MeshModel;
+  /** The mesh policy, fully resolved (kind "none" included: then no mesh resource is written). */
+  mesh: ResolvedMesh;
   healthPath: string;
   readyPath: string;
   openapi?: OpenApiModel;
   /** The service's gRPC API, when services.toml names `proto` files. */
   proto?: ProtoModel;
-  /** Typed mesh settings from src/mesh (resolveMesh), resolved from `mesh` and `policy` before client retries are
-   * switched off for a mesh that owns them. */
-  resolvedMesh?: ResolvedMesh;
 }
 
 export interface OpenApiModel {

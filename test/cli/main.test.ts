@@ -55,7 +55,7 @@ describe("main", () => {
 
   it("model prints the pipeline's model as JSON", async () => {
     const pipeline = new FakePipeline();
-    pipeline.model = { modelVersion: 1, configFile: "conf/services.toml", services: [] };
+    pipeline.model = { modelVersion: 2, configFile: "conf/services.toml", services: [] };
     const result = await run(makeProject(), ["model", "--config", "conf/services.toml"], { generate: pipeline.generate });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual(pipeline.model);
@@ -64,7 +64,7 @@ describe("main", () => {
 
   it("model exits 2 and prints no JSON on an error diagnostic", async () => {
     const pipeline = new FakePipeline();
-    pipeline.model = { modelVersion: 1, configFile: "services.toml", services: [] };
+    pipeline.model = { modelVersion: 2, configFile: "services.toml", services: [] };
     pipeline.diagnostics = [
       { severity: "error", code: "config/x", message: "bad", location: { file: "services.toml", line: 2, column: 1 } },
     ];

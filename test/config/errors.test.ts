@@ -31,6 +31,27 @@ const cases: [string, string, string[]][] = [
   ["unknown sub-table header points at the segment", svc(`[external_services.users_service.circuit_breakr]\nopen_ms = 1`), [
     'services.toml:3:34: error: unknown key "circuit_breakr" in [external_services.users_service]; did you mean "circuit_breaker"?',
   ]],
+  ["mesh key typo: a suggestion over every mesh key, kind and retry_owner included", svc(`[external_services.users_service.mesh]\nkind = "istio"\nretry_ownr = "mesh"`), [
+    'services.toml:5:1: error: unknown key "retry_ownr" in [external_services.users_service.mesh]; did you mean "retry_owner"?',
+  ]],
+  ["nested mesh key typo", svc(`[external_services.users_service.mesh.retries]\natempts = 2`), [
+    'services.toml:4:1: error: unknown key "atempts" in [external_services.users_service.mesh.retries]; did you mean "attempts"?',
+  ]],
+  ["mesh key typo in an array of tables", svc(`[[external_services.users_service.mesh.routes]]\nsubst = "v1"`), [
+    'services.toml:4:1: error: unknown key "subst" in [external_services.users_service.mesh.routes.0]; did you mean "subset"?',
+  ]],
+  ["mesh key typo in a header match", svc(`mesh.routes = [{ headers = { v = { exakt = "2" } }, subset = "v2" }]`), [
+    'services.toml:3:36: error: unknown key "exakt" in [external_services.users_service.mesh.routes.0.headers.v]; did you mean "exact"?',
+  ]],
+  ["mesh value of the wrong type", svc(`mesh.outlier_detection = true`), [
+    'services.toml:3:26: error: "outlier_detection" must be a table or false, got true',
+  ]],
+  ["mesh weight out of range", svc(`mesh.routes = [{ weights = { v1 = 101 } }]`), [
+    'services.toml:3:35: error: "v1" must be an integer from 0 to 100, got 101',
+  ]],
+  ["mesh key in [defaults]", `[defaults.mesh]\nsidecr = true\n`, [
+    'services.toml:2:1: error: unknown key "sidecr" in [defaults.mesh]; did you mean "sidecar"?',
+  ]],
   ["unknown key in [defaults]", `[defaults]\ntimeout = 5\n`, [
     'services.toml:2:1: error: unknown key "timeout" in [defaults]; did you mean "timeout_ms"?',
   ]],

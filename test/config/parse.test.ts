@@ -37,7 +37,7 @@ describe("seed (acton-service) form", () => {
       basePath: "",
       discovery: { kind: "dns", endpoints: [], dnsServers: [] },
       policy: BUILTIN_POLICY,
-      mesh: { kind: "none", retryOwner: "client", settings: {} },
+      mesh: { kind: "none", retry_owner: "client" },
       healthPath: "/health",
       readyPath: "/ready",
       refRoots: [],
@@ -107,8 +107,9 @@ describe("table form", () => {
       },
       mesh: {
         kind: "istio",
-        retryOwner: "mesh",
-        settings: { subsets: ["v1", "v2"], traffic: { outlier_consecutive_errors: 5 } },
+        retry_owner: "mesh",
+        subsets: { v1: { version: "v1" }, v2: { version: "v2" } },
+        outlier_detection: { consecutive_5xx_errors: 5 },
       },
       healthPath: "/healthz",
       readyPath: "/readyz",
@@ -130,7 +131,7 @@ describe("table form", () => {
     expect(auth.grpcPort).toBe(8081);
     expect(auth.policy.circuitBreaker).toEqual({ enabled: false });
     expect(auth.policy.loadBalancer).toBe("failover");
-    expect(auth.mesh).toEqual({ kind: "linkerd", retryOwner: "client", settings: {} });
+    expect(auth.mesh).toEqual({ kind: "linkerd", retry_owner: "client" });
     expect(service("payments_service").proto).toEqual({ paths: ["protos/payments.proto"], protoPaths: [], location: at(60, 1) });
   });
 
@@ -184,7 +185,7 @@ describe("precedence: built-in → [resilience] → [defaults] → service", () 
       },
       loadBalancer: "health_aware",
     });
-    expect(auth?.mesh).toEqual({ kind: "istio", retryOwner: "client", settings: { timeout: "5s" } });
+    expect(auth?.mesh).toEqual({ kind: "istio", retry_owner: "client", timeout_ms: 5000 });
   });
 
   it("lets the service table win key by key and switch the breaker to rate mode", () => {
@@ -201,7 +202,7 @@ describe("precedence: built-in → [resilience] → [defaults] → service", () 
       halfOpenRequests: 1,
       maxEjectionPercent: 50,
     });
-    expect(users?.mesh).toEqual({ kind: "istio", retryOwner: "mesh", settings: { timeout: "5s" } });
+    expect(users?.mesh).toEqual({ kind: "istio", retry_owner: "mesh", timeout_ms: 5000 });
   });
 
   it("lets a service go back to consecutive mode over a rate-mode [defaults]", () => {
@@ -265,13 +266,30 @@ describe("normalisation", () => {
     expect(configOf(text).services.map((s) => s.key)).toEqual(["C", "a_2", "b"]);
   });
 
-  it("turns raw mesh settings into JSON-safe values", () => {
-    const text = `[external_services.a]\nurl = "http://a"\nmesh = { kind = "istio", big = 9007199254740993, when = 2024-01-02T03:04:05Z, z = 1, a = [1.5] }\n`;
-    expect(configOf(text).services[0]?.mesh.settings).toEqual({
-      a: [1.5],
-      big: "9007199254740993",
-      when: "2024-01-02T03:04:05.000Z",
-      z: 1,
+  it("reads mesh settings as checked plain data in TOML's names, [defaults] merged key by key", () => {
+    const text = `[defaults.mesh.retries]
+attempts = 1
+
+[external_services.a]
+url = "http://a"
+
+[external_services.a.mesh]
+kind = "istio"
+outlier_detection = false
+subsets = { v1 = { version = "v1" } }
+retries = { retry_on = ["connect", 503] }
+
+[[external_services.a.mesh.routes]]
+headers = { "x-canary" = "1", "x-user" = { prefix = "test-" } }
+subset = "v1"
+`;
+    expect(configOf(text).services[0]?.mesh).toEqual({
+      kind: "istio",
+      retry_owner: "client",
+      outlier_detection: false,
+      subsets: { v1: { version: "v1" } },
+      retries: { attempts: 1, retry_on: ["connect", 503] },
+      routes: [{ headers: { "x-canary": { exact: "1" }, "x-user": { prefix: "test-" } }, subset: "v1" }],
     });
   });
 

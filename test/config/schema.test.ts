@@ -98,6 +98,12 @@ describe("schemas/services.schema.json", () => {
     ["unknown [resilience] key", "[resilience]\nretry_max = 3\n"],
     ["operation key", svc("operations.get.idempotnt = true")],
     ["empty service name", '[external_services]\n"" = "http://a"\n'],
+    ["mesh key typo", svc('[external_services.a.mesh]\nkind = "istio"\nretry_ownr = "mesh"')],
+    ["nested mesh key typo", svc('[external_services.a.mesh.retries]\natempts = 2')],
+    ["mesh route key typo", svc('[[external_services.a.mesh.routes]]\nsubst = "v1"')],
+    ["mesh header match typo", svc('mesh.routes = [{ headers = { v = { exakt = "2" } }, subset = "v2" }]')],
+    ["mesh outlier_detection = true", svc("mesh.outlier_detection = true")],
+    ["mesh weight above 100", svc("mesh.routes = [{ weights = { v1 = 101 } }]")],
   ])("rejects %s, as the parser does", (_name, toml) => {
     expect(parserAccepts(toml)).toBe(false);
     expect(schemaAccepts(toml)).toBe(false);
@@ -105,7 +111,7 @@ describe("schemas/services.schema.json", () => {
 
   it.each([
     ["acton-service sections", '[database]\nurl = "postgres://x"\n[service]\nname = "a"\nport = 8080\n'],
-    ["raw mesh settings", svc('mesh = { kind = "istio", anything = { goes = [1, "x"] } }')],
+    ["mesh settings", svc('mesh = { kind = "istio", outlier_detection = false, routes = [{ headers = { v = "2" }, subset = "v2" }] }')],
     ["single proto string", svc('proto = "a.proto"')],
     ["IPv6 origin", svc('discovery = "static"\nendpoints = ["http://[::1]:8080/"]')],
   ])("accepts %s, as the parser does", (_name, toml) => {

@@ -1,21 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { resolveMesh } from "../../src/mesh/index.js";
 import { LINT_CODES, lint } from "../../src/lint/index.js";
 import type { Diagnostic, ServiceModel, SourceLocation } from "../../src/model/types.js";
-import { CONFIG, model, operation, policy, proto, service, withSpec } from "../mesh/fixtures.js";
+import { CONFIG, type DraftService, model, operation, policy, proto, resolved, service, withSpec } from "../mesh/fixtures.js";
 
 const AT = (line: number): SourceLocation => ({ file: CONFIG, line, column: 1 });
 const SERVICE_AT = AT(10);
 
-/** Resolve the mesh with TOML positions, as the model builder does, then set the client's attempts as it would. */
-function wired(s: ServiceModel, lines: Record<string, number> = {}): ServiceModel {
-  const locate = (path: string[]) => {
+/** Resolve the draft with TOML positions, as the resolve step does (mesh first, then the client's attempts). */
+function wired(s: DraftService, lines: Record<string, number> = {}): ServiceModel {
+  return resolved(s, (path: string[]) => {
     const line = lines[path.join(".")];
     return line === undefined ? undefined : AT(line);
-  };
-  const { mesh } = resolveMesh(s, locate);
-  const owned = s.mesh.kind !== "none" && s.mesh.retryOwner === "mesh";
-  return { ...s, resolvedMesh: mesh, ...(owned ? { policy: { ...s.policy, retry: { ...s.policy.retry, maxAttempts: 1 } } } : {}) };
+  });
 }
 
 const GET_USER = operation({ name: "getUser", method: "get", path: "/users/{id}" });

@@ -1,5 +1,12 @@
-// ServiceModel fixtures built directly (no config parser), shared by the mesh, lint and YAML emitter tests.
-import type { Model, OperationModel, ProtoMethodModel, ProtoModel, ProtoServiceModel, ResolvedPolicy, ServiceModel } from "../../src/model/types.js";
+// ServiceModel fixtures built directly (no config parser), shared by the mesh, lint and YAML emitter tests. A draft
+// service carries its mesh settings as services.toml would (`settings` in TOML's names, already checked); model()
+// and resolved() turn drafts into model services through the real resolve step (src/resolve/service.ts).
+import type { MeshSettings } from "../../src/config/types.js";
+import type { Diagnostic, SourceLocation } from "../../src/diagnostics.js";
+import { meshFor } from "../../src/emit/yaml/meshes/index.js";
+import { resolveMesh as resolveMeshOf } from "../../src/mesh/index.js";
+import type { Model, OperationModel, ProtoMethodModel, ProtoModel, ProtoServiceModel, ResolvedMesh, ResolvedPolicy, ServiceModel } from "../../src/model/types.js";
+import { resolveService } from "../../src/resolve/service.js";
 
 export const CONFIG = "services.toml";
 
@@ -52,7 +59,44 @@ export const USER_OPERATIONS: OperationModel[] = [
   operation({ name: "updateUser", method: "patch", path: "/users/{id}", timeoutMs: 2_000 }),
 ];
 
-export function service(overrides: Partial<ServiceModel> & { key?: string } = {}): ServiceModel {
+/** A service's mesh as services.toml sets it: kind, retry owner and the other `[…mesh]` keys (TOML names). */
+export interface MeshDraft {
+  kind: "none" | "istio" | "linkerd";
+  retryOwner: "client" | "mesh";
+  settings: Record<string, unknown>;
+}
+
+export type DraftService = Omit<ServiceModel, "mesh"> & { mesh: MeshDraft };
+
+type Locate = (path: string[]) => SourceLocation | undefined;
+const noLocate: Locate = () => undefined;
+
+export function settingsOf(draft: MeshDraft): MeshSettings {
+  return { kind: draft.kind, retry_owner: draft.retryOwner, ...draft.settings } as MeshSettings;
+}
+
+function isDraft(s: DraftService | ServiceModel): s is DraftService {
+  return "settings" in s.mesh;
+}
+
+/** The draft's mesh as the resolve step computes it (before the client's retries are switched off). */
+export function resolveMesh(s: DraftService, locate: Locate = noLocate): { mesh: ResolvedMesh; diagnostics: Diagnostic[] } {
+  const { mesh, ...base } = s;
+  return resolveMeshOf(base, settingsOf(mesh), locate, meshFor);
+}
+
+/** The model service of a draft, with what resolving it reported. */
+export function resolvedWith(s: DraftService, locate: Locate = noLocate): { service: ServiceModel; diagnostics: Diagnostic[] } {
+  const { mesh, ...base } = s;
+  return resolveService(base, settingsOf(mesh), locate);
+}
+
+/** The model service of a draft (model services pass through). */
+export function resolved(s: DraftService | ServiceModel, locate: Locate = noLocate): ServiceModel {
+  return isDraft(s) ? resolvedWith(s, locate).service : s;
+}
+
+export function service(overrides: Partial<DraftService> & { key?: string } = {}): DraftService {
   const key = overrides.key ?? "users_service";
   const host = overrides.host ?? "users-api";
   const port = overrides.port ?? 8080;
@@ -75,7 +119,7 @@ export function service(overrides: Partial<ServiceModel> & { key?: string } = {}
   };
 }
 
-export function withSpec(s: ServiceModel, operations: OperationModel[] = USER_OPERATIONS): ServiceModel {
+export function withSpec<S extends DraftService | ServiceModel>(s: S, operations: OperationModel[] = USER_OPERATIONS): S {
   return {
     ...s,
     openapi: {
@@ -90,12 +134,12 @@ export function withSpec(s: ServiceModel, operations: OperationModel[] = USER_OP
   };
 }
 
-export function model(services: ServiceModel[], caller = "order-api"): Model {
+export function model(services: Array<DraftService | ServiceModel>, caller = "order-api"): Model {
   return {
-    modelVersion: 1,
+    modelVersion: 2,
     configFile: CONFIG,
     caller: { name: caller, location: { file: CONFIG, line: 2, column: 1 } },
-    services: [...services].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    services: services.map((s) => resolved(s)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
   };
 }
 

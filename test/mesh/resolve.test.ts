@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { clientRetryDisabled, operationPolicies, resolveMesh } from "../../src/mesh/index.js";
+import { clientRetryDisabled } from "../../src/mesh/index.js";
 import type { ServiceModel, SourceLocation } from "../../src/model/types.js";
 import { clusterHost } from "../../src/emit/yaml/common.js";
-import { CONFIG, policy, proto, service, withSpec } from "./fixtures.js";
+import { CONFIG, type DraftService, policy, proto, resolveMesh, service, withSpec } from "./fixtures.js";
 
 /** A locate() over `key.path` → line, like the config's TOML position table. */
 function locator(lines: Record<string, number>): (path: string[]) => SourceLocation | undefined {
@@ -14,7 +14,7 @@ function locator(lines: Record<string, number>): (path: string[]) => SourceLocat
 
 const noLocate = (): undefined => undefined;
 
-function meshService(kind: "none" | "istio" | "linkerd", retryOwner: "client" | "mesh", settings: Record<string, unknown> = {}): ServiceModel {
+function meshService(kind: "none" | "istio" | "linkerd", retryOwner: "client" | "mesh", settings: Record<string, unknown> = {}): DraftService {
   return service({ mesh: { kind, retryOwner, settings } });
 }
 
@@ -29,7 +29,7 @@ describe("resolveMesh: exactly one layer retries", () => {
       explicit: false,
       perTryExplicit: false,
     });
-    expect(clientRetryDisabled(s)).toBe(false);
+    expect(clientRetryDisabled(s.mesh)).toBe(false);
   });
 
   it("with retry_owner = mesh the mesh gets the client's numbers and the client must not retry", () => {
@@ -43,7 +43,7 @@ describe("resolveMesh: exactly one layer retries", () => {
       explicit: false,
       perTryExplicit: false,
     });
-    expect(clientRetryDisabled(s)).toBe(true);
+    expect(clientRetryDisabled(s.mesh)).toBe(true);
   });
 
   it("gRPC statuses from retry.grpc_retry_on reach the mesh in its own words, those it cannot retry left out", () => {
@@ -63,7 +63,7 @@ describe("resolveMesh: exactly one layer retries", () => {
   it("retry_owner = mesh without a mesh warns and leaves retries to the client", () => {
     const s = meshService("none", "mesh");
     const { mesh, diagnostics } = resolveMesh(s, locator({ "external_services.users_service.mesh.retry_owner": 14 }));
-    expect(clientRetryDisabled(s)).toBe(false);
+    expect(clientRetryDisabled(s.mesh)).toBe(false);
     expect(mesh.retries.attempts).toBe(0);
     expect(diagnostics).toEqual([
       {
@@ -127,31 +127,11 @@ describe("resolveMesh: exactly one layer retries", () => {
 });
 
 describe("resolveMesh: settings validation", () => {
-  it("suggests the nearest key for an unknown one, at its TOML position", () => {
-    const s = meshService("istio", "client", { retires: { attempts: 1 } });
-    const { diagnostics } = resolveMesh(s, locator({ "external_services.users_service.mesh.retires": 31 }));
-    expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]).toMatchObject({
-      severity: "error",
-      code: "mesh/unknown-key",
-      location: { file: CONFIG, line: 31, column: 1 },
-    });
-    expect(diagnostics[0]!.message).toMatch(/^unknown key mesh\.retires \(did you mean "retries"\?\); known keys: /);
-  });
-
-  it("reports wrong types at the nearest written key and falls back to the service", () => {
-    const s = meshService("istio", "mesh", { timeout_ms: "10s", retries: { attempts: -1 } });
-    const { diagnostics } = resolveMesh(s, locator({ "external_services.users_service.mesh.retries": 40 }));
-    expect(diagnostics.map((d) => [d.code, d.message, d.location.line])).toEqual([
-      ["mesh/invalid", 'mesh.timeout_ms must be an integer from 1 to 2147483647, got "10s"', 10],
-      ["mesh/invalid", "mesh.retries.attempts must be an integer from 0 to 100, got -1", 40],
-    ]);
-  });
-
+  // Unknown keys and values of the wrong type are the key table's business (test/config/errors.test.ts).
   it("finds settings inherited from [defaults].mesh there", () => {
-    const s = meshService("istio", "client", { sidecar: "yes" });
-    const { diagnostics } = resolveMesh(s, locator({ "defaults.mesh.sidecar": 7 }));
-    expect(diagnostics.map((d) => [d.message, d.location.line])).toEqual([['mesh.sidecar must be true or false, got "yes"', 7]]);
+    const s = meshService("linkerd", "client", { subsets: { v1: { version: "v1" } } });
+    const { diagnostics } = resolveMesh(s, locator({ "defaults.mesh.subsets": 7 }));
+    expect(diagnostics.map((d) => [d.code, d.location.line])).toEqual([["mesh/wrong-kind", 7]]);
   });
 
   it("rejects keys of the other mesh and warns about keys under kind none", () => {
@@ -170,11 +150,11 @@ describe("resolveMesh: settings validation", () => {
     ["subset name", { subsets: { "V 1": { version: "v1" } } }, 'subset name "V 1" must be an RFC 1123 label'],
     ["label value", { subsets: { v1: { version: "v1\nkind: Secret" } } }, "mesh.subsets.v1.version must be a Kubernetes label value"],
     ["label key", { subsets: { v1: { "a: b": "x" } } }, 'label key "a: b" in mesh.subsets.v1 must be a Kubernetes label key'],
-    ["header name", { routes: [{ headers: { Version: "v2" }, subset: "v2" }] }, 'header "Version" in mesh.routes.0.headers must be a lower-case HTTP header name (RFC 9110 token) (did you mean "version"?)'],
-    ["header value", { routes: [{ headers: { version: "v2\r\nx: y" }, subset: "v2" }] }, "mesh.routes.0.headers.version must be text without control characters"],
-    ["unknown subset", { routes: [{ headers: { version: "v3" }, subset: "v3" }] }, 'mesh.routes.0.subset names subset "v3", which mesh.subsets does not define (defined: v1, v2)'],
+    ["header name", { routes: [{ headers: { Version: { exact: "v2" } }, subset: "v2" }] }, 'header "Version" in mesh.routes.0.headers must be a lower-case HTTP header name (RFC 9110 token) (did you mean "version"?)'],
+    ["header value", { routes: [{ headers: { version: { exact: "v2\r\nx: y" } }, subset: "v2" }] }, "mesh.routes.0.headers.version.exact must be text without control characters"],
+    ["unknown subset", { routes: [{ headers: { version: { exact: "v3" } }, subset: "v3" }] }, 'mesh.routes.0.subset names subset "v3", which mesh.subsets does not define (defined: v1, v2)'],
     ["weights", { routes: [{ weights: { v1: 90, v2: 20 } }] }, "mesh.routes.0.weights must add up to 100, got 110"],
-    ["catch-all first", { routes: [{ subset: "v1" }, { headers: { version: "v2" }, subset: "v2" }] }, "mesh.routes.0 has no headers, so it matches every request"],
+    ["catch-all first", { routes: [{ subset: "v1" }, { headers: { version: { exact: "v2" } }, subset: "v2" }] }, "mesh.routes.0 has no headers, so it matches every request"],
     ["subset and weights", { routes: [{ subset: "v1", weights: { v1: 100 } }] }, "mesh.routes.0 must set exactly one of subset, weights"],
     ["header match kinds", { routes: [{ headers: { version: { exact: "a", prefix: "b" } }, subset: "v1" }] }, "mesh.routes.0.headers.version must set exactly one of exact, prefix, regex"],
   ])("rejects a bad %s", (_name, extra, message) => {
@@ -187,7 +167,7 @@ describe("resolveMesh: settings validation", () => {
     const { mesh, diagnostics } = resolveMesh(
       meshService("istio", "client", {
         subsets: { v2: { version: "v2" }, v1: { version: "v1", "app.kubernetes.io/part-of": "users" } },
-        routes: [{ headers: { version: "v2", "x-canary": { prefix: "yes" } }, subset: "v2" }, { weights: { v1: 90, v2: 10 }, budget_ratio: 0.1 }],
+        routes: [{ headers: { version: { exact: "v2" }, "x-canary": { prefix: "yes" } }, subset: "v2" }, { weights: { v1: 90, v2: 10 }, budget_ratio: 0.1 }],
       }),
       noLocate,
     );
@@ -306,13 +286,12 @@ describe("resolveMesh: derived resources", () => {
   });
 });
 
-describe("operationPolicies", () => {
+describe("resolveMesh: per-route policies", () => {
   it("groups operations whose timeout or retry safety differs from the service's", () => {
     const s = withSpec(meshService("istio", "mesh"));
-    const { mesh } = resolveMesh(s, noLocate);
-    const { defaults, groups } = operationPolicies(s, mesh);
+    const { defaults, groups } = resolveMesh(s, noLocate).mesh.policies;
     expect(defaults.retries.attempts).toBe(2);
-    expect(groups.map((g) => [g.label, g.operations.map((o) => o.name), g.policy])).toEqual([
+    expect(groups.map((g) => [g.label, g.operations, g.policy])).toEqual([
       [
         "2s-connect-retry",
         ["updateUser"],
@@ -329,7 +308,7 @@ describe("operationPolicies", () => {
 
   it("under Linkerd a non-idempotent operation is not retried at all", () => {
     const s = withSpec(meshService("linkerd", "mesh"));
-    const { groups } = operationPolicies(s, resolveMesh(s, noLocate).mesh);
+    const { groups } = resolveMesh(s, noLocate).mesh.policies;
     expect(groups.map((g) => [g.label, g.policy.retries.attempts])).toEqual([
       ["2s-no-retry", 0],
       ["no-retry", 0],
@@ -338,7 +317,7 @@ describe("operationPolicies", () => {
 
   it("with the client owning retries only timeouts differ", () => {
     const s = withSpec(meshService("istio", "client"));
-    const { groups } = operationPolicies(s, resolveMesh(s, noLocate).mesh);
-    expect(groups.map((g) => [g.label, g.operations.map((o) => o.name)])).toEqual([["2s", ["updateUser"]]]);
+    const { groups } = resolveMesh(s, noLocate).mesh.policies;
+    expect(groups.map((g) => [g.label, g.operations])).toEqual([["2s", ["updateUser"]]]);
   });
 });

@@ -6,10 +6,10 @@ import { parseConfig } from "../../src/config/index.js";
 import { locateKeys } from "../../src/config/locate.js";
 import { emitYaml } from "../../src/emit/yaml/index.js";
 import { lint } from "../../src/lint/index.js";
-import { clientRetryDisabled, resolveMesh } from "../../src/mesh/index.js";
-import type { Diagnostic, Model, ServiceModel } from "../../src/model/types.js";
+import type { Diagnostic, Model, OpenApiModel } from "../../src/model/types.js";
+import { buildModel } from "../../src/resolve/build.js";
 import { type SchemaKey, schemaErrors } from "../emit/yaml/schemas.js";
-import { withSpec } from "./fixtures.js";
+import { service, withSpec } from "./fixtures.js";
 
 const ISTIO_EXAMPLE = `
 [service]
@@ -57,42 +57,16 @@ retry_owner = "client"
 failure_accrual = { max_penalty_ms = 60000 }
 `;
 
-function build(text: string): { model: Model; diagnostics: Diagnostic[] } {
+/** Through the real parser and resolve step; `specs` stand in for loaded OpenAPI documents. */
+function build(text: string, specs: ReadonlyMap<string, OpenApiModel> = new Map()): { model: Model; diagnostics: Diagnostic[] } {
   const parsed = parseConfig(text, "services.toml");
   expect(parsed.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   const positions = locateKeys(text);
-  const diagnostics: Diagnostic[] = [];
-  const services: ServiceModel[] = parsed.config!.services.map((c) => {
-    const base: ServiceModel = {
-      key: c.key,
-      pascal: c.key,
-      location: c.location,
-      url: c.url,
-      scheme: c.scheme,
-      host: c.host,
-      port: c.port,
-      basePath: c.basePath,
-      ...(c.namespace !== undefined ? { namespace: c.namespace } : {}),
-      ...(c.grpcPort !== undefined ? { grpcPort: c.grpcPort } : {}),
-      discovery: c.discovery,
-      policy: c.policy,
-      mesh: c.mesh,
-      healthPath: c.healthPath,
-      readyPath: c.readyPath,
-    };
-    const { mesh, diagnostics: found } = resolveMesh(base, (path) => {
-      const at = positions.key(path);
-      return at ? { file: "services.toml", line: at.line, column: at.column } : undefined;
-    });
-    diagnostics.push(...found);
-    // What the model builder does: resolve first (the mesh takes the numbers), then switch the client's off.
-    const retry = clientRetryDisabled(base) ? { ...base.policy.retry, maxAttempts: 1 } : base.policy.retry;
-    return { ...base, policy: { ...base.policy, retry }, resolvedMesh: mesh };
+  const built = buildModel(parsed.config!, specs, (path) => {
+    const at = positions.key(path);
+    return at ? { file: "services.toml", line: at.line, column: at.column } : undefined;
   });
-  return {
-    model: { modelVersion: 1, configFile: "services.toml", ...(parsed.config!.caller ? { caller: parsed.config!.caller } : {}), services },
-    diagnostics,
-  };
+  return { model: built.model!, diagnostics: built.diagnostics };
 }
 
 function validate(model: Model): void {
@@ -104,13 +78,12 @@ function validate(model: Model): void {
 
 describe("documented mesh TOML", () => {
   it("Istio example resolves cleanly and renders valid manifests", () => {
-    const built = build(ISTIO_EXAMPLE);
-    expect(built.diagnostics).toEqual([]);
     // The README example names specs/users.yaml; its operations (with the x-user-id header) stand in here.
-    const model: Model = { ...built.model, services: built.model.services.map((s) => withSpec(s)) };
+    const { model, diagnostics } = build(ISTIO_EXAMPLE, new Map([["users_service", withSpec(service()).openapi!]]));
+    expect(diagnostics).toEqual([]);
     const users = model.services[0]!;
     expect(users.policy.retry.maxAttempts).toBe(1);
-    expect(users.resolvedMesh!.retries.attempts).toBe(2);
+    expect(users.mesh.retries.attempts).toBe(2);
     expect(emitYaml(model).map((f) => f.path)).toEqual([
       "istio/sidecar.yaml",
       "istio/users_service/destination-rule.yaml",
@@ -124,17 +97,16 @@ describe("documented mesh TOML", () => {
   it("Linkerd example resolves cleanly and renders valid manifests", () => {
     const { model, diagnostics } = build(LINKERD_EXAMPLE);
     expect(diagnostics).toEqual([]);
-    expect(model.services[0]!.resolvedMesh!.failureAccrual).toEqual({ maxFailures: 5, minPenaltyMs: 30_000, maxPenaltyMs: 60_000 });
+    expect(model.services[0]!.mesh.failureAccrual).toEqual({ maxFailures: 5, minPenaltyMs: 30_000, maxPenaltyMs: 60_000 });
     validate(model);
     expect(lint(model)).toEqual([]);
   });
 
   it("points at the TOML line of a misspelt key and of a lint finding", () => {
     const text = `${LINKERD_EXAMPLE}serviceprofle = true\n`;
-    const { diagnostics } = build(text);
     const line = text.split("\n").findIndex((l) => l.startsWith("serviceprofle")) + 1;
-    expect(diagnostics.map((d) => [d.code, d.location.line, d.message.split(";")[0]])).toEqual([
-      ["mesh/unknown-key", line, 'unknown key mesh.serviceprofle (did you mean "serviceprofile"?)'],
+    expect(parseConfig(text, "services.toml").diagnostics.map((d) => [d.code, d.location.line, d.location.column, d.message])).toEqual([
+      ["config/unknown-key", line, 1, 'unknown key "serviceprofle" in [external_services.payments_service.mesh]; did you mean "serviceprofile"?'],
     ]);
     const withProfile = `${LINKERD_EXAMPLE}serviceprofile = true\n`;
     const findings = lint(build(withProfile).model);

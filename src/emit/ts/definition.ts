@@ -4,7 +4,7 @@ import type { ServiceDefinition } from "../../runtime/types.js";
 
 export function serviceDefinitionOf(s: ServiceModel): ServiceDefinition {
   // `mesh.http_port_name`, as src/mesh resolved it for the Service manifest (absent for hosts outside the cluster).
-  const portName = s.resolvedMesh?.kube?.httpPortName;
+  const portName = s.mesh.kube?.httpPortName;
   return {
     name: s.key,
     url: s.url,

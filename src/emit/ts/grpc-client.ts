@@ -52,7 +52,7 @@ export function grpcDefinitionOf(s: ServiceModel): GrpcServiceDefinition {
   const http = serviceDefinitionOf(s);
   const port = s.grpcPort ?? s.port;
   const host = s.host.includes(":") && !s.host.startsWith("[") ? `[${s.host}]` : s.host;
-  const portName = s.grpcPort !== undefined ? (s.resolvedMesh?.kube?.grpcPortName ?? "grpc") : undefined;
+  const portName = s.grpcPort !== undefined ? (s.mesh.kube?.grpcPortName ?? "grpc") : undefined;
   const methods = methodSettings(s);
   return {
     ...http,

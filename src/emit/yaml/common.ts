@@ -1,6 +1,6 @@
 // Pieces every view shares: metadata, the Service's cluster host name, the `# source:` text.
-import type { ResolvedMesh, KubeService } from "../../mesh/types.js";
-import type { Model, ServiceModel } from "../../model/types.js";
+import type { KubeService, Model, OperationModel, ResolvedMesh, ServiceModel } from "../../model/types.js";
+import { DEFAULT_CLUSTER_DOMAIN } from "../../runtime/vocabulary.js";
 import type { Guard } from "./guard.js";
 
 export interface MetadataView {
@@ -32,7 +32,7 @@ export function metadata(
 
 /** The name Istio and Linkerd know the Service by: the cluster FQDN when the namespace is known. */
 export function clusterHost(kube: KubeService): string {
-  return kube.namespace !== undefined ? `${kube.name}.${kube.namespace}.svc.${kube.clusterDomain ?? "cluster.local"}` : kube.name;
+  return kube.namespace !== undefined ? `${kube.name}.${kube.namespace}.svc.${kube.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN}` : kube.name;
 }
 
 export function sourceOf(model: Model, service: ServiceModel): string {
@@ -46,3 +46,13 @@ export function sortRecord<T>(record: Record<string, T>): Record<string, T> {
 }
 
 export type MeshWithKube = ResolvedMesh & { kube: KubeService };
+
+/** The service's OpenAPI operations named in a route policy (the model refers to them by name), in that order. */
+export function operationsNamed(service: ServiceModel, names: readonly string[]): OperationModel[] {
+  const byName = new Map((service.openapi?.operations ?? []).map((op) => [op.name, op]));
+  return names.map((name) => {
+    const op = byName.get(name);
+    if (op === undefined) throw new Error(`svcgen bug: ${service.key} has no operation ${name}`);
+    return op;
+  });
+}

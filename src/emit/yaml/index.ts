@@ -7,50 +7,35 @@
 //   linkerd/<key>/http-route-<policy>.yaml  per-operation policies (+ http-route-default.yaml)
 //   linkerd/<key>/service-profile.yaml      serviceprofile = true
 // Services whose host is not a cluster Service name (an IP, an external domain) get no manifests.
-import { resolveMesh } from "../../mesh/resolve.js";
-import type { ResolvedMesh } from "../../mesh/types.js";
 import type { Diagnostic, Model } from "../../model/types.js";
 import type { GeneratedFile } from "../files.js";
 import type { MeshWithKube } from "./common.js";
 import { Guard } from "./guard.js";
+import { serviceManifests } from "./k8s/service.js";
+import { MESHES, meshFor } from "./meshes/index.js";
 import { type Manifest, renderManifest } from "./render.js";
-import { istioManifests } from "./view-istio.js";
-import { linkerdManifests, linkerdServiceAnnotations } from "./view-linkerd.js";
-import { serviceManifests } from "./view-service.js";
-import { sidecarManifest } from "./view-sidecar.js";
 
 export interface ManifestPlan {
   manifests: Manifest[];
-  /** Errors that stop rendering: values that cannot go into a manifest, settings resolveMesh rejected. */
+  /** Errors that stop rendering: values that cannot go into a manifest. */
   diagnostics: Diagnostic[];
 }
 
 /** Every manifest's view, built and checked; nothing is rendered. */
 export function planManifests(model: Model): ManifestPlan {
   const guard = new Guard();
-  const diagnostics: Diagnostic[] = [];
-  const meshes = new Map<string, ResolvedMesh>();
   const manifests: Manifest[] = [];
   for (const service of model.services) {
-    let mesh = service.resolvedMesh;
-    if (!mesh) {
-      // Not wired through the model builder (tests, older callers): resolve here and keep its errors.
-      const resolved = resolveMesh(service, () => undefined);
-      diagnostics.push(...resolved.diagnostics.filter((d) => d.severity === "error"));
-      mesh = resolved.mesh;
-    }
-    meshes.set(service.key, mesh);
-    if (!mesh.kube) continue;
-    const withKube = mesh as MeshWithKube;
-    const annotations = mesh.kind === "linkerd" ? linkerdServiceAnnotations(service, withKube) : {};
-    manifests.push(...serviceManifests(model, service, withKube, annotations, guard));
-    if (mesh.kind === "istio") manifests.push(...istioManifests(model, service, withKube, guard));
-    if (mesh.kind === "linkerd") manifests.push(...linkerdManifests(model, service, withKube, guard));
+    if (!service.mesh.kube) continue;
+    const mesh = service.mesh as MeshWithKube;
+    const emitter = meshFor(mesh.kind);
+    const annotations = emitter?.serviceAnnotations(service, mesh) ?? {};
+    manifests.push(...serviceManifests(model, service, mesh, annotations, guard));
+    if (emitter) manifests.push(...emitter.manifests(model, service, mesh, guard));
   }
-  const sidecar = sidecarManifest(model, meshes, guard);
-  if (sidecar) manifests.push(sidecar);
-  checkClashes(model, meshes, guard);
-  return { manifests, diagnostics: [...diagnostics, ...guard.diagnostics] };
+  for (const emitter of MESHES) manifests.push(...(emitter.modelManifests?.(model, guard) ?? []));
+  checkClashes(model, guard);
+  return { manifests, diagnostics: guard.diagnostics };
 }
 
 /** Errors emitYaml would refuse on; run before emitting so they are reported with the other diagnostics. */
@@ -68,10 +53,10 @@ export function emitYaml(model: Model): GeneratedFile[] {
 }
 
 /** Two keys naming the same Service would write two different manifests for one object. */
-function checkClashes(model: Model, meshes: ReadonlyMap<string, ResolvedMesh>, guard: Guard): void {
+function checkClashes(model: Model, guard: Guard): void {
   const seen = new Map<string, string>();
   for (const service of model.services) {
-    const kube = meshes.get(service.key)?.kube;
+    const kube = service.mesh.kube;
     if (!kube) continue;
     const id = `${kube.namespace ?? ""}/${kube.name}`;
     const other = seen.get(id);

@@ -6,14 +6,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 
-export type TemplateName =
-  | "k8s/service"
-  | "istio/virtual-service"
-  | "istio/destination-rule"
-  | "istio/sidecar"
-  | "linkerd/http-route"
-  | "linkerd/service-profile"
-  | "gateway/grpc-route";
+/** A template's path under templates/ without `.yaml.hbs`: `<folder>/<resource>` (`istio/virtual-service`). */
+export type TemplateName = `${string}/${string}`;
 
 const PARTIALS = ["metadata", "string-match", "parent-refs", "backend-refs"] as const;
 
@@ -33,36 +27,28 @@ export function yamlScalar(value: unknown): string {
   throw new TypeError(`template value must be a string, finite number or boolean, got ${value === null ? "null" : typeof value}`);
 }
 
-let compiled: Map<TemplateName, Handlebars.TemplateDelegate> | undefined;
+let engine: typeof Handlebars | undefined;
+const compiled = new Map<TemplateName, Handlebars.TemplateDelegate>();
+const OPTIONS = { noEscape: true, strict: true };
 
-function load(): Map<TemplateName, Handlebars.TemplateDelegate> {
+function load(): typeof Handlebars {
   const hb = Handlebars.create();
   hb.registerHelper("json", (value: unknown) => yamlScalar(value));
   hb.registerHelper("defined", (value: unknown) => value !== undefined && value !== null);
-  const options = { noEscape: true, strict: true };
   for (const name of PARTIALS) {
-    hb.registerPartial(name, hb.compile(readFileSync(path.join(TEMPLATE_ROOT, "partials", `${name}.hbs`), "utf8"), options));
+    hb.registerPartial(name, hb.compile(readFileSync(path.join(TEMPLATE_ROOT, "partials", `${name}.hbs`), "utf8"), OPTIONS));
   }
-  const names: TemplateName[] = [
-    "k8s/service",
-    "istio/virtual-service",
-    "istio/destination-rule",
-    "istio/sidecar",
-    "linkerd/http-route",
-    "linkerd/service-profile",
-    "gateway/grpc-route",
-  ];
-  const map = new Map<TemplateName, Handlebars.TemplateDelegate>();
-  for (const name of names) {
-    map.set(name, hb.compile(readFileSync(path.join(TEMPLATE_ROOT, `${name}.yaml.hbs`), "utf8"), options));
-  }
-  return map;
+  return hb;
 }
 
-/** Renders one template; templates are read and compiled on first use. */
+/** Renders one template; a template is read and compiled on first use (a mesh's folder names its own templates). */
 export function renderTemplate(name: TemplateName, view: object): string {
-  compiled ??= load();
-  const template = compiled.get(name);
-  if (!template) throw new Error(`no template ${name}`);
+  engine ??= load();
+  let template = compiled.get(name);
+  if (!template) {
+    if (!/^[a-z0-9-]+\/[a-z0-9-]+$/.test(name)) throw new Error(`no template ${name}`);
+    template = engine.compile(readFileSync(path.join(TEMPLATE_ROOT, `${name}.yaml.hbs`), "utf8"), OPTIONS);
+    compiled.set(name, template);
+  }
   return template(view);
 }

@@ -20,7 +20,7 @@ export function exampleModel(): Model {
         settings: {
           sidecar: true,
           subsets: { v1: { version: "v1" }, v2: { version: "v2" } },
-          routes: [{ headers: { version: "v2" }, subset: "v2" }, { weights: { v1: 90, v2: 10 } }],
+          routes: [{ headers: { version: { exact: "v2" } }, subset: "v2" }, { weights: { v1: 90, v2: 10 } }],
           connection_pool: { max_connections: 100, http2_max_requests: 1000, idle_timeout_ms: 60_000 },
           outlier_detection: { min_health_percent: 50 },
         },

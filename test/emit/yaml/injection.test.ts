@@ -6,13 +6,12 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { emitYaml, validateManifests } from "../../../src/emit/yaml/index.js";
 import { TEMPLATE_ROOT } from "../../../src/emit/yaml/templates.js";
-import { resolveMesh } from "../../../src/mesh/index.js";
-import type { Model, ServiceModel } from "../../../src/model/types.js";
-import { grpcMethod, grpcService, model, operation, policy, proto, service, withSpec } from "../../mesh/fixtures.js";
+import type { Model } from "../../../src/model/types.js";
+import { type DraftService, grpcMethod, grpcService, model, operation, policy, proto, resolveMesh, service, withSpec } from "../../mesh/fixtures.js";
 
 const HOSTILE = ["v1\nkind: Secret", "v1: x", "v1 # x", "{{json this}}", 'v1"', "v1'", "v1\u2028x"];
 
-function istio(settings: Record<string, unknown>): ServiceModel {
+function istio(settings: Record<string, unknown>): DraftService {
   return service({ mesh: { kind: "istio", retryOwner: "client", settings } });
 }
 
@@ -34,7 +33,7 @@ describe("mesh settings that could break YAML are rejected by resolveMesh", () =
 
   // `'` is a legal token character (RFC 9110 tchar); the quoting keeps it inert, so it is not in this list.
   it.each(HOSTILE.filter((v) => v !== "v1'"))("header name %j", (value) => {
-    const settings = { subsets: { v1: { version: "v1" } }, routes: [{ headers: { [value]: "x" }, subset: "v1" }] };
+    const settings = { subsets: { v1: { version: "v1" } }, routes: [{ headers: { [value]: { exact: "x" } }, subset: "v1" }] };
     expect(resolveMesh(istio(settings), () => undefined).diagnostics.map((d) => d.code)).toEqual(["mesh/invalid"]);
   });
 
@@ -45,13 +44,13 @@ describe("mesh settings that could break YAML are rejected by resolveMesh", () =
   });
 
   it.each(["v2\nkind: Secret", "v2\r", "v2\u2028x", "v2\u0085"])("header value with a line break %j", (value) => {
-    const settings = { subsets: { v1: { version: "v1" } }, routes: [{ headers: { version: value }, subset: "v1" }] };
+    const settings = { subsets: { v1: { version: "v1" } }, routes: [{ headers: { version: { exact: value } }, subset: "v1" }] };
     expect(resolveMesh(istio(settings), () => undefined).diagnostics.map((d) => d.code)).toEqual(["mesh/invalid"]);
   });
 
   it("keeps an allowed header value with YAML punctuation exactly as written", () => {
     const value = `v2: "x" # {{json this}} 'y' - [z] &a *b !c`;
-    const s = istio({ subsets: { v1: { version: "v1" } }, routes: [{ headers: { version: value }, subset: "v1" }] });
+    const s = istio({ subsets: { v1: { version: "v1" } }, routes: [{ headers: { version: { exact: value } }, subset: "v1" }] });
     const vs = emitYaml(model([s])).find((f) => f.path.endsWith("virtual-service.yaml"))!;
     const doc = parse(vs.content) as { spec: { http: Array<{ match?: Array<{ headers: Record<string, { exact: string }> }> }> } };
     expect(doc.spec.http[0]!.match![0]!.headers).toEqual({ version: { exact: value } });

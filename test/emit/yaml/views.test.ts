@@ -5,19 +5,18 @@ import { Guard } from "../../../src/emit/yaml/guard.js";
 import type { MeshWithKube } from "../../../src/emit/yaml/common.js";
 import { pathMatch, pathRegex } from "../../../src/emit/yaml/paths.js";
 import { renderManifest } from "../../../src/emit/yaml/render.js";
-import { grpcRouteManifest } from "../../../src/emit/yaml/view-grpc-route.js";
-import { istioRetryOn } from "../../../src/emit/yaml/view-istio.js";
-import { statusList } from "../../../src/emit/yaml/view-linkerd.js";
+import { grpcRouteManifest } from "../../../src/emit/yaml/gateway/grpc-route.js";
+import { istioRetryOn } from "../../../src/emit/yaml/meshes/istio/manifests.js";
+import { statusList } from "../../../src/emit/yaml/meshes/linkerd/manifests.js";
 import { formatDuration } from "../../../src/mesh/duration.js";
-import { resolveMesh } from "../../../src/mesh/index.js";
 import type { ServiceModel } from "../../../src/model/types.js";
-import { grpcMethod, grpcService, model, proto, service, withSpec } from "../../mesh/fixtures.js";
+import { type DraftService, grpcMethod, grpcService, model, proto, resolved, service, withSpec } from "../../mesh/fixtures.js";
 import { exampleModel } from "./example-model.js";
 import { schemaErrors } from "./schemas.js";
 
 type Json = any;
 
-function docs(services: ServiceModel[]): Record<string, Json> {
+function docs(services: Array<DraftService | ServiceModel>): Record<string, Json> {
   return Object.fromEntries(emitYaml(model(services)).map((f) => [f.path, parse(f.content)]));
 }
 
@@ -271,8 +270,8 @@ describe("Linkerd", () => {
 
 describe("GRPCRoute (seam for the gRPC issue)", () => {
   it("renders a Gateway API GRPCRoute that validates and parses back to its view", () => {
-    const s = service({ grpcPort: 8081, mesh: { kind: "linkerd", retryOwner: "mesh", settings: {} } });
-    const mesh = resolveMesh(s, () => undefined).mesh as MeshWithKube;
+    const s = resolved(service({ grpcPort: 8081, mesh: { kind: "linkerd", retryOwner: "mesh", settings: {} } }));
+    const mesh = s.mesh as MeshWithKube;
     const guard = new Guard();
     const manifest = grpcRouteManifest(
       model([s]),
@@ -295,8 +294,8 @@ describe("GRPCRoute (seam for the gRPC issue)", () => {
   });
 
   it("rejects names that are not protobuf names", () => {
-    const s = service({ grpcPort: 8081, mesh: { kind: "linkerd", retryOwner: "mesh", settings: {} } });
-    const mesh = resolveMesh(s, () => undefined).mesh as MeshWithKube;
+    const s = resolved(service({ grpcPort: 8081, mesh: { kind: "linkerd", retryOwner: "mesh", settings: {} } }));
+    const mesh = s.mesh as MeshWithKube;
     const guard = new Guard();
     grpcRouteManifest(model([s]), s, mesh, { suffix: "x", methods: [{ service: "a.b\nc: d" }], annotations: {} }, guard);
     expect(guard.diagnostics.map((d) => d.message)).toEqual(['gRPC method "a.b\\nc: d/" is not a protobuf name']);

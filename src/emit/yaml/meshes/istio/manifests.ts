@@ -1,14 +1,12 @@
 // Istio networking.istio.io/v1: a VirtualService (header routes to subsets, per-operation timeouts and retries) and a
 // DestinationRule (load balancer, outlier detection from the breaker, connection pool, subsets) per callee.
-import { formatDuration } from "../../mesh/duration.js";
-import { type PolicyGroup, type RoutePolicy, operationPolicies } from "../../mesh/operations.js";
-import { grpcPath } from "./view-grpc-route.js";
-import type { HeaderMatch, MeshRoute, RetryConditions } from "../../mesh/types.js";
-import type { Model, ServiceModel } from "../../model/types.js";
-import { type MeshWithKube, type MetadataView, clusterHost, metadata, sourceOf } from "./common.js";
-import type { Guard } from "./guard.js";
-import { pathMatch, upperMethod } from "./paths.js";
-import type { Manifest } from "./render.js";
+import { formatDuration } from "../../../../mesh/duration.js";
+import type { HeaderMatch, MeshRoute, Model, PolicyGroup, RetryConditions, RoutePolicy, ServiceModel } from "../../../../model/types.js";
+import { grpcPath } from "../../gateway/grpc-route.js";
+import { type MeshWithKube, type MetadataView, clusterHost, metadata, operationsNamed, sourceOf } from "../../common.js";
+import type { Guard } from "../../guard.js";
+import { pathMatch, upperMethod } from "../../paths.js";
+import type { Manifest } from "../../render.js";
 
 export type StringMatchView = { exact: string } | { prefix: string } | { regex: string };
 
@@ -96,7 +94,7 @@ function retriesView(policy: RoutePolicy): HttpRouteView["retries"] {
 
 export function virtualService(service: ServiceModel, mesh: MeshWithKube, guard: Guard): VirtualServiceView {
   const host = clusterHost(mesh.kube);
-  const policies = operationPolicies(service, mesh);
+  const policies = mesh.policies;
   const headerRoutes = mesh.routes.filter((r) => r.headers.length > 0);
   const fallback = mesh.routes.find((r) => r.headers.length === 0);
   const http: HttpRouteView[] = [];
@@ -155,7 +153,7 @@ function operationMatches(
   guard: Guard,
   headers?: Record<string, StringMatchView>,
 ): HttpMatchView[] {
-  const http = group.operations.map((op) => {
+  const http = operationsNamed(service, group.operations).map((op) => {
     guard.path(op.path, `path of operation ${op.name}`, op.location);
     const match = pathMatch(service.basePath, op.path);
     return {

@@ -1,14 +1,13 @@
 // Linkerd 2.16+: retry/timeout/failure-accrual annotations on the Service, one policy.linkerd.io HTTPRoute per
 // distinct per-operation policy (plus a catch-all, since attaching any route makes unmatched requests 404), and —
 // when asked for — the legacy ServiceProfile with one route per operation, like `linkerd profile --open-api`.
-import { formatDuration } from "../../mesh/duration.js";
-import { type RoutePolicy, operationPolicies } from "../../mesh/operations.js";
-import type { Model, ServiceModel } from "../../model/types.js";
-import { type MeshWithKube, type MetadataView, clusterHost, metadata, sourceOf } from "./common.js";
-import type { Guard } from "./guard.js";
-import { pathMatch, pathRegex, upperMethod } from "./paths.js";
-import type { Manifest } from "./render.js";
-import { grpcPath, grpcRouteManifest } from "./view-grpc-route.js";
+import { formatDuration } from "../../../../mesh/duration.js";
+import type { Model, RoutePolicy, ServiceModel } from "../../../../model/types.js";
+import { type MeshWithKube, type MetadataView, clusterHost, metadata, operationsNamed, sourceOf } from "../../common.js";
+import type { Guard } from "../../guard.js";
+import { pathMatch, pathRegex, upperMethod } from "../../paths.js";
+import type { Manifest } from "../../render.js";
+import { grpcPath, grpcRouteManifest } from "../../gateway/grpc-route.js";
 
 export interface LinkerdHttpRouteView {
   apiVersion: "policy.linkerd.io/v1beta3";
@@ -83,7 +82,7 @@ function retries(policy: RoutePolicy, on: "service" | "http-route" | "grpc-route
 }
 
 export function linkerdServiceAnnotations(service: ServiceModel, mesh: MeshWithKube): Record<string, string> {
-  const { defaults } = operationPolicies(service, mesh);
+  const { defaults } = mesh.policies;
   const out: Record<string, string> = {
     "timeout.linkerd.io/request": formatDuration(defaults.timeoutMs),
     ...retries(defaults, "service"),
@@ -117,7 +116,7 @@ export function linkerdManifests(model: Model, service: ServiceModel, mesh: Mesh
 }
 
 function httpRoutes(service: ServiceModel, mesh: MeshWithKube, guard: Guard): Array<{ suffix: string; view: LinkerdHttpRouteView }> {
-  const policies = operationPolicies(service, mesh);
+  const policies = mesh.policies;
   const groups = policies.groups.filter((g) => g.operations.length > 0);
   if (groups.length === 0) return [];
   const { kube } = mesh;
@@ -136,7 +135,7 @@ function httpRoutes(service: ServiceModel, mesh: MeshWithKube, guard: Guard): Ar
   });
   const out = groups.map((group) => {
     const annotations = routeAnnotations(group.policy, policies.defaults, "http-route");
-    const matches = group.operations.map((op) => {
+    const matches = operationsNamed(service, group.operations).map((op) => {
       guard.path(op.path, `path of operation ${op.name}`, op.location);
       const match = pathMatch(service.basePath, op.path);
       return {
@@ -169,7 +168,7 @@ function routeAnnotations(policy: RoutePolicy, defaults: RoutePolicy, on: "http-
 
 /** GRPCRoutes on grpc_port for methods whose policy differs (timeout_ms overrides, no retries when not idempotent). */
 function grpcRoutes(model: Model, service: ServiceModel, mesh: MeshWithKube, guard: Guard): Manifest[] {
-  const policies = operationPolicies(service, mesh);
+  const policies = mesh.policies;
   const groups = policies.groups.filter((g) => g.grpcMethods.length > 0);
   if (groups.length === 0) return [];
   const out: Manifest[] = [];
@@ -185,7 +184,7 @@ function grpcRoutes(model: Model, service: ServiceModel, mesh: MeshWithKube, gua
 }
 
 function serviceProfile(service: ServiceModel, mesh: MeshWithKube, guard: Guard): ServiceProfileView {
-  const policies = operationPolicies(service, mesh);
+  const policies = mesh.policies;
   const route = (name: string, condition: { method?: string; pathRegex: string }, policy: RoutePolicy) => {
     const r = policy.retries;
     const retryable = r.attempts > 0 && (r.on.statuses.length > 0 || r.on.timeout);
@@ -201,7 +200,9 @@ function serviceProfile(service: ServiceModel, mesh: MeshWithKube, guard: Guard)
         : {}),
     };
   };
-  const operations = policies.operations.map(({ operation, policy }) => {
+  const named = operationsNamed(service, policies.operations.map((o) => o.operation));
+  const operations = policies.operations.map(({ policy }, index) => {
+    const operation = named[index]!;
     guard.path(operation.path, `path of operation ${operation.name}`, operation.location);
     const method = upperMethod(operation);
     const full = `${service.basePath}${operation.path}`;

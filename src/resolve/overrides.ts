@@ -4,7 +4,8 @@
 import { q, tableName } from "../config/context.js";
 import { suggest } from "../config/suggest.js";
 import type { OperationOverride } from "../config/types.js";
-import type { Diagnostic, OpenApiModel, OperationModel, ProtoMethodModel, ProtoMethodOverride, ProtoModel } from "./types.js";
+import type { Diagnostic } from "../diagnostics.js";
+import type { OpenApiModel, OperationModel, ProtoMethodModel, ProtoMethodOverride, ProtoModel } from "../model/types.js";
 
 export interface Overridden {
   /** The OpenAPI operations with their overrides (when the service has a spec). */

@@ -1,10 +1,9 @@
 // Gateway API GRPCRoute for per-method mesh policy on the grpc_port (Linkerd reads its retry/timeout annotations):
 // methods are grouped by policy like the HTTPRoutes, plus a catch-all route that keeps the Service's policy.
-import type { GrpcMethodRef } from "../../mesh/operations.js";
-import type { Model, ServiceModel } from "../../model/types.js";
-import { type MeshWithKube, type MetadataView, metadata, sourceOf } from "./common.js";
-import type { Guard } from "./guard.js";
-import type { Manifest } from "./render.js";
+import type { GrpcMethodRef, Model, ServiceModel } from "../../../model/types.js";
+import { type MeshWithKube, type MetadataView, metadata, sourceOf } from "../common.js";
+import type { Guard } from "../guard.js";
+import type { Manifest } from "../render.js";
 
 export interface GrpcRouteView {
   apiVersion: "gateway.networking.k8s.io/v1";

@@ -1,9 +1,9 @@
 // core/v1 Services for one callee: the ClusterIP Service (ports from the URL and grpc_port) and, with headless
 // discovery, the headless Service the client resolves pod by pod. Linkerd's policy annotations live on the Service.
-import type { Model, ServiceModel } from "../../model/types.js";
-import { type MeshWithKube, type MetadataView, metadata, sourceOf } from "./common.js";
-import type { Guard } from "./guard.js";
-import type { Manifest } from "./render.js";
+import type { Model, ServiceModel } from "../../../model/types.js";
+import { type MeshWithKube, type MetadataView, metadata, sourceOf } from "../common.js";
+import type { Guard } from "../guard.js";
+import type { Manifest } from "../render.js";
 
 export interface ServicePortView {
   name: string;

@@ -1,10 +1,9 @@
 // The caller's Istio Sidecar: its egress is exactly its dependencies (every [external_services] host), and
 // REGISTRY_ONLY keeps everything else out. Written once per model when any Istio service sets `sidecar = true`.
-import type { ResolvedMesh } from "../../mesh/types.js";
-import type { Model } from "../../model/types.js";
-import { MANAGED_BY, type MetadataView, clusterHost } from "./common.js";
-import type { Guard } from "./guard.js";
-import type { Manifest } from "./render.js";
+import type { Model } from "../../../../model/types.js";
+import { MANAGED_BY, type MetadataView, clusterHost } from "../../common.js";
+import type { Guard } from "../../guard.js";
+import type { Manifest } from "../../render.js";
 
 export interface SidecarView {
   apiVersion: "networking.istio.io/v1";
@@ -19,11 +18,8 @@ export interface SidecarView {
 
 const IP = /^[0-9.]+$|:/;
 
-export function sidecarManifest(model: Model, meshes: ReadonlyMap<string, ResolvedMesh>, guard: Guard): Manifest | undefined {
-  const wanted = model.services.filter((s) => {
-    const mesh = meshes.get(s.key);
-    return mesh?.kind === "istio" && mesh.sidecar;
-  });
+export function sidecarManifest(model: Model, guard: Guard): Manifest | undefined {
+  const wanted = model.services.filter((s) => s.mesh.kind === "istio" && s.mesh.sidecar);
   if (wanted.length === 0) return undefined;
   const first = wanted[0]!;
   if (!model.caller) {
@@ -34,7 +30,7 @@ export function sidecarManifest(model: Model, meshes: ReadonlyMap<string, Resolv
   guard.dnsLabel(caller.name, "[service] name (the Sidecar's name and workload label)", caller.location);
   const hosts = new Set<string>();
   for (const service of model.services) {
-    const kube = meshes.get(service.key)?.kube;
+    const kube = service.mesh.kube;
     if (kube) {
       if (kube.namespace === undefined) {
         guard.fail(

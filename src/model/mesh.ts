@@ -1,8 +1,12 @@
-// The typed form of `[external_services.<key>.mesh]`: what the YAML emitters and the lint read. Plain data, resolved
-// once from the service's raw mesh settings and its ONE resolved client policy, so client and mesh cannot disagree.
-import type { SourceLocation } from "../model/types.js";
+// The resolved mesh policy of one service (ServiceModel.mesh): what the YAML emitters and the lint read. Plain data,
+// resolved once (src/mesh, called by the resolve stage) from the service's `mesh` settings and its ONE resolved client
+// policy, so client and mesh cannot disagree.
+import type { SourceLocation } from "../diagnostics.js";
 
+/** Spelled here as in the policy vocabulary (src/runtime/vocabulary.ts MESH_KINDS, RETRY_OWNERS); the model imports nothing. */
 export type MeshKind = "none" | "istio" | "linkerd";
+export type RetryOwner = "client" | "mesh";
+
 
 /** What a retry reacts to, in the client's vocabulary (`retry_on = ["connect", "timeout", 503]`). */
 export interface RetryConditions {
@@ -115,7 +119,7 @@ export interface KubeService {
 
 export interface ResolvedMesh {
   kind: MeshKind;
-  retryOwner: "client" | "mesh";
+  retryOwner: RetryOwner;
   /** Absent when the host is not a cluster Service name (an IP, an external domain): no manifests are written. */
   kube?: KubeService;
   /** Route timeout (ms): the whole call, every try included. */
@@ -136,6 +140,46 @@ export interface ResolvedMesh {
   retryBudget: RetryBudget;
   /** With retry_owner = "mesh": client retry keys written for this service that no mesh resource carries. */
   clientOnlyRetryKeys: string[];
+  /** The route policy of the service and of every operation and gRPC method, grouped as routes carry them. */
+  policies: MeshPolicies;
   /** TOML positions by dotted key (`mesh.retries`, `retry.max_attempts`, `hash_header`, …), for the lint. */
   locations: Record<string, SourceLocation>;
+}
+
+/** What a route does with calls: its timeout and its retries. */
+export interface RoutePolicy {
+  timeoutMs: number;
+  retries: { attempts: number; perTryTimeoutMs?: number; on: RetryConditions };
+}
+
+/** A gRPC method as a route matches it: `/<service>/<method>` on the wire. */
+export interface GrpcMethodRef {
+  /** Fully qualified proto service (`auth.v1.AuthService`). */
+  service: string;
+  method: string;
+  idempotent: boolean;
+  /** services.toml's per-method `timeout_ms`. */
+  timeoutMs?: number;
+  location: SourceLocation;
+}
+
+export interface PolicyGroup {
+  /** DNS-label-safe and unique within the service, e.g. `2s`, `no-retry`, `2s-connect-retry`. */
+  label: string;
+  policy: RoutePolicy;
+  /** Names (OperationModel.name) of the OpenAPI operations in the group, in model order. */
+  operations: string[];
+  /** In proto order. */
+  grpcMethods: GrpcMethodRef[];
+}
+
+export interface MeshPolicies {
+  /** The service-wide route policy. */
+  defaults: RoutePolicy;
+  /** Every OpenAPI operation (by OperationModel.name) with its own policy, in model order. */
+  operations: Array<{ operation: string; policy: RoutePolicy }>;
+  /** Every gRPC method a route can match (a service with a proto and a grpc_port) with its policy, in proto order. */
+  grpcMethods: Array<{ method: GrpcMethodRef; policy: RoutePolicy }>;
+  /** Operations and gRPC methods whose policy differs from `defaults`, grouped by policy, sorted by label. */
+  groups: PolicyGroup[];
 }
