@@ -9,7 +9,7 @@ import { emitYaml, validateManifests } from "./emit/yaml/index.js";
 import { lint } from "./lint/index.js";
 import type { GeneratedFile } from "./emit/files.js";
 import { emitTypeScript, type RuntimeSource } from "./emit/ts/index.js";
-import { buildModel } from "./model/build.js";
+import { buildModel } from "./resolve/build.js";
 import type { Diagnostic, Model } from "./model/types.js";
 import { unreadableFile } from "./specs/files.js";
 import { loadSpecs } from "./specs/index.js";
