@@ -12,6 +12,7 @@
 //         only while none of it was read;
 //   - circuit breakers (service and per endpoint) and the balancer, through attempt.ts.
 import { AbortError, RequestError } from "../errors.js";
+import { MAX_GRPC_ATTEMPTS } from "../vocabulary.js";
 import { backoffPause, fitsBefore } from "../backoff.js";
 import { nextMacrotask, sleep } from "../clock.js";
 import { CallRoute } from "../route.js";
@@ -24,8 +25,7 @@ import type { AttemptParts, Failure, GrpcCall, MutableRecord, Outcome, Slot } fr
 import { acquire, classify, emitAttempt, finish, recordOutcome, settle } from "./attempt.js";
 import type { GrpcCallOptions, GrpcMethodSettings } from "./types.js";
 
-/** gRPC's retry policy allows at most five attempts (A6); larger settings are capped (lint SVC108 says so). */
-export const MAX_GRPC_ATTEMPTS = 5;
+export { MAX_GRPC_ATTEMPTS };
 
 export interface EngineParts extends AttemptParts {
   readonly service: string;
