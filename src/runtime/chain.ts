@@ -34,7 +34,7 @@ export interface Call {
   readonly service: string;
   readonly op: OperationDefinition;
   readonly request: WireRequest;
-  /** Safe to send again: idempotent method, op.idempotent or an idempotency key, and a replayable body. */
+  /** Safe to send again: op.idempotent (decided by the generator) or an idempotency key, and a replayable body. */
   readonly retryable: boolean;
   readonly acceptStatus: readonly number[] | undefined;
   /** Largest 2xx body read, bytes; past it the attempt fails with ResponseTooLargeError. */

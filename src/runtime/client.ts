@@ -15,7 +15,7 @@ import { RequestError } from "./errors.js";
 import { EventSink } from "./events.js";
 import { pickLayer } from "./pick.js";
 import { CallRoute } from "./route.js";
-import { buildRequest, isIdempotentMethod } from "./request.js";
+import { buildRequest } from "./request.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, ERROR_BODY_LIMIT, decodeBody, headerRecord, toHttpError } from "./response.js";
 import { retryLayer } from "./retry.js";
 import { attemptTimeoutLayer } from "./attempt-timeout.js";
@@ -143,7 +143,8 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       service: def.name,
       op,
       request,
-      retryable: request.replayable && (op.idempotent || isIdempotentMethod(request.method) || callOptions?.idempotencyKey !== undefined),
+      // The generator decided op.idempotent (method, x-idempotent, services.toml); the runtime trusts it.
+      retryable: request.replayable && (op.idempotent || callOptions?.idempotencyKey !== undefined),
       acceptStatus: callOptions?.acceptStatus,
       maxResponseBytes: callOptions?.maxResponseBytes ?? op.maxResponseBytes ?? clientMaxBytes,
       stream,
