@@ -19,13 +19,13 @@
 import { CircuitOpenError, isAbortError } from "./errors.js";
 import { statusIsFailure } from "./classify.js";
 import type { CircuitBreaker } from "./breaker.js";
-import type { Call, Middleware } from "./chain.js";
+import type { Call, Layer } from "./chain.js";
 import type { Clock } from "./clock.js";
 import type { TransportResponse } from "./response.js";
 import type { AttemptRecord } from "./types.js";
 
 /** `severalEndpoints`: is the set larger than one endpoint right now? */
-export function circuitLayer(clock: Clock, breaker: CircuitBreaker | undefined, severalEndpoints: () => boolean = () => false): Middleware {
+export function circuitLayer(clock: Clock, breaker: CircuitBreaker | undefined, severalEndpoints: () => boolean = () => false): Layer {
   if (breaker === undefined) return (next) => next;
   return (next) => async (exchange) => {
     const call = exchange.call;

@@ -8,9 +8,9 @@
 import { AbortError, DeadlineExceededError } from "./errors.js";
 import { finishError } from "./classify.js";
 import type { Clock } from "./clock.js";
-import type { Middleware } from "./chain.js";
+import type { Layer } from "./chain.js";
 
-export function deadlineLayer(clock: Clock): Middleware {
+export function deadlineLayer(clock: Clock): Layer {
   return (next) => (exchange) => {
     const call = exchange.call;
     const caller = call.callerSignal;

@@ -21,7 +21,7 @@ import type { CircuitBreaker } from "./breaker.js";
 import type { Clock } from "./clock.js";
 import type { Endpoint } from "./endpoints.js";
 import type { EndpointSet } from "./discovery/set.js";
-import type { Exchange, Middleware } from "./chain.js";
+import type { Exchange, Layer } from "./chain.js";
 import type { TransportResponse } from "./response.js";
 
 export interface PickLayerOptions {
@@ -35,7 +35,7 @@ export interface PickLayerOptions {
   readonly onStale?: (() => void) | undefined;
 }
 
-export function pickLayer(options: PickLayerOptions): Middleware {
+export function pickLayer(options: PickLayerOptions): Layer {
   const { clock, set, balancer, settings, failoverRules, onStale } = options;
   const onResult = balancer.onResult?.bind(balancer);
   const retryOnStatus = settings.retryOnStatus;

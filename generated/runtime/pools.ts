@@ -14,8 +14,8 @@
 import { Pool } from "undici";
 import type { Dispatcher } from "undici";
 
-/** Default cap on connection age, ms. */
-export const DEFAULT_MAX_CONNECTION_AGE_MS = 60_000;
+/** Default cap on connection age, ms (the vocabulary's; re-exported for existing importers). */
+export { DEFAULT_MAX_CONNECTION_AGE_MS } from "./vocabulary.js";
 
 export interface PoolSettings {
   readonly connectTimeoutMs: number;

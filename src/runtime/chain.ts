@@ -1,7 +1,7 @@
-// One middleware shape, composed once per client (connect-es style): `(next) => (exchange) => Promise<response>`.
+// One layer shape, composed once per client (connect-es style): `(next) => (exchange) => Promise<response>`.
 // compose([a, b, c], transport) runs a → b → c → transport: the FIRST listed is the OUTERMOST (as connect-es and
 // cockatiel's `wrap`; undici's `compose` is the reverse). The client's chain is
-//   deadline → circuit breaker (service) → retry → endpoint pick → attempt timeout → transport (undici)
+//   deadline → circuit breaker (service) → retry → endpoint pick → attempt timeout → user middleware → transport (undici)
 import type { Endpoint } from "./endpoints.js";
 import type { TransportResponse } from "./response.js";
 import type { CallRoute } from "./route.js";
@@ -62,6 +62,8 @@ export interface Exchange {
   /** 1-based number of this attempt within the call (0 outside the retry layer). */
   attempt: number;
   endpoint: Endpoint | undefined;
+  /** Request headers of this attempt when user middleware set them (a copy per attempt); undefined: the call's. */
+  headers?: Record<string, string> | undefined;
   /**
    * While the built-in transport has the attempt in flight: ends it now with `reason` (the attempt-timeout layer's
    * cheap path). Undefined otherwise. Optional so that hand-built exchanges (tests, probes) need not carry it.
@@ -70,11 +72,12 @@ export interface Exchange {
 }
 
 export type Handler = (exchange: Exchange) => Promise<TransportResponse>;
-export type Middleware = (next: Handler) => Handler;
+/** One policy layer of the chain (internal; the public, per-attempt `Middleware` is middleware.ts's). */
+export type Layer = (next: Handler) => Handler;
 
-/** Builds the chain once; the first middleware is the outermost. */
-export function compose(middleware: readonly Middleware[], transport: Handler): Handler {
+/** Builds the chain once; the first layer is the outermost. */
+export function compose(layers: readonly Layer[], transport: Handler): Handler {
   let handler = transport;
-  for (let i = middleware.length - 1; i >= 0; i--) handler = middleware[i]!(handler);
+  for (let i = layers.length - 1; i >= 0; i--) handler = layers[i]!(handler);
   return handler;
 }

@@ -1,7 +1,7 @@
 // createServiceClient: resolves where the service lives, starts discovery, builds the balancer and the middleware chain
 // once, and turns each generated method call into one Call through it. Chain (first = outermost, see chain.ts):
 //   deadline → circuit breaker (service, one verdict per call) → retry → endpoint pick (balancer + per-endpoint
-//   breakers) → attempt timeout
+//   breakers) → attempt timeout → user middleware (ClientOptions.middleware, when given)
 //   → undici (one Pool per endpoint origin)
 import { resolveBase } from "./base-url.js";
 import { createBreaker } from "./breaker.js";
@@ -19,6 +19,7 @@ import { buildRequest } from "./request.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, ERROR_BODY_LIMIT, decodeBody, headerRecord, toHttpError } from "./response.js";
 import { retryLayer } from "./retry.js";
 import { attemptTimeoutLayer } from "./attempt-timeout.js";
+import { httpMiddlewareLayer } from "./http-middleware.js";
 import { undiciTransport } from "./transport.js";
 import { FailoverBalancer } from "./balancers/failover.js";
 import { ClientEndpoints } from "./discovery/client-endpoints.js";
@@ -88,13 +89,17 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
   const serviceBreaker = createBreaker(policy.circuitBreaker, endpoints.breakerListener(undefined));
   const budget = policy.retry.maxAttempts > 1 ? new RetryBudget(policy.retry.budgetRatio) : undefined;
 
+  const middleware = options.middleware ?? [];
   const handler = compose(
     [
       deadlineLayer(clock),
       circuitLayer(clock, serviceBreaker, () => set.endpoints.length > 1),
       retryLayer({ settings: policy.retry, failoverRules, clock, random: hooks.random ?? Math.random, budget, events }),
       pickLayer({ clock, set, balancer, settings: policy.retry, failoverRules, onStale: discovery === undefined ? undefined : () => discovery.refreshSoon() }),
-      attemptTimeoutLayer(clock, policy.attemptTimeoutMs, hooks.transport === undefined, policy.retry),
+      // The timer's cheap cancel reaches only the built-in transport's attempt in flight; middleware may still be
+      // working before it (fetching a credential), so with middleware the attempt gets a real AbortSignal.
+      attemptTimeoutLayer(clock, policy.attemptTimeoutMs, hooks.transport === undefined && middleware.length === 0, policy.retry),
+      ...(middleware.length > 0 ? [httpMiddlewareLayer(middleware)] : []),
     ],
     transport,
   );
@@ -120,7 +125,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       route: new CallRoute(probeOp.id, probeHeaders, set),
       attempts: [],
     };
-    const exchange: Exchange = { call, signal, attempt: 1, endpoint, cancel: undefined };
+    const exchange: Exchange = { call, signal, attempt: 1, endpoint, headers: undefined, cancel: undefined };
     try {
       const res = await transport(exchange);
       return res.status >= 200 && res.status < 300;
@@ -158,7 +163,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
     };
     let res: Awaited<ReturnType<Handler>>;
     try {
-      res = await handler({ call, signal: undefined, attempt: 0, endpoint: undefined, cancel: undefined });
+      res = await handler({ call, signal: undefined, attempt: 0, endpoint: undefined, headers: undefined, cancel: undefined });
     } catch (error) {
       // Fail-fast outcomes (nothing sent) settle on a macrotask (nextMacrotask says why).
       if (call.attempts.length === 0) await nextMacrotask();

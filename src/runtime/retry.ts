@@ -18,7 +18,7 @@ import { backoffPause, fitsBefore } from "./backoff.js";
 import { retryAfterMs, toHttpError } from "./response.js";
 import { sleep } from "./clock.js";
 import type { AttemptOutcome, Verdict } from "./classify.js";
-import type { Call, Exchange, Middleware, MutableAttemptRecord } from "./chain.js";
+import type { Call, Exchange, Layer, MutableAttemptRecord } from "./chain.js";
 import type { Clock } from "./clock.js";
 import type { RetryBudget } from "./budget.js";
 import type { EventSink } from "./events.js";
@@ -61,7 +61,7 @@ function spent(call: Call, lastResponse: TransportResponse | undefined, lastErro
   throw finishError(new EndpointsExhaustedError(last, context), records);
 }
 
-export function retryLayer(options: RetryLayerOptions): Middleware {
+export function retryLayer(options: RetryLayerOptions): Layer {
   const { settings, failoverRules, clock, random, budget, events } = options;
   const maxAttempts = Math.max(1, Math.floor(settings.maxAttempts));
 
@@ -96,7 +96,7 @@ export function retryLayer(options: RetryLayerOptions): Middleware {
       }
 
       // Every field present from the start (cancel too): one object shape for every attempt.
-      const exchange: Exchange = { call, signal: call.signal, attempt: n, endpoint: undefined, cancel: undefined };
+      const exchange: Exchange = { call, signal: call.signal, attempt: n, endpoint: undefined, headers: undefined, cancel: undefined };
       const started = now;
       let res: TransportResponse | undefined;
       let error: unknown;

@@ -2,6 +2,7 @@
 // these names are public API (users import them through `<out>/runtime/index.js`): add, never rename.
 import type { Dispatcher } from "undici";
 import type { Balancer, BalancerFactory, HealthCheckOptions } from "./balancer.js";
+import type { Middleware } from "./middleware.js";
 
 export type { AttemptResult, Balancer, BalancerContext, BalancerFactory, EndpointChange, HealthCheckOptions, PickRequest } from "./balancer.js";
 
@@ -247,6 +248,11 @@ export interface ClientOptions {
   onEvent?: (event: ClientEvent) => void;
   /** Environment used for base-URL resolution (defaults to process.env). */
   env?: Record<string, string | undefined>;
+  /**
+   * Added by the runtime: runs once per attempt, right before the transport (first listed is outermost); the same
+   * value works on a gRPC client. See middleware.ts.
+   */
+  middleware?: Middleware[];
 }
 
 export interface ClientEvent {

@@ -4,7 +4,7 @@
 // One gRPC attempt's bookkeeping: where it goes (balancer + per-endpoint breakers, as the HTTP pick layer does), what
 // its outcome means (classify), and who hears about it (breakers, balancer, attempt records and events).
 import { ConnectError } from "@connectrpc/connect";
-import { AbortError, CircuitOpenError, NoEndpointsError } from "../errors.js";
+import { AbortError, CircuitOpenError, NoEndpointsError, isConnectError as isSvcgenConnectError } from "../errors.js";
 import { record } from "../circuit.js";
 import type { CircuitBreaker } from "../breaker.js";
 import type { Clock } from "../clock.js";
@@ -58,7 +58,9 @@ export type Outcome =
       /** grpc-retry-pushback-ms: undefined when absent, null when present but not a non-negative integer. */
       readonly pushbackMs: number | null | undefined;
     }
-  | { readonly kind: "aborted"; readonly error: AbortError };
+  | { readonly kind: "aborted"; readonly error: AbortError }
+  /** User middleware threw something that is not a transport outcome: the call ends with it, no verdict. */
+  | { readonly kind: "rejected"; readonly error: unknown };
 
 export interface Slot {
   readonly endpoint: Endpoint;
@@ -160,7 +162,9 @@ export function classify(call: GrpcCall, error: unknown, endpoint: string, limit
   const ce = ConnectError.from(error);
   // A status the server sent arrives with grpc-status in its metadata; the client library's own verdicts do not.
   const fromServer = ce.metadata.has("grpc-status");
-  const notSent = !fromServer && wasNotSent(error);
+  // svcgen's own ConnectError (thrown by user middleware) says the same: nothing was sent.
+  const svcgenNotSent = !fromServer && isSvcgenConnectError(error);
+  const notSent = svcgenNotSent || (!fromServer && wasNotSent(error));
   let how: "status" | "not_sent" | "attempt_timeout" | "deadline" | "reset";
   if (fromServer) how = "status";
   else if (notSent) how = "not_sent";
@@ -170,7 +174,7 @@ export function classify(call: GrpcCall, error: unknown, endpoint: string, limit
   // connect-es called it: only the caller's signal (handled above) makes a call CANCELLED. The how stays "reset", so a
   // method that is not idempotent is still never sent again (the server may have run it).
   const lost = how === "reset" && !clientClosed && lostConnection(error);
-  const code = lost ? UNAVAILABLE : ce.code;
+  const code = lost || svcgenNotSent ? UNAVAILABLE : ce.code;
   const message =
     how === "deadline"
       ? `deadline of ${call.timeoutMs} ms exceeded`
@@ -197,6 +201,10 @@ const OK: AttemptRecord["outcome"] = Object.freeze({ kind: "status", status: 0 }
 export function recordOutcome(outcome: Outcome): AttemptRecord["outcome"] {
   if (outcome.kind === "ok") return OK;
   if (outcome.kind === "aborted") return { kind: "error", code: outcome.error.code };
+  if (outcome.kind === "rejected") {
+    const code = (outcome.error as { code?: unknown } | null)?.code;
+    return { kind: "error", code: typeof code === "string" ? code : "ERROR" };
+  }
   switch (outcome.how) {
     case "status":
       return { kind: "status", status: outcome.error.statusCode };
@@ -222,7 +230,7 @@ export function settle(parts: AttemptParts, slot: Slot, outcome: Outcome, rotate
   if (outcome.kind === "ok") {
     failure = false;
     result = "response";
-  } else if (outcome.kind === "aborted") {
+  } else if (outcome.kind === "aborted" || outcome.kind === "rejected") {
     failure = undefined;
     result = "cancelled";
   } else if (outcome.how === "status") {

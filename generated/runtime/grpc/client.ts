@@ -23,6 +23,7 @@ import type { ClientOptions } from "../types.js";
 import { ClientEndpoints } from "../discovery/client-endpoints.js";
 import { statusCode } from "./codes.js";
 import { GrpcEngine } from "./engine.js";
+import { grpcMiddleware } from "./middleware.js";
 import { GrpcError } from "./errors.js";
 import { healthCheck, healthStatusName } from "./health.js";
 import { TrackedInput, once } from "./input.js";
@@ -64,7 +65,7 @@ export interface GrpcRuntimeHooks {
 
 /**
  * The gRPC client options of a combined client: the HTTP options' environment, headers (as metadata), event hook,
- * DNS servers and connection age cap, then `options.grpc` on top. The HTTP baseUrl, balancer and dispatcher do not carry over.
+ * DNS servers, connection age cap and middleware, then `options.grpc` on top. The HTTP baseUrl, balancer and dispatcher do not carry over.
  */
 export function inheritGrpcOptions(options: (ClientOptions & { grpc?: GrpcClientOptions }) | undefined): GrpcClientOptions {
   if (options === undefined) return {};
@@ -75,6 +76,8 @@ export function inheritGrpcOptions(options: (ClientOptions & { grpc?: GrpcClient
   if (options.dnsServers !== undefined) out.dnsServers = options.dnsServers;
   if (options.maxConnectionAgeMs !== undefined) out.maxConnectionAgeMs = options.maxConnectionAgeMs;
   if (options.maxResponseBytes !== undefined) out.maxResponseBytes = options.maxResponseBytes;
+  // Middleware speaks both protocols: the same list runs around the combined client's gRPC attempts.
+  if (options.middleware !== undefined) out.middleware = options.middleware;
   const own = options.grpc;
   if (own === undefined) return out;
   return { ...out, ...own, ...(own.headers !== undefined && out.headers !== undefined ? { headers: { ...out.headers, ...own.headers } } : {}) };
@@ -141,6 +144,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     random: hooks.random ?? Math.random,
     headers,
     transportFor,
+    middleware: options.middleware !== undefined && options.middleware.length > 0 ? grpcMiddleware(options.middleware) : undefined,
     isClosed: () => closed,
   });
 

@@ -168,8 +168,8 @@ function dial(target: URL, authority: string, nodeOptions: http2.ClientSessionOp
   return tls.connect({ ...(nodeOptions as tls.ConnectionOptions | undefined), host, port, servername, ALPNProtocols: ["h2"] });
 }
 
-/** Default cap on a session's age, ms (as the HTTP client's). */
-export const DEFAULT_MAX_CONNECTION_AGE_MS = 60_000;
+/** Default cap on a session's age, ms (the vocabulary's, as the HTTP client's). */
+export { DEFAULT_MAX_CONNECTION_AGE_MS } from "../vocabulary.js";
 
 export interface TransportSettings {
   /** 0 or less: no cap. */

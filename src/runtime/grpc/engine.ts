@@ -24,6 +24,8 @@ import { GrpcError, metadataRecord } from "./errors.js";
 import type { AttemptParts, Failure, GrpcCall, MutableRecord, Outcome, Slot } from "./attempt.js";
 import { acquire, classify, emitAttempt, finish, recordOutcome, settle } from "./attempt.js";
 import type { GrpcCallOptions, GrpcMethodSettings } from "./types.js";
+import { MiddlewareRejection } from "./middleware.js";
+import type { GrpcAttemptRunner } from "./middleware.js";
 
 export { MAX_GRPC_ATTEMPTS };
 
@@ -41,6 +43,8 @@ export interface EngineParts extends AttemptParts {
   /** Client metadata, lower-case names. */
   readonly headers: Readonly<Record<string, string>>;
   readonly transportFor: (origin: string) => Transport;
+  /** User middleware (GrpcClientOptions.middleware), composed once; undefined when none is configured. */
+  readonly middleware: GrpcAttemptRunner | undefined;
   readonly isClosed: () => boolean;
 }
 
@@ -142,18 +146,24 @@ export class GrpcEngine {
       let outcome: Outcome;
       let message: MessageShape<O> | undefined;
       try {
-        const res = await p.transportFor(slot.endpoint.origin).unary(method, call.signal, Number.isFinite(timeout) ? Math.ceil(timeout) : undefined, call.headers, input);
+        const transport = p.transportFor(slot.endpoint.origin);
+        const grpcTimeout = Number.isFinite(timeout) ? Math.ceil(timeout) : undefined;
+        const run = p.middleware;
+        const res =
+          run === undefined
+            ? await transport.unary(method, call.signal, grpcTimeout, call.headers, input)
+            : await run(this.#attemptOf(call, n, slot), call.headers, (signal, headers) => transport.unary(method, signal, grpcTimeout, headers, input));
         outcome = { kind: "ok", header: res.header, trailer: res.trailer };
         message = res.message;
       } catch (error) {
-        outcome = classify(call, error, slot.endpoint.origin, limited, p.isClosed());
+        outcome = failure(call, error, slot.endpoint.origin, limited, p.isClosed());
       }
       const pause = this.#conclude(call, slot, outcome, n, pauses);
       if (outcome.kind === "ok") {
         this.#respond(call, slot, outcome, options);
         return message!;
       }
-      if (pause === undefined || outcome.kind === "aborted") throw finish(outcome.error, call);
+      if (pause === undefined || outcome.kind !== "failed") throw finish(outcome.error, call);
       pauses = await this.#pause(call, outcome, pause, pauses);
     }
   }
@@ -194,18 +204,30 @@ export class GrpcEngine {
         let first: IteratorResult<MessageShape<O>> | undefined;
         let response: { header: Headers; trailer: Headers } | undefined;
         try {
-          const res = await p.transportFor(slot.endpoint.origin).stream(method, controller.signal, Number.isFinite(remaining) ? Math.ceil(remaining) : undefined, call.headers, input);
-          response = res;
-          iterator = res.message[Symbol.asyncIterator]();
-          first = await iterator.next();
+          const transport = p.transportFor(slot.endpoint.origin);
+          const grpcTimeout = Number.isFinite(remaining) ? Math.ceil(remaining) : undefined;
+          // An attempt lasts until the first message (or the end): that is what middleware sees as its answer.
+          const open = async (signal: AbortSignal | undefined, headers: Readonly<Record<string, string>>) => {
+            const res = await transport.stream(method, signal, grpcTimeout, headers, input);
+            const it = res.message[Symbol.asyncIterator]();
+            return { header: res.header, trailer: res.trailer, iterator: it, first: await it.next() };
+          };
+          const run = p.middleware;
+          const opened =
+            run === undefined
+              ? await open(controller.signal, call.headers)
+              : await run({ ...this.#attemptOf(call, n, slot), signal: controller.signal }, call.headers, open, () => controller.abort(new AbortError({ service: call.service, operation: call.operation })));
+          response = opened;
+          iterator = opened.iterator;
+          first = opened.first;
         } catch (error) {
-          outcome = classify(call, error, slot.endpoint.origin, false, p.isClosed());
+          outcome = failure(call, error, slot.endpoint.origin, false, p.isClosed());
         }
         if (tracker?.started) call.replayable = false;
         if (outcome !== undefined) {
           settled = true;
           const pause = this.#conclude(call, slot, outcome, n, pauses);
-          if (pause === undefined || outcome.kind === "aborted") throw finish(outcome.error, call);
+          if (pause === undefined || outcome.kind !== "failed") throw finish(outcome.error, call);
           pauses = await this.#pause(call, outcome, pause, pauses);
           continue;
         }
@@ -270,6 +292,11 @@ export class GrpcEngine {
     const last = call.records[call.records.length - 1];
     if (last !== undefined && last.endpoint !== slot.endpoint.origin) last.rotated = true;
     return slot;
+  }
+
+  /** What middleware hears about attempt `n` (built only when middleware is configured). */
+  #attemptOf(call: GrpcCall, n: number, slot: Slot): { service: string; operation: string; attempt: number; endpoint: string; signal: AbortSignal | undefined } {
+    return { service: call.service, operation: call.operation, attempt: n, endpoint: slot.endpoint.origin, signal: call.signal };
   }
 
   #deadline(call: GrpcCall): GrpcError {
@@ -357,6 +384,15 @@ export class GrpcEngine {
     if (onResponse === undefined) return;
     onResponse({ endpoint: slot.endpoint.origin, headers: metadataRecord(outcome.header), trailers: metadataRecord(outcome.trailer), attempts: call.records });
   }
+}
+
+/** An attempt's rejection: what middleware threw ends the call as it is (unless the caller aborted); the rest is classified. */
+function failure(call: GrpcCall, error: unknown, endpoint: string, limitedByAttempt: boolean, clientClosed: boolean): Failure {
+  if (error instanceof MiddlewareRejection) {
+    if (!call.signal?.aborted) return { kind: "rejected", error: error.error };
+    error = error.error;
+  }
+  return classify(call, error, endpoint, limitedByAttempt, clientClosed);
 }
 
 /** Rejects with `error` on a later macrotask: the call was refused without I/O (nextMacrotask says why). */
