@@ -21,7 +21,6 @@ import { retryLayer } from "./retry.js";
 import { attemptTimeoutLayer } from "./attempt-timeout.js";
 import { httpMiddlewareLayer } from "./http-middleware.js";
 import { undiciTransport } from "./transport.js";
-import { FailoverBalancer } from "./balancers/failover.js";
 import { ClientEndpoints } from "./discovery/client-endpoints.js";
 import { DEFAULT_MAX_CONNECTION_AGE_MS, EndpointPools } from "./pools.js";
 import type { Call, Exchange, Handler } from "./chain.js";
@@ -84,7 +83,8 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
     retire: (origin) => pools?.retire(origin),
   });
   const { set, balancer, discovery } = endpoints;
-  const failoverRules = balancer instanceof FailoverBalancer;
+  // An explicit flag on the balancer (Balancer.failover), so a balancer that wraps failover keeps its rules.
+  const failoverRules = balancer.failover === true;
 
   const serviceBreaker = createBreaker(policy.circuitBreaker, endpoints.breakerListener(undefined));
   const budget = policy.retry.maxAttempts > 1 ? new RetryBudget(policy.retry.budgetRatio) : undefined;
