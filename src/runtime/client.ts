@@ -120,12 +120,10 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       timeoutMs: Infinity,
       callerSignal: signal,
       onEvent: undefined,
-      deadlineAt: Infinity,
-      signal,
       route: new CallRoute(probeOp.id, probeHeaders, set),
       attempts: [],
     };
-    const exchange: Exchange = { call, signal, attempt: 1, endpoint, headers: undefined, cancel: undefined };
+    const exchange: Exchange = { call, signal, deadlineAt: Infinity, attempt: 1, moveOn: false, endpoint, headers: undefined, cancel: undefined };
     try {
       const res = await transport(exchange);
       return res.status >= 200 && res.status < 300;
@@ -156,14 +154,12 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       timeoutMs: callOptions?.timeoutMs ?? op.timeoutMs ?? policy.timeoutMs,
       callerSignal: callOptions?.signal,
       onEvent: callOptions?.onEvent,
-      deadlineAt: Infinity,
-      signal: undefined,
       route: new CallRoute(op.id, request.headers, set),
       attempts: [],
     };
     let res: Awaited<ReturnType<Handler>>;
     try {
-      res = await handler({ call, signal: undefined, attempt: 0, endpoint: undefined, headers: undefined, cancel: undefined });
+      res = await handler({ call, signal: undefined, deadlineAt: Infinity, attempt: 0, moveOn: false, endpoint: undefined, headers: undefined, cancel: undefined });
     } catch (error) {
       // Fail-fast outcomes (nothing sent) settle on a macrotask (nextMacrotask says why).
       if (call.attempts.length === 0) await nextMacrotask();

@@ -60,10 +60,8 @@ export function pickLayer(options: PickLayerOptions): Layer {
       onStale?.();
       throw set.error({ service: call.service, operation: call.op.id });
     }
-    const moveOn = route.moveOn;
-    route.moveOn = false;
     const previous = route.previous;
-    if (!moveOn && previous !== undefined) {
+    if (!exchange.moveOn && previous !== undefined) {
       // A same-endpoint retry: stay, unless the endpoint left the set or its breaker refuses.
       const same = set.lookup(previous.origin);
       if (same !== undefined) {
@@ -114,7 +112,7 @@ export function pickLayer(options: PickLayerOptions): Layer {
   }
 
   return (next) => async (exchange) => {
-    if (!set.ready) await set.whenReady(exchange.call.signal);
+    if (!set.ready) await set.whenReady(exchange.signal);
     const endpoint = choose(exchange);
     const breaker = chosenBreaker;
     exchange.call.route.mark(endpoint);
