@@ -35,7 +35,7 @@ export function attemptTimeoutLayer(clock: Clock, attemptTimeoutMs: number | und
     const call = exchange.call;
     // The last attempt may use what is left: no retry follows it.
     const perAttempt = shared !== undefined && call.retryable && exchange.attempt < shared.maxAttempts ? attemptShareMs(call.timeoutMs, shared) : fixed;
-    const remaining = Math.max(0, call.deadlineAt - clock.now());
+    const remaining = Math.max(0, exchange.deadlineAt - clock.now());
     const byAttempt = perAttempt < remaining;
     const limit = byAttempt ? perAttempt : remaining;
     if (limit === Infinity) return next(exchange);

@@ -48,22 +48,27 @@ export interface Call {
   readonly timeoutMs: number;
   readonly callerSignal: AbortSignal | undefined;
   readonly onEvent: ((event: ClientEvent) => void) | undefined;
-  /** Clock reading when the deadline passes; set by the deadline layer (Infinity until then). */
-  deadlineAt: number;
-  /** The caller's signal (set by the deadline layer); pauses listen to it. The deadline itself is enforced per attempt. */
-  signal: AbortSignal | undefined;
   /** Endpoint cursor for this call: what the balancer sees, where the previous attempt went, rotation. */
   readonly route: CallRoute;
   /** Every attempt sent, in order. */
   readonly attempts: MutableAttemptRecord[];
 }
 
-/** One attempt as it travels inward; each layer may narrow the signal, the pick layer sets the endpoint. */
+/**
+ * The per-attempt context, passed forward only (as cockatiel's context): an outer layer fills in what inner layers
+ * read, never the reverse. The deadline layer sets `deadlineAt` and `signal` on the call's exchange; the retry layer
+ * makes one exchange per attempt carrying them, its number and whether it must move on; the pick layer sets the
+ * endpoint; the attempt-timeout layer may narrow the signal.
+ */
 export interface Exchange {
   readonly call: Call;
   signal: AbortSignal | undefined;
+  /** Clock reading when the call's deadline passes (Infinity: none); set by the deadline layer. */
+  deadlineAt: number;
   /** 1-based number of this attempt within the call (0 outside the retry layer). */
   attempt: number;
+  /** The previous attempt's outcome asks for another endpoint (a rotation): the pick layer asks the balancer. */
+  moveOn: boolean;
   endpoint: Endpoint | undefined;
   /** Request headers of this attempt when user middleware set them (a copy per attempt); undefined: the call's. */
   headers?: Record<string, string> | undefined;

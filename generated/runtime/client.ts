@@ -24,7 +24,6 @@ import { retryLayer } from "./retry.js";
 import { attemptTimeoutLayer } from "./attempt-timeout.js";
 import { httpMiddlewareLayer } from "./http-middleware.js";
 import { undiciTransport } from "./transport.js";
-import { FailoverBalancer } from "./balancers/failover.js";
 import { ClientEndpoints } from "./discovery/client-endpoints.js";
 import { DEFAULT_MAX_CONNECTION_AGE_MS, EndpointPools } from "./pools.js";
 import type { Call, Exchange, Handler } from "./chain.js";
@@ -87,7 +86,8 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
     retire: (origin) => pools?.retire(origin),
   });
   const { set, balancer, discovery } = endpoints;
-  const failoverRules = balancer instanceof FailoverBalancer;
+  // An explicit flag on the balancer (Balancer.failover), so a balancer that wraps failover keeps its rules.
+  const failoverRules = balancer.failover === true;
 
   const serviceBreaker = createBreaker(policy.circuitBreaker, endpoints.breakerListener(undefined));
   const budget = policy.retry.maxAttempts > 1 ? new RetryBudget(policy.retry.budgetRatio) : undefined;
@@ -123,12 +123,10 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       timeoutMs: Infinity,
       callerSignal: signal,
       onEvent: undefined,
-      deadlineAt: Infinity,
-      signal,
       route: new CallRoute(probeOp.id, probeHeaders, set),
       attempts: [],
     };
-    const exchange: Exchange = { call, signal, attempt: 1, endpoint, headers: undefined, cancel: undefined };
+    const exchange: Exchange = { call, signal, deadlineAt: Infinity, attempt: 1, moveOn: false, endpoint, headers: undefined, cancel: undefined };
     try {
       const res = await transport(exchange);
       return res.status >= 200 && res.status < 300;
@@ -159,14 +157,12 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       timeoutMs: callOptions?.timeoutMs ?? op.timeoutMs ?? policy.timeoutMs,
       callerSignal: callOptions?.signal,
       onEvent: callOptions?.onEvent,
-      deadlineAt: Infinity,
-      signal: undefined,
       route: new CallRoute(op.id, request.headers, set),
       attempts: [],
     };
     let res: Awaited<ReturnType<Handler>>;
     try {
-      res = await handler({ call, signal: undefined, attempt: 0, endpoint: undefined, headers: undefined, cancel: undefined });
+      res = await handler({ call, signal: undefined, deadlineAt: Infinity, attempt: 0, moveOn: false, endpoint: undefined, headers: undefined, cancel: undefined });
     } catch (error) {
       // Fail-fast outcomes (nothing sent) settle on a macrotask (nextMacrotask says why).
       if (call.attempts.length === 0) await nextMacrotask();

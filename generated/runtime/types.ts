@@ -232,7 +232,8 @@ export interface ClientOptions {
   baseUrl?: string;
   /**
    * Added by the runtime: your own balancer (an object, or a factory given the client's BalancerContext). Replaces
-   * the `load_balancer` from services.toml; failover rotation rules apply only to the built-in `failover`.
+   * the `load_balancer` from services.toml; failover rotation rules apply to a balancer whose `failover` is true
+   * (the built-in `failover`, or yours wrapping it).
    */
   balancer?: Balancer | BalancerFactory;
   /** Added by the runtime: DNS servers (`host:port`) for headless discovery; wins over `dns_servers`. */

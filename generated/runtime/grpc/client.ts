@@ -21,6 +21,7 @@ import type { Clock } from "../clock.js";
 import type { Endpoint } from "../endpoints.js";
 import type { ClientOptions } from "../types.js";
 import { ClientEndpoints } from "../discovery/client-endpoints.js";
+import { EndpointChooser } from "../choose.js";
 import { statusCode } from "./codes.js";
 import { GrpcEngine } from "./engine.js";
 import { grpcMiddleware } from "./middleware.js";
@@ -127,14 +128,16 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
   });
   const { set, balancer, discovery } = endpoints;
 
+  const onStale = discovery === undefined ? undefined : () => discovery.refreshSoon();
   const engine = new GrpcEngine({
     service: def.name,
     clock,
     set,
     balancer,
     serviceBreaker: createBreaker(policy.circuitBreaker, endpoints.breakerListener(undefined)),
+    chooser: new EndpointChooser(clock, set, balancer, onStale),
     events,
-    onStale: discovery === undefined ? undefined : () => discovery.refreshSoon(),
+    onStale,
     retry: policy.retry,
     retryOn: new Set(def.grpcRetryOn.map(statusCode)),
     timeoutMs: policy.timeoutMs,

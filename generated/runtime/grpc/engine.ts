@@ -13,8 +13,12 @@
 //       * grpc-retry-pushback-ms from the server replaces the backoff (a negative or bad value stops retrying);
 //       * a streamed call only until its first response message (then it is committed), and a streamed request
 //         only while none of it was read;
-//   - circuit breakers (service and per endpoint) and the balancer, through attempt.ts.
-import { AbortError, RequestError } from "../errors.js";
+//   - the service's circuit breaker, one verdict per call outside the retries (as HTTP's circuit.ts); endpoint
+//     breakers and the balancer per attempt, through attempt.ts and the shared EndpointChooser (choose.ts).
+import { AbortError, CircuitOpenError, RequestError } from "../errors.js";
+import { callVerdict, record } from "../circuit.js";
+import type { CircuitBreaker } from "../breaker.js";
+import { statusIsFailure } from "./codes.js";
 import { MAX_GRPC_ATTEMPTS } from "../vocabulary.js";
 import { backoffPause, fitsBefore } from "../backoff.js";
 import { nextMacrotask, sleep } from "../clock.js";
@@ -34,6 +38,8 @@ export { MAX_GRPC_ATTEMPTS };
 
 export interface EngineParts extends AttemptParts {
   readonly service: string;
+  /** The service's breaker: one verdict per call, outside the retries (as the HTTP circuit layer, circuit.ts). */
+  readonly serviceBreaker: CircuitBreaker | undefined;
   readonly retry: RetrySettings;
   /** Status codes retried for idempotent methods. */
   readonly retryOn: ReadonlySet<number>;
@@ -101,6 +107,7 @@ export class GrpcEngine {
       records: [],
       onEvent: options?.onEvent,
       wantsRecords: options?.onResponse !== undefined,
+      last: undefined,
     };
     if (!(timeoutMs > 0)) {
       throw finish(new GrpcError(4, `deadline of ${Math.max(0, timeoutMs || 0)} ms exceeded before sending`, {}, [], { service: p.service, operation }), call);
@@ -125,13 +132,32 @@ export class GrpcEngine {
     input: MessageInitShape<I>,
     options: GrpcCallOptions | undefined,
   ): Promise<MessageShape<O>> {
-    const p = this.#p;
     let call: GrpcCall;
+    let seen: number;
     try {
       call = this.begin(method, options);
+      seen = this.#admit(call);
     } catch (error) {
       return failLater(error);
     }
+    let message: MessageShape<O>;
+    try {
+      message = await this.#unaryAttempts(method, input, options, call);
+    } catch (error) {
+      this.#judge(call, true, seen);
+      throw error;
+    }
+    this.#judge(call, false, seen);
+    return message;
+  }
+
+  async #unaryAttempts<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodUnary<I, O>,
+    input: MessageInitShape<I>,
+    options: GrpcCallOptions | undefined,
+    call: GrpcCall,
+  ): Promise<MessageShape<O>> {
+    const p = this.#p;
     const perAttempt = p.attemptTimeoutMs !== undefined && p.attemptTimeoutMs > 0 ? p.attemptTimeoutMs : Infinity;
     let pauses = 0;
     for (let n = 1; ; n++) {
@@ -178,13 +204,36 @@ export class GrpcEngine {
     options: GrpcCallOptions | undefined,
     tracker: { readonly started: boolean } | undefined,
   ): AsyncGenerator<MessageShape<O>, void, undefined> {
-    const p = this.#p;
     let call: GrpcCall;
+    let seen: number;
     try {
       call = this.begin(method, options);
+      seen = this.#admit(call);
     } catch (error) {
       return await failLater(error);
     }
+    // undefined until the call ended: a consumer that stops early gives the service breaker no verdict.
+    let failed: boolean | undefined;
+    try {
+      yield* this.#streamAttempts(method, input, options, tracker, call);
+      failed = false;
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      if (failed === undefined) this.#p.serviceBreaker?.release();
+      else this.#judge(call, failed, seen);
+    }
+  }
+
+  async *#streamAttempts<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodStreaming<I, O>,
+    input: AsyncIterable<MessageInitShape<I>>,
+    options: GrpcCallOptions | undefined,
+    tracker: { readonly started: boolean } | undefined,
+    call: GrpcCall,
+  ): AsyncGenerator<MessageShape<O>, void, undefined> {
+    const p = this.#p;
     let pauses = 0;
     for (let n = 1; ; n++) {
       const remaining = call.deadlineAt - p.clock.now();
@@ -266,6 +315,34 @@ export class GrpcEngine {
     }
   }
 
+  /**
+   * The service breaker's admission, once per call and outside the retries: it hears each call once, with its final
+   * outcome, so it opens on evidence about the service rather than about one attempt (circuit.ts says why). Returns
+   * its success count for CircuitBreaker.timedOut; throws CircuitOpenError when it is open (nothing is sent).
+   */
+  #admit(call: GrpcCall): number {
+    const breaker = this.#p.serviceBreaker;
+    if (breaker === undefined) return 0;
+    if (breaker.state !== "closed" && !breaker.tryAcquire(this.#p.clock.now())) {
+      throw finish(new CircuitOpenError("service", { service: call.service, operation: call.operation }), call);
+    }
+    return breaker.successes;
+  }
+
+  /** The call's one verdict for the service breaker (the HTTP circuit layer's rules, circuit.ts callVerdict). */
+  #judge(call: GrpcCall, failed: boolean, seen: number): void {
+    const { serviceBreaker: breaker, clock, set } = this.#p;
+    if (breaker === undefined) return;
+    if (!failed) return record(breaker, clock, false);
+    const last = call.last;
+    // Nothing sent, the caller's abort, middleware's own error, or the call's own deadline (a stream may be meant to
+    // run that long): no evidence about the service.
+    if (last === undefined || last === "aborted" || last === "rejected" || last === "deadline") return breaker.release();
+    const verdict = callVerdict(call.records, set.endpoints.length > 1, statusIsFailure);
+    if (verdict === true && last === "attempt_timeout") breaker.timedOut(clock.now(), seen);
+    else record(breaker, clock, verdict);
+  }
+
   /** Attempt `n`'s slot, unless the deadline is spent; throws (no I/O done) when nothing may be sent. */
   #start(call: GrpcCall, n: number, remaining: number): Slot | Promise<Slot> {
     if (remaining <= 0) throw finish(this.#deadline(call), call);
@@ -310,6 +387,7 @@ export class GrpcEngine {
   #conclude(call: GrpcCall, slot: Slot, outcome: Outcome, n: number, pauses: number, final = false): number | undefined {
     const p = this.#p;
     // A closed client sends nothing more (another attempt would open a connection close() just cut).
+    call.last = outcome.kind === "failed" ? outcome.how : outcome.kind;
     const retriable = outcome.kind === "failed" && !p.isClosed() && this.#retriable(call, outcome);
     const pause = !final && retriable ? this.#nextPause(call, outcome, n, pauses) : undefined;
     settle(p, slot, outcome, retriable);
