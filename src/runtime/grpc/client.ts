@@ -110,6 +110,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     authority: base.authority,
     // The same bound as an HTTP body (max_response_bytes): one message can be no larger.
     readMaxBytes: options.maxResponseBytes ?? policy.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    clock,
   });
   const transportFor = (origin: string) => transports.get(origin);
   let closed = false;
