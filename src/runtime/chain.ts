@@ -2,6 +2,9 @@
 // compose([a, b, c], transport) runs a → b → c → transport: the FIRST listed is the OUTERMOST (as connect-es and
 // cockatiel's `wrap`; undici's `compose` is the reverse). The client's chain is
 //   deadline → circuit breaker (service) → retry → endpoint pick → attempt timeout → user middleware → transport (undici)
+// The service breaker sits OUTSIDE retry on purpose: it hears one verdict per call, after every retry and rotation,
+// so random per-attempt errors under load cannot look like an outage (circuit.ts has the numbers); endpoint breakers
+// (inside pick) count attempts. The gRPC engine keeps the same order and uses the same pieces (choose.ts, circuit.ts).
 import type { Endpoint } from "./endpoints.js";
 import type { TransportResponse } from "./response.js";
 import type { CallRoute } from "./route.js";
