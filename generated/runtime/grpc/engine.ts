@@ -438,7 +438,9 @@ export class GrpcEngine {
     else if (outcome.how === "not_sent" && p.set.endpoints.some((e) => !call.route.tried(e))) pause = 0; // another endpoint may take it now
     else pause = backoffPause(p.retry, pauses + 1, p.retry.jitter === "full" ? p.random() : 0);
     if (!fitsBefore(pause, call.deadlineAt - p.clock.now())) return undefined;
-    if (p.budget !== undefined && !p.budget.tryWithdraw(p.clock.now())) {
+    // As the HTTP retry layer: a re-send after an attempt that never reached a stream is free (it put no load on
+    // anything, and refusing it would turn one dead pod into failed calls).
+    if (p.budget !== undefined && outcome.how !== "not_sent" && !p.budget.tryWithdraw(p.clock.now())) {
       if (p.events.wants("budget_exhausted", call.onEvent)) {
         p.events.emit("budget_exhausted", { type: "budget_exhausted", service: call.service, operation: call.operation, attempt: n }, call.onEvent);
       }

@@ -47,3 +47,33 @@ describe("gRPC service breaker: one verdict per call, outside the retries", () =
     expect(sent()).toBeGreaterThan(3);
   });
 });
+
+describe("gRPC retry budget, as HTTP's", () => {
+  it("re-sends after a refused connection are not charged: 300 calls across a dead and a live endpoint all succeed", async () => {
+    const live = await startAuthGrpcServer("live");
+    const dead = await startAuthGrpcServer("dead");
+    dead.kill();
+    cleanup.push(() => live.close());
+    const base = g.auth.authServiceGrpcDefinition as GrpcServiceDefinition;
+    const endpoints = [dead, live].map((s) => ({ scheme: "http" as const, host: "127.0.0.1", port: s.port }));
+    const def: GrpcServiceDefinition = {
+      ...base,
+      discovery: { ...base.discovery, kind: "static", endpoints },
+      policy: {
+        ...base.policy,
+        loadBalancer: "round_robin",
+        // Breakers off, so the dead endpoint keeps being picked; ratio 0 leaves only the floor of 100 retries.
+        circuitBreaker: { enabled: false },
+        retry: { ...base.policy.retry, maxAttempts: 2, budgetRatio: 0, initialBackoffMs: 1, maxBackoffMs: 1, jitter: "none" },
+      },
+    };
+    const c = g.grpc.createGrpcServiceClient(def, { env: {} });
+    cleanup.push(() => c.close());
+    let refused = 0;
+    for (let i = 0; i < 300; i++) {
+      await c.unary(g.auth.AuthService.method.validateToken, { token: VALID_TOKEN }, { onResponse: (r) => void (refused += r.attempts.length - 1) });
+    }
+    expect(live.count(paths.validate)).toBe(300);
+    expect(refused).toBeGreaterThan(100);
+  });
+});
