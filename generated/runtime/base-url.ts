@@ -14,6 +14,7 @@
 import fs from "node:fs";
 import net from "node:net";
 import { ConfigError } from "./errors.js";
+import { DEFAULT_CLUSTER_DOMAIN } from "./vocabulary.js";
 import { endpointOf, validateEndpointSet } from "./endpoints.js";
 import type { Endpoint } from "./endpoints.js";
 import type { ServiceDefinition } from "./types.js";
@@ -124,7 +125,7 @@ function isBareName(host: string): boolean {
 /** `svc.<cluster domain>`: where Services live in cluster DNS. */
 function serviceDomain(def: ServiceDefinition): string {
   const domain = def.discovery.clusterDomain;
-  return `svc.${domain !== undefined && domain !== "" ? domain.replace(/^\.+|\.+$/g, "") : "cluster.local"}`;
+  return `svc.${domain !== undefined && domain !== "" ? domain.replace(/^\.+|\.+$/g, "") : DEFAULT_CLUSTER_DOMAIN}`;
 }
 
 function configuredNamespace(def: ServiceDefinition): string | undefined {

@@ -129,7 +129,7 @@ export function createBreaker(settings: CircuitBreakerSettings, listener?: Break
 }
 
 /** Default share of a service's endpoints whose breakers may be open at once (CircuitBreakerSettings.maxEjectionPercent). */
-export const DEFAULT_MAX_EJECTION_PERCENT = 50;
+export { DEFAULT_MAX_EJECTION_PERCENT } from "./vocabulary.js";
 
 /** How many of `endpoints` may be ejected at once: the percentage, rounded down, but always at least one (Envoy's rule). */
 export function maxEjected(endpoints: number, percent: number): number {

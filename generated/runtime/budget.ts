@@ -6,8 +6,10 @@
 // caps upstream load at (1 + ratio) × calls instead of maxAttempts × calls.
 const BUCKETS = 10;
 
-export const DEFAULT_BUDGET_WINDOW_MS = 10_000;
-export const DEFAULT_MIN_RETRIES_PER_SECOND = 10;
+import { DEFAULT_RETRY_BUDGET } from "./vocabulary.js";
+
+export const DEFAULT_BUDGET_WINDOW_MS = DEFAULT_RETRY_BUDGET.windowMs;
+export const DEFAULT_MIN_RETRIES_PER_SECOND = DEFAULT_RETRY_BUDGET.minRetriesPerSecond;
 
 export class RetryBudget {
   readonly #ratio: number;
@@ -17,7 +19,7 @@ export class RetryBudget {
   readonly #retries = new Array<number>(BUCKETS).fill(0);
   #head = -1;
 
-  constructor(ratio: number, minPerSecond = DEFAULT_MIN_RETRIES_PER_SECOND, windowMs = DEFAULT_BUDGET_WINDOW_MS) {
+  constructor(ratio: number, minPerSecond: number = DEFAULT_MIN_RETRIES_PER_SECOND, windowMs: number = DEFAULT_BUDGET_WINDOW_MS) {
     this.#ratio = Math.max(0, ratio);
     this.#floor = Math.max(0, minPerSecond) * (windowMs / 1000);
     this.#bucketMs = Math.max(1, windowMs / BUCKETS);

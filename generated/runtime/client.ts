@@ -4,7 +4,7 @@
 // createServiceClient: resolves where the service lives, starts discovery, builds the balancer and the middleware chain
 // once, and turns each generated method call into one Call through it. Chain (first = outermost, see chain.ts):
 //   deadline → circuit breaker (service, one verdict per call) → retry → endpoint pick (balancer + per-endpoint
-//   breakers) → attempt timeout
+//   breakers) → attempt timeout → user middleware (ClientOptions.middleware, when given)
 //   → undici (one Pool per endpoint origin)
 import { resolveBase } from "./base-url.js";
 import { createBreaker } from "./breaker.js";
@@ -18,12 +18,12 @@ import { RequestError } from "./errors.js";
 import { EventSink } from "./events.js";
 import { pickLayer } from "./pick.js";
 import { CallRoute } from "./route.js";
-import { buildRequest, isIdempotentMethod } from "./request.js";
+import { buildRequest } from "./request.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, ERROR_BODY_LIMIT, decodeBody, headerRecord, toHttpError } from "./response.js";
 import { retryLayer } from "./retry.js";
 import { attemptTimeoutLayer } from "./attempt-timeout.js";
+import { httpMiddlewareLayer } from "./http-middleware.js";
 import { undiciTransport } from "./transport.js";
-import { FailoverBalancer } from "./balancers/failover.js";
 import { ClientEndpoints } from "./discovery/client-endpoints.js";
 import { DEFAULT_MAX_CONNECTION_AGE_MS, EndpointPools } from "./pools.js";
 import type { Call, Exchange, Handler } from "./chain.js";
@@ -68,7 +68,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
 
   const clientMaxBytes = options.maxResponseBytes ?? policy.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const maxConnectionAgeMs = options.maxConnectionAgeMs ?? def.discovery.maxConnectionAgeMs ?? DEFAULT_MAX_CONNECTION_AGE_MS;
-  const pools = hooks.transport === undefined && options.dispatcher === undefined ? new EndpointPools({ connectTimeoutMs: policy.connectTimeoutMs, maxConnectionAgeMs }) : undefined;
+  const pools = hooks.transport === undefined && options.dispatcher === undefined ? new EndpointPools({ connectTimeoutMs: policy.connectTimeoutMs, maxConnectionAgeMs, clock }) : undefined;
   const transport = hooks.transport ?? undiciTransport(options.dispatcher ?? ((origin: string) => pools!.get(origin)));
 
   // ---- balancer, endpoints and discovery
@@ -86,18 +86,23 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
     retire: (origin) => pools?.retire(origin),
   });
   const { set, balancer, discovery } = endpoints;
-  const failoverRules = balancer instanceof FailoverBalancer;
+  // An explicit flag on the balancer (Balancer.failover), so a balancer that wraps failover keeps its rules.
+  const failoverRules = balancer.failover === true;
 
   const serviceBreaker = createBreaker(policy.circuitBreaker, endpoints.breakerListener(undefined));
   const budget = policy.retry.maxAttempts > 1 ? new RetryBudget(policy.retry.budgetRatio) : undefined;
 
+  const middleware = options.middleware ?? [];
   const handler = compose(
     [
       deadlineLayer(clock),
       circuitLayer(clock, serviceBreaker, () => set.endpoints.length > 1),
       retryLayer({ settings: policy.retry, failoverRules, clock, random: hooks.random ?? Math.random, budget, events }),
       pickLayer({ clock, set, balancer, settings: policy.retry, failoverRules, onStale: discovery === undefined ? undefined : () => discovery.refreshSoon() }),
-      attemptTimeoutLayer(clock, policy.attemptTimeoutMs, hooks.transport === undefined, policy.retry),
+      // The timer's cheap cancel reaches only the built-in transport's attempt in flight; middleware may still be
+      // working before it (fetching a credential), so with middleware the attempt gets a real AbortSignal.
+      attemptTimeoutLayer(clock, policy.attemptTimeoutMs, hooks.transport === undefined && middleware.length === 0, policy.retry),
+      ...(middleware.length > 0 ? [httpMiddlewareLayer(middleware)] : []),
     ],
     transport,
   );
@@ -118,12 +123,10 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       timeoutMs: Infinity,
       callerSignal: signal,
       onEvent: undefined,
-      deadlineAt: Infinity,
-      signal,
       route: new CallRoute(probeOp.id, probeHeaders, set),
       attempts: [],
     };
-    const exchange: Exchange = { call, signal, attempt: 1, endpoint, cancel: undefined };
+    const exchange: Exchange = { call, signal, deadlineAt: Infinity, attempt: 1, moveOn: false, endpoint, headers: undefined, cancel: undefined };
     try {
       const res = await transport(exchange);
       return res.status >= 200 && res.status < 300;
@@ -146,21 +149,20 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       service: def.name,
       op,
       request,
-      retryable: request.replayable && (op.idempotent || isIdempotentMethod(request.method) || callOptions?.idempotencyKey !== undefined),
+      // The generator decided op.idempotent (method, x-idempotent, services.toml); the runtime trusts it.
+      retryable: request.replayable && (op.idempotent || callOptions?.idempotencyKey !== undefined),
       acceptStatus: callOptions?.acceptStatus,
       maxResponseBytes: callOptions?.maxResponseBytes ?? op.maxResponseBytes ?? clientMaxBytes,
       stream,
       timeoutMs: callOptions?.timeoutMs ?? op.timeoutMs ?? policy.timeoutMs,
       callerSignal: callOptions?.signal,
       onEvent: callOptions?.onEvent,
-      deadlineAt: Infinity,
-      signal: undefined,
       route: new CallRoute(op.id, request.headers, set),
       attempts: [],
     };
     let res: Awaited<ReturnType<Handler>>;
     try {
-      res = await handler({ call, signal: undefined, attempt: 0, endpoint: undefined, cancel: undefined });
+      res = await handler({ call, signal: undefined, deadlineAt: Infinity, attempt: 0, moveOn: false, endpoint: undefined, headers: undefined, cancel: undefined });
     } catch (error) {
       // Fail-fast outcomes (nothing sent) settle on a macrotask (nextMacrotask says why).
       if (call.attempts.length === 0) await nextMacrotask();

@@ -4,13 +4,14 @@
 // Outermost layer: fixes the call's deadline (one budget over every attempt and pause) and takes the caller's
 // signal. A spent deadline or an already-aborted signal sends nothing. No timer lives here: pauses that would reach
 // the deadline are never taken (retry layer), and each attempt is bounded by min(attempt timeout, time left) in the
-// attempt-timeout layer, so one timer per attempt enforces both. Inner layers see the caller's signal, if any.
+// attempt-timeout layer, so one timer per attempt enforces both. Inner layers see the caller's signal, if any, and
+// the deadline, on the exchange passed inward (never on the shared call).
 import { AbortError, DeadlineExceededError } from "./errors.js";
 import { finishError } from "./classify.js";
 import type { Clock } from "./clock.js";
-import type { Middleware } from "./chain.js";
+import type { Layer } from "./chain.js";
 
-export function deadlineLayer(clock: Clock): Middleware {
+export function deadlineLayer(clock: Clock): Layer {
   return (next) => (exchange) => {
     const call = exchange.call;
     const caller = call.callerSignal;
@@ -21,8 +22,7 @@ export function deadlineLayer(clock: Clock): Middleware {
     if (!(timeoutMs > 0)) {
       return Promise.reject(finishError(new DeadlineExceededError(Math.max(0, timeoutMs || 0), { service: call.service, operation: call.op.id }), call.attempts));
     }
-    call.deadlineAt = Number.isFinite(timeoutMs) ? clock.now() + timeoutMs : Infinity;
-    call.signal = caller;
+    exchange.deadlineAt = Number.isFinite(timeoutMs) ? clock.now() + timeoutMs : Infinity;
     exchange.signal = caller;
     return next(exchange);
   };

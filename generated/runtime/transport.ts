@@ -225,7 +225,7 @@ export function undiciTransport(dispatcher: Dispatcher | ((origin: string) => Di
           origin,
           path: request.path,
           method: request.method as Dispatcher.HttpMethod,
-          headers: request.headers,
+          headers: exchange.headers ?? request.headers,
           body: (request.body ?? null) as NonNullable<Dispatcher.DispatchOptions["body"]> | null,
           headersTimeout: 0,
           bodyTimeout: 0,

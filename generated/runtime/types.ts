@@ -5,6 +5,7 @@
 // these names are public API (users import them through `<out>/runtime/index.js`): add, never rename.
 import type { Dispatcher } from "undici";
 import type { Balancer, BalancerFactory, HealthCheckOptions } from "./balancer.js";
+import type { Middleware } from "./middleware.js";
 
 export type { AttemptResult, Balancer, BalancerContext, BalancerFactory, EndpointChange, HealthCheckOptions, PickRequest } from "./balancer.js";
 
@@ -231,7 +232,8 @@ export interface ClientOptions {
   baseUrl?: string;
   /**
    * Added by the runtime: your own balancer (an object, or a factory given the client's BalancerContext). Replaces
-   * the `load_balancer` from services.toml; failover rotation rules apply only to the built-in `failover`.
+   * the `load_balancer` from services.toml; failover rotation rules apply to a balancer whose `failover` is true
+   * (the built-in `failover`, or yours wrapping it).
    */
   balancer?: Balancer | BalancerFactory;
   /** Added by the runtime: DNS servers (`host:port`) for headless discovery; wins over `dns_servers`. */
@@ -250,6 +252,11 @@ export interface ClientOptions {
   onEvent?: (event: ClientEvent) => void;
   /** Environment used for base-URL resolution (defaults to process.env). */
   env?: Record<string, string | undefined>;
+  /**
+   * Added by the runtime: runs once per attempt, right before the transport (first listed is outermost); the same
+   * value works on a gRPC client. See middleware.ts.
+   */
+  middleware?: Middleware[];
 }
 
 export interface ClientEvent {

@@ -10,7 +10,7 @@ import { attemptShareMs } from "./backoff.js";
 import { DeadlineExceededError, TimeoutError } from "./errors.js";
 import type { RetrySettings } from "./types.js";
 import type { Clock } from "./clock.js";
-import type { Exchange, Middleware } from "./chain.js";
+import type { Exchange, Layer } from "./chain.js";
 
 /** Why the attempt's time is up. (A module function: no closure per attempt.) */
 function expiry(exchange: Exchange, byAttempt: boolean, perAttempt: number): unknown {
@@ -24,7 +24,7 @@ function expiry(exchange: Exchange, byAttempt: boolean, perAttempt: number): unk
  * and no attempt timeout is set, a retryable call whose timeouts are retried gets attemptShareMs of its deadline per
  * attempt (without it a stalled first attempt would use the whole deadline and the retry on "timeout" never happen).
  */
-export function attemptTimeoutLayer(clock: Clock, attemptTimeoutMs: number | undefined, cheapCancel = false, retry?: RetrySettings): Middleware {
+export function attemptTimeoutLayer(clock: Clock, attemptTimeoutMs: number | undefined, cheapCancel = false, retry?: RetrySettings): Layer {
   const explicit = attemptTimeoutMs !== undefined && Number.isFinite(attemptTimeoutMs) && attemptTimeoutMs > 0;
   const fixed = explicit ? attemptTimeoutMs : Infinity;
   const shared = !explicit && retry !== undefined && retry.retryOnTimeout && retry.maxAttempts > 1 ? retry : undefined;
@@ -32,7 +32,7 @@ export function attemptTimeoutLayer(clock: Clock, attemptTimeoutMs: number | und
     const call = exchange.call;
     // The last attempt may use what is left: no retry follows it.
     const perAttempt = shared !== undefined && call.retryable && exchange.attempt < shared.maxAttempts ? attemptShareMs(call.timeoutMs, shared) : fixed;
-    const remaining = Math.max(0, call.deadlineAt - clock.now());
+    const remaining = Math.max(0, exchange.deadlineAt - clock.now());
     const byAttempt = perAttempt < remaining;
     const limit = byAttempt ? perAttempt : remaining;
     if (limit === Infinity) return next(exchange);

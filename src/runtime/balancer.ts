@@ -89,6 +89,15 @@ export interface Balancer {
   onEndpoints?(endpoints: readonly Endpoint[], change: EndpointChange): void;
   /** The client is closing: stop timers. */
   close?(): void;
+  /**
+   * Fail-over rules (endpoint-failover-v1): a rotation outcome moves the next attempt to the next endpoint at once
+   * and pauses only after a full cycle; a default-retriable status (429, 502-504) retries the same endpoint; a reset
+   * after the request was written is never retried. The built-in `failover` sets it; a balancer that wraps it sets
+   * it too (a flag, not a class check, so wrapping keeps the rules).
+   */
+  readonly failover?: boolean;
+  /** Fail-over's sticky preference: where the next call starts (shown by describe() as `preferred`). */
+  preferred?(endpoints: readonly Endpoint[]): Endpoint | undefined;
 }
 
 /** What the client gives a balancer factory. */

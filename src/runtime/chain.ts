@@ -1,7 +1,10 @@
-// One middleware shape, composed once per client (connect-es style): `(next) => (exchange) => Promise<response>`.
+// One layer shape, composed once per client (connect-es style): `(next) => (exchange) => Promise<response>`.
 // compose([a, b, c], transport) runs a → b → c → transport: the FIRST listed is the OUTERMOST (as connect-es and
 // cockatiel's `wrap`; undici's `compose` is the reverse). The client's chain is
-//   deadline → circuit breaker (service) → retry → endpoint pick → attempt timeout → transport (undici)
+//   deadline → circuit breaker (service) → retry → endpoint pick → attempt timeout → user middleware → transport (undici)
+// The service breaker sits OUTSIDE retry on purpose: it hears one verdict per call, after every retry and rotation,
+// so random per-attempt errors under load cannot look like an outage (circuit.ts has the numbers); endpoint breakers
+// (inside pick) count attempts. The gRPC engine keeps the same order and uses the same pieces (choose.ts, circuit.ts).
 import type { Endpoint } from "./endpoints.js";
 import type { TransportResponse } from "./response.js";
 import type { CallRoute } from "./route.js";
@@ -34,7 +37,7 @@ export interface Call {
   readonly service: string;
   readonly op: OperationDefinition;
   readonly request: WireRequest;
-  /** Safe to send again: idempotent method, op.idempotent or an idempotency key, and a replayable body. */
+  /** Safe to send again: op.idempotent (decided by the generator) or an idempotency key, and a replayable body. */
   readonly retryable: boolean;
   readonly acceptStatus: readonly number[] | undefined;
   /** Largest 2xx body read, bytes; past it the attempt fails with ResponseTooLargeError. */
@@ -45,23 +48,30 @@ export interface Call {
   readonly timeoutMs: number;
   readonly callerSignal: AbortSignal | undefined;
   readonly onEvent: ((event: ClientEvent) => void) | undefined;
-  /** Clock reading when the deadline passes; set by the deadline layer (Infinity until then). */
-  deadlineAt: number;
-  /** The caller's signal (set by the deadline layer); pauses listen to it. The deadline itself is enforced per attempt. */
-  signal: AbortSignal | undefined;
   /** Endpoint cursor for this call: what the balancer sees, where the previous attempt went, rotation. */
   readonly route: CallRoute;
   /** Every attempt sent, in order. */
   readonly attempts: MutableAttemptRecord[];
 }
 
-/** One attempt as it travels inward; each layer may narrow the signal, the pick layer sets the endpoint. */
+/**
+ * The per-attempt context, passed forward only (as cockatiel's context): an outer layer fills in what inner layers
+ * read, never the reverse. The deadline layer sets `deadlineAt` and `signal` on the call's exchange; the retry layer
+ * makes one exchange per attempt carrying them, its number and whether it must move on; the pick layer sets the
+ * endpoint; the attempt-timeout layer may narrow the signal.
+ */
 export interface Exchange {
   readonly call: Call;
   signal: AbortSignal | undefined;
+  /** Clock reading when the call's deadline passes (Infinity: none); set by the deadline layer. */
+  deadlineAt: number;
   /** 1-based number of this attempt within the call (0 outside the retry layer). */
   attempt: number;
+  /** The previous attempt's outcome asks for another endpoint (a rotation): the pick layer asks the balancer. */
+  moveOn: boolean;
   endpoint: Endpoint | undefined;
+  /** Request headers of this attempt when user middleware set them (a copy per attempt); undefined: the call's. */
+  headers?: Record<string, string> | undefined;
   /**
    * While the built-in transport has the attempt in flight: ends it now with `reason` (the attempt-timeout layer's
    * cheap path). Undefined otherwise. Optional so that hand-built exchanges (tests, probes) need not carry it.
@@ -70,11 +80,12 @@ export interface Exchange {
 }
 
 export type Handler = (exchange: Exchange) => Promise<TransportResponse>;
-export type Middleware = (next: Handler) => Handler;
+/** One policy layer of the chain (internal; the public, per-attempt `Middleware` is middleware.ts's). */
+export type Layer = (next: Handler) => Handler;
 
-/** Builds the chain once; the first middleware is the outermost. */
-export function compose(middleware: readonly Middleware[], transport: Handler): Handler {
+/** Builds the chain once; the first layer is the outermost. */
+export function compose(layers: readonly Layer[], transport: Handler): Handler {
   let handler = transport;
-  for (let i = middleware.length - 1; i >= 0; i--) handler = middleware[i]!(handler);
+  for (let i = layers.length - 1; i >= 0; i--) handler = layers[i]!(handler);
   return handler;
 }

@@ -16,13 +16,13 @@
 import { CircuitOpenError, isAbortError } from "./errors.js";
 import { statusIsFailure } from "./classify.js";
 import type { CircuitBreaker } from "./breaker.js";
-import type { Call, Middleware } from "./chain.js";
+import type { Layer } from "./chain.js";
 import type { Clock } from "./clock.js";
 import type { TransportResponse } from "./response.js";
 import type { AttemptRecord } from "./types.js";
 
 /** `severalEndpoints`: is the set larger than one endpoint right now? */
-export function circuitLayer(clock: Clock, breaker: CircuitBreaker | undefined, severalEndpoints: () => boolean = () => false): Middleware {
+export function circuitLayer(clock: Clock, breaker: CircuitBreaker | undefined, severalEndpoints: () => boolean = () => false): Layer {
   if (breaker === undefined) return (next) => next;
   return (next) => async (exchange) => {
     const call = exchange.call;
@@ -34,7 +34,7 @@ export function circuitLayer(clock: Clock, breaker: CircuitBreaker | undefined, 
     try {
       res = await next(exchange);
     } catch (error) {
-      const verdict = isAbortError(error) ? undefined : callVerdict(call, severalEndpoints());
+      const verdict = isAbortError(error) ? undefined : callVerdict(call.attempts, severalEndpoints(), statusIsFailure);
       // A call that ran out of time while the service answered others is slow, not evidence of a dead service.
       if (verdict === true && call.attempts[call.attempts.length - 1]!.outcome.kind === "timeout") breaker.timedOut(clock.now(), seen);
       else record(breaker, clock, verdict);
@@ -45,9 +45,11 @@ export function circuitLayer(clock: Clock, breaker: CircuitBreaker | undefined, 
   };
 }
 
-/** A call that ended in an error: what its attempts say about the service (undefined: nothing). */
-function callVerdict(call: Call, several: boolean): boolean | undefined {
-  const attempts = call.attempts;
+/**
+ * A call that ended in an error: what its attempts say about the service (undefined: nothing). Shared with the gRPC
+ * engine, whose statuses are gRPC codes (`statusIsFailure` tells which count).
+ */
+export function callVerdict(attempts: readonly AttemptRecord[], several: boolean, statusIsFailure: (status: number) => boolean): boolean | undefined {
   const last = attempts[attempts.length - 1];
   if (last === undefined) return undefined;
   const outcome = last.outcome;

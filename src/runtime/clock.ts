@@ -17,6 +17,12 @@ export const realClock: Clock = {
   clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/** A timer that must not keep the process alive (connection age): unref'd when the clock's handle supports it. */
+export function unrefTimer(handle: unknown): unknown {
+  (handle as { unref?: () => void } | null)?.unref?.();
+  return handle;
+}
+
 /**
  * Resolves on a later macrotask. Outcomes decided without I/O (open breaker, no endpoints, spent deadline) settle
  * through it: settled on a microtask, a caller looping on a failing call (`while (...) { try { await client.op() }

@@ -1,6 +1,7 @@
 // The runtime's public surface. Generated clients import only from here; users may too (`<out>/runtime/index.js`).
 export { createServiceClient, createServiceClientWith } from "./client.js";
 export type { RuntimeHooks } from "./client.js";
+export type { AttemptHandler, AttemptRequest, AttemptResponse, Middleware } from "./middleware.js";
 export {
   SvcgenError,
   HttpError,

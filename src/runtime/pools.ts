@@ -10,31 +10,37 @@
 // Timers are unref'd and cleared by retire() and close().
 import { Pool } from "undici";
 import type { Dispatcher } from "undici";
+import { realClock, unrefTimer } from "./clock.js";
+import type { Clock } from "./clock.js";
 
-/** Default cap on connection age, ms. */
-export const DEFAULT_MAX_CONNECTION_AGE_MS = 60_000;
+/** Default cap on connection age, ms (the vocabulary's; re-exported for existing importers). */
+export { DEFAULT_MAX_CONNECTION_AGE_MS } from "./vocabulary.js";
 
 export interface PoolSettings {
   readonly connectTimeoutMs: number;
   /** 0 or less: no cap. */
   readonly maxConnectionAgeMs: number;
+  /** The client's clock: age timers go through it (tests age connections on a virtual clock). Default: real time. */
+  readonly clock?: Clock;
 }
 
 interface Entry {
   readonly pool: Pool;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer: unknown;
 }
 
 export class EndpointPools {
   readonly #pools = new Map<string, Entry>();
   readonly #options: Pool.Options;
   readonly #maxAgeMs: number;
+  readonly #clock: Clock;
   #closed = false;
 
   constructor(settings: PoolSettings) {
     // undici's own header/body timeouts are off: the runtime's attempt timeout and deadline decide (transport.ts).
     this.#options = { connect: { timeout: settings.connectTimeoutMs }, headersTimeout: 0, bodyTimeout: 0 };
     this.#maxAgeMs = settings.maxConnectionAgeMs > 0 ? settings.maxConnectionAgeMs : 0;
+    this.#clock = settings.clock ?? realClock;
   }
 
   /** The pool for `origin`, created on first use (and again after its age ran out). */
@@ -49,8 +55,7 @@ export class EndpointPools {
     }
     const entry: Entry = { pool, timer: undefined };
     if (this.#maxAgeMs > 0) {
-      entry.timer = setTimeout(() => this.#expire(origin, entry), this.#maxAgeMs * (0.9 + 0.2 * Math.random()));
-      entry.timer.unref();
+      entry.timer = unrefTimer(this.#clock.setTimer(() => this.#expire(origin, entry), this.#maxAgeMs * (0.9 + 0.2 * Math.random())));
     }
     this.#pools.set(origin, entry);
     return pool;
@@ -72,12 +77,12 @@ export class EndpointPools {
     this.#closed = true;
     const entries = [...this.#pools.values()];
     this.#pools.clear();
-    for (const e of entries) clearTimeout(e.timer);
+    for (const e of entries) if (e.timer !== undefined) this.#clock.clearTimer(e.timer);
     await Promise.all(entries.map((e) => e.pool.close().catch(() => undefined)));
   }
 
   #expire(origin: string, entry: Entry): void {
-    clearTimeout(entry.timer);
+    if (entry.timer !== undefined) this.#clock.clearTimer(entry.timer);
     entry.timer = undefined;
     if (this.#pools.get(origin) === entry) this.#pools.delete(origin);
     entry.pool.close().catch(() => undefined);

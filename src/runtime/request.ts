@@ -44,12 +44,6 @@ function paramDef(c: CompiledOperation, location: ParamLocation, name: string): 
   return c.params[location].get(name) ?? defaultParam(name, location);
 }
 
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
-
-/** GET, HEAD, OPTIONS, PUT, DELETE (and TRACE) are idempotent by HTTP semantics. */
-export function isIdempotentMethod(method: string): boolean {
-  return SAFE_METHODS.has(method);
-}
 
 /**
  * @param clientHeaders lower-cased names (the client lower-cases its option once)

@@ -4,10 +4,8 @@ import { DecodeError, HttpError } from "./errors.js";
 import type { ErrorContext } from "./errors.js";
 import type { ResponseKind } from "./types.js";
 
-/** Default cap on a response body, bytes (max_response_bytes). */
-export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
-/** An error body (a status that is not 2xx) is kept up to this many bytes; the rest is not read. */
-export const ERROR_BODY_LIMIT = 64 * 1024;
+// Default body cap (max_response_bytes) and the error-body limit live in the vocabulary.
+export { DEFAULT_MAX_RESPONSE_BYTES, ERROR_BODY_LIMIT } from "./vocabulary.js";
 
 export interface TransportResponse {
   readonly status: number;

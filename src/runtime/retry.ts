@@ -18,7 +18,7 @@ import { backoffPause, fitsBefore } from "./backoff.js";
 import { retryAfterMs, toHttpError } from "./response.js";
 import { sleep } from "./clock.js";
 import type { AttemptOutcome, Verdict } from "./classify.js";
-import type { Call, Exchange, Middleware, MutableAttemptRecord } from "./chain.js";
+import type { Call, Exchange, Layer, MutableAttemptRecord } from "./chain.js";
 import type { Clock } from "./clock.js";
 import type { RetryBudget } from "./budget.js";
 import type { EventSink } from "./events.js";
@@ -61,7 +61,7 @@ function spent(call: Call, lastResponse: TransportResponse | undefined, lastErro
   throw finishError(new EndpointsExhaustedError(last, context), records);
 }
 
-export function retryLayer(options: RetryLayerOptions): Middleware {
+export function retryLayer(options: RetryLayerOptions): Layer {
   const { settings, failoverRules, clock, random, budget, events } = options;
   const maxAttempts = Math.max(1, Math.floor(settings.maxAttempts));
 
@@ -69,6 +69,8 @@ export function retryLayer(options: RetryLayerOptions): Middleware {
     const call = outer.call;
     const route = call.route;
     const records = call.attempts;
+    const { signal, deadlineAt } = outer;
+    let moveOn = false;
     // A call that is not retryable may still be re-sent after attempts that reached no server (replayable body only).
     const limit = call.retryable || call.request.replayable ? maxAttempts : 1;
     let now = clock.now();
@@ -85,7 +87,7 @@ export function retryLayer(options: RetryLayerOptions): Middleware {
 
     for (let n = 1; ; n++) {
       if (n > 1) now = clock.now();
-      if (now >= call.deadlineAt) {
+      if (now >= deadlineAt) {
         if (n === 1) throw finishError(new DeadlineExceededError(call.timeoutMs, { service: call.service, operation: call.op.id }), records);
         return spent(call, lastResponse, lastError, lastAccepted);
       }
@@ -95,8 +97,9 @@ export function retryLayer(options: RetryLayerOptions): Middleware {
         pending = undefined;
       }
 
-      // Every field present from the start (cancel too): one object shape for every attempt.
-      const exchange: Exchange = { call, signal: call.signal, attempt: n, endpoint: undefined, cancel: undefined };
+      // Every field present from the start: one object shape for every attempt. Where it goes next is said here,
+      // forward, rather than by steering the route.
+      const exchange: Exchange = { call, signal, deadlineAt, attempt: n, moveOn, endpoint: undefined, headers: undefined, cancel: undefined };
       const started = now;
       let res: TransportResponse | undefined;
       let error: unknown;
@@ -161,7 +164,7 @@ export function retryLayer(options: RetryLayerOptions): Middleware {
       let pause = 0;
       if (cycleEnds) {
         pause = serverPause ?? backoffPause(settings, pauses + 1, settings.jitter === "full" ? random() : 0);
-        if (!fitsBefore(pause, call.deadlineAt - clock.now())) return spent(call, lastResponse, lastError, lastAccepted);
+        if (!fitsBefore(pause, deadlineAt - clock.now())) return spent(call, lastResponse, lastError, lastAccepted);
       }
       if (budget !== undefined && !unsent && !budget.tryWithdraw(clock.now())) {
         if (events.wants("budget_exhausted", call.onEvent)) {
@@ -175,10 +178,10 @@ export function retryLayer(options: RetryLayerOptions): Middleware {
       }
       record.pauseMs = pause;
       pending = { kind: rotation ? "rotation" : "retry", endpoint: record.endpoint, reason: record.outcome, pauseMs: pause };
-      if (verdict === "rotate") route.advance();
+      moveOn = verdict === "rotate";
       if (pause > 0) {
         try {
-          await sleep(clock, pause, call.signal);
+          await sleep(clock, pause, signal);
         } catch (e) {
           throw finishError(callerAbort(call, e), records);
         }

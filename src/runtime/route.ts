@@ -1,6 +1,6 @@
-// A call's cursor over the endpoint set: what the balancer sees (PickRequest) and what the retry layer steers. One
-// object per call, reused across its attempts. The retry layer says whether the next attempt moves on (a rotation
-// outcome) or stays (a same-endpoint retry); the pick layer asks the balancer only when it moves on.
+// A call's cursor over the endpoint set: what the balancer sees (PickRequest). One object per call, reused across its
+// attempts; the pick layer records where attempts went. Whether the next attempt moves on (a rotation outcome) or
+// stays (a same-endpoint retry) travels forward on the attempt's Exchange, not here.
 import type { Endpoint } from "./endpoints.js";
 import type { EndpointSet } from "./discovery/set.js";
 import type { PickRequest } from "./types.js";
@@ -13,8 +13,6 @@ export class CallRoute implements PickRequest {
   attempt = 0;
   endpoints: readonly Endpoint[] = NONE;
   previous: Endpoint | undefined = undefined;
-  /** Set by the retry layer after a rotation outcome: the next attempt goes to another endpoint. */
-  moveOn = false;
   readonly #set: EndpointSet;
   // Origins used or refused; the first kept apart so a call that needs one attempt allocates no array.
   #first: string | undefined;
@@ -49,10 +47,5 @@ export class CallRoute implements PickRequest {
     this.previous = endpoint;
     if (this.#first === undefined) this.#first = endpoint.origin;
     else if (!this.tried(endpoint)) (this.#more ??= []).push(endpoint.origin);
-  }
-
-  /** A rotation outcome: the next attempt goes to the next endpoint. */
-  advance(): void {
-    this.moveOn = true;
   }
 }

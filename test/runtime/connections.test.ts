@@ -1,10 +1,11 @@
 // The client's own connections (one undici Pool per endpoint): connection age is capped so that keep-alive does not
 // pin traffic to the pods that existed when a connection opened, and close() leaves no socket open.
 import { afterEach, describe, expect, it } from "vitest";
-import { createServiceClient } from "../../src/runtime/index.js";
+import { createServiceClientWith } from "../../src/runtime/index.js";
 import type { ServiceClient, ServiceDefinition } from "../../src/runtime/index.js";
 import { Pod, until } from "./support/pods.js";
 import { op, service } from "./support/service.js";
+import { VirtualClock } from "./support/virtual-clock.js";
 
 const work = op("work", "GET", "/work");
 const cleanup: (() => Promise<void>)[] = [];
@@ -18,13 +19,16 @@ async function pod(): Promise<Pod> {
   return p;
 }
 
+// Connection age runs on the client's clock: a virtual one ages connections without waiting.
+const clock = new VirtualClock();
+
 function client(def: ServiceDefinition, maxConnectionAgeMs?: number): ServiceClient {
-  const c = createServiceClient(def, { env: {}, ...(maxConnectionAgeMs !== undefined ? { maxConnectionAgeMs } : {}) });
+  const c = createServiceClientWith(def, { env: {}, ...(maxConnectionAgeMs !== undefined ? { maxConnectionAgeMs } : {}) }, { clock });
   cleanup.push(() => c.close());
   return c;
 }
 
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const pause = (ms: number): Promise<void> => clock.advance(ms);
 
 describe("connection age", () => {
   it("a connection older than maxConnectionAgeMs is not reused: the next request opens a new one", async () => {

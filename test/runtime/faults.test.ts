@@ -4,11 +4,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { Agent } from "undici";
-import { createServiceClient, isCircuitOpenError, isConnectError, isHttpError, isResetError, isTimeoutError } from "../../src/runtime/index.js";
+import { createServiceClient, createServiceClientWith, isCircuitOpenError, isConnectError, isHttpError, isResetError, isTimeoutError } from "../../src/runtime/index.js";
 import type { AttemptRecord, ClientOptions, ServiceClient, SvcgenError } from "../../src/runtime/index.js";
 import { deadPort, json, startServer } from "./support/http.js";
 import type { TestServer } from "./support/http.js";
 import { op, service } from "./support/service.js";
+import { VirtualClock } from "./support/virtual-clock.js";
 import type { ServiceOverrides } from "./support/service.js";
 
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -31,7 +32,6 @@ async function server(respond: Parameters<typeof startServer>[0]): Promise<TestS
   return s;
 }
 const fail = (p: Promise<unknown>): Promise<SvcgenError> => p.then(() => Promise.reject(new Error("expected a failure")), (e: unknown) => e as SvcgenError);
-const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A raw TCP server that counts connections and does `onSocket` with each. */
 async function tcpServer(onSocket: (s: net.Socket) => void): Promise<{ origin: string; connections: () => number }> {
@@ -201,10 +201,14 @@ describe("a server that dies mid-test", () => {
   it("fails fast once it is gone, opens the breaker (sending nothing), and recovers when it returns", async () => {
     let s = await startServer((_req, res) => json(res, 200, { up: 1 }));
     const port = s.port;
-    const c = client(s.origin, {
-      retry: { maxAttempts: 1 },
-      policy: { circuitBreaker: { enabled: true, mode: "consecutive", failureThreshold: 3, openMs: 200, halfOpenRequests: 1 } },
-    });
+    // The breaker's openMs runs on a virtual clock: the test moves time instead of waiting for it.
+    const clock = new VirtualClock();
+    const c = createServiceClientWith(
+      service(s.origin, { retry: { maxAttempts: 1 }, policy: { circuitBreaker: { enabled: true, mode: "consecutive", failureThreshold: 3, openMs: 200, halfOpenRequests: 1 } } }),
+      { env: {} },
+      { clock },
+    );
+    cleanup.push(() => c.close());
     expect(await c.call(get, undefined)).toEqual({ up: 1 });
     await s.close();
     const errors: SvcgenError[] = [];
@@ -217,7 +221,7 @@ describe("a server that dies mid-test", () => {
     s = await startServer((_req, res) => json(res, 200, { up: 2 }), port);
     cleanup.push(() => s.close());
     expect(s.requests).toHaveLength(0); // the open breaker sent nothing meanwhile
-    await wait(250);
+    await clock.advance(250);
     expect(await c.call(get, undefined)).toEqual({ up: 2 });
     expect(await c.call(get, undefined)).toEqual({ up: 2 });
     expect(s.counts()).toEqual({ GET: 2 });

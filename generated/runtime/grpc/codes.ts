@@ -3,53 +3,20 @@
 
 // gRPC status codes by name (grpc/doc/statuscodes.md): services.toml and errors speak names, the wire speaks numbers.
 
-export type GrpcStatusName =
-  | "OK"
-  | "CANCELLED"
-  | "UNKNOWN"
-  | "INVALID_ARGUMENT"
-  | "DEADLINE_EXCEEDED"
-  | "NOT_FOUND"
-  | "ALREADY_EXISTS"
-  | "PERMISSION_DENIED"
-  | "RESOURCE_EXHAUSTED"
-  | "FAILED_PRECONDITION"
-  | "ABORTED"
-  | "OUT_OF_RANGE"
-  | "UNIMPLEMENTED"
-  | "INTERNAL"
-  | "UNAVAILABLE"
-  | "DATA_LOSS"
-  | "UNAUTHENTICATED";
+// The names themselves are the policy vocabulary's (../vocabulary.ts), shared with services.toml.
+import { GRPC_STATUS_NAMES } from "../vocabulary.js";
+import type { GrpcStatusName } from "../vocabulary.js";
 
-/** Index = status code. */
-export const GRPC_STATUS_NAMES: readonly GrpcStatusName[] = [
-  "OK",
-  "CANCELLED",
-  "UNKNOWN",
-  "INVALID_ARGUMENT",
-  "DEADLINE_EXCEEDED",
-  "NOT_FOUND",
-  "ALREADY_EXISTS",
-  "PERMISSION_DENIED",
-  "RESOURCE_EXHAUSTED",
-  "FAILED_PRECONDITION",
-  "ABORTED",
-  "OUT_OF_RANGE",
-  "UNIMPLEMENTED",
-  "INTERNAL",
-  "UNAVAILABLE",
-  "DATA_LOSS",
-  "UNAUTHENTICATED",
-];
+export { GRPC_STATUS_NAMES };
+export type { GrpcStatusName };
 
 /** The name of a status code; codes outside the table are UNKNOWN, as gRPC says. */
 export function statusName(code: number): GrpcStatusName {
-  return GRPC_STATUS_NAMES[code] ?? "UNKNOWN";
+  return (GRPC_STATUS_NAMES as readonly GrpcStatusName[])[code] ?? "UNKNOWN";
 }
 
 export function statusCode(name: string): number {
-  const code = GRPC_STATUS_NAMES.indexOf(name as GrpcStatusName);
+  const code = (GRPC_STATUS_NAMES as readonly string[]).indexOf(name);
   return code < 0 ? 2 : code;
 }
 

@@ -15,6 +15,7 @@ import type {
   ServiceDefinition,
 } from "../types.js";
 import type { GrpcStatusName } from "./codes.js";
+import type { Middleware } from "../middleware.js";
 
 /**
  * Everything a generated gRPC client bakes in about one service: the HTTP runtime's definition with the gRPC port in
@@ -91,6 +92,11 @@ export interface GrpcClientOptions {
   maxConnectionAgeMs?: number;
   /** node:http2 session options for every connection (TLS `ca`, `cert`, `key`, `servername`, ...). */
   nodeOptions?: http2.ClientSessionOptions | http2.SecureClientSessionOptions;
+  /**
+   * svcgen middleware (the HTTP client's shape, ../middleware.ts): once per attempt, outside the connect-es
+   * interceptors; what it returns is the attempt's outcome for retries and breakers. First listed is outermost.
+   */
+  middleware?: Middleware[];
   /** connect-es interceptors, run inside each attempt (first listed is outermost). */
   interceptors?: Interceptor[];
   /**

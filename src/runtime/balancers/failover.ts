@@ -9,6 +9,7 @@ import type { AttemptResult, Balancer, EndpointChange, PickRequest } from "../ty
 
 export class FailoverBalancer implements Balancer {
   readonly name = "failover";
+  readonly failover = true;
   #preferred: string | undefined;
 
   /** The endpoint the next call starts at. */

@@ -8,6 +8,7 @@
 //     calls that might succeed.
 // Timers are unref'd; close() and endpoint removal clear them and abort probes in flight.
 import { RoundRobinCursor } from "./cursor.js";
+import { DEFAULT_HEALTH_CHECK } from "../vocabulary.js";
 import type { Endpoint } from "../endpoints.js";
 import type { AttemptResult, Balancer, BalancerContext, EndpointChange, HealthCheckOptions, PickRequest } from "../types.js";
 
@@ -46,13 +47,13 @@ export class HealthAwareBalancer implements Balancer {
 
   constructor(context: BalancerContext, options: HealthCheckOptions = {}) {
     this.#context = context;
-    const intervalMs = positive(options.intervalMs, 5_000);
+    const intervalMs = positive(options.intervalMs, DEFAULT_HEALTH_CHECK.intervalMs);
     this.#settings = {
       intervalMs,
-      jitter: Math.min(1, Math.max(0, options.jitter ?? 0.2)),
-      timeoutMs: positive(options.timeoutMs, Math.min(intervalMs, 2_000)),
-      fall: Math.floor(positive(options.unhealthyThreshold, 2)),
-      rise: Math.floor(positive(options.healthyThreshold, 3)),
+      jitter: Math.min(1, Math.max(0, options.jitter ?? DEFAULT_HEALTH_CHECK.jitter)),
+      timeoutMs: positive(options.timeoutMs, Math.min(intervalMs, DEFAULT_HEALTH_CHECK.maxTimeoutMs)),
+      fall: Math.floor(positive(options.unhealthyThreshold, DEFAULT_HEALTH_CHECK.unhealthyThreshold)),
+      rise: Math.floor(positive(options.healthyThreshold, DEFAULT_HEALTH_CHECK.healthyThreshold)),
     };
   }
 

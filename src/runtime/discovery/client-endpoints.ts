@@ -8,7 +8,6 @@ import type { Endpoint } from "../endpoints.js";
 import type { EventSink, EventType } from "../events.js";
 import type { Balancer, BalancerContext, ClientDescription, ClientOptions, DiscoveryDescription, ServiceDefinition } from "../types.js";
 import { createBalancer } from "../balancers/create.js";
-import { FailoverBalancer } from "../balancers/failover.js";
 import { DEFAULT_REFRESH_MS, HeadlessDiscovery } from "./headless.js";
 import { EndpointSet } from "./set.js";
 
@@ -135,7 +134,7 @@ export class ClientEndpoints {
       discovery: this.describeDiscovery(),
     };
     // The failover balancer's sticky preference: where the next call starts.
-    const preferred = this.balancer instanceof FailoverBalancer ? this.balancer.preferred(this.set.endpoints)?.origin : undefined;
+    const preferred = this.balancer.preferred?.(this.set.endpoints)?.origin;
     return preferred === undefined ? description : { ...description, preferred };
   }
 

@@ -1,7 +1,9 @@
-// One gRPC attempt's bookkeeping: where it goes (balancer + per-endpoint breakers, as the HTTP pick layer does), what
+// One gRPC attempt's bookkeeping: where it goes (the HTTP pick layer's EndpointChooser, choose.ts), what
 // its outcome means (classify), and who hears about it (breakers, balancer, attempt records and events).
 import { ConnectError } from "@connectrpc/connect";
-import { AbortError, CircuitOpenError, NoEndpointsError } from "../errors.js";
+import { AbortError, isConnectError as isSvcgenConnectError } from "../errors.js";
+import { provesNotProcessed } from "../classify.js";
+import type { EndpointChooser } from "../choose.js";
 import { record } from "../circuit.js";
 import type { CircuitBreaker } from "../breaker.js";
 import type { Clock } from "../clock.js";
@@ -42,6 +44,8 @@ export interface GrpcCall {
   readonly onEvent: ((event: ClientEvent) => void) | undefined;
   /** onResponse will read the attempt trace (failures always record theirs: errors carry it). */
   readonly wantsRecords: boolean;
+  /** How the last attempt ended (the service breaker's verdict on the call reads it); undefined before any. */
+  last: Outcome["kind"] | Extract<Outcome, { kind: "failed" }>["how"] | undefined;
 }
 
 /** How an attempt ended. `retryable` is computed by the engine's policy from the rest. */
@@ -55,22 +59,24 @@ export type Outcome =
       /** grpc-retry-pushback-ms: undefined when absent, null when present but not a non-negative integer. */
       readonly pushbackMs: number | null | undefined;
     }
-  | { readonly kind: "aborted"; readonly error: AbortError };
+  | { readonly kind: "aborted"; readonly error: AbortError }
+  /** User middleware threw something that is not a transport outcome: the call ends with it, no verdict. */
+  | { readonly kind: "rejected"; readonly error: unknown };
 
 export interface Slot {
   readonly endpoint: Endpoint;
   readonly breaker: CircuitBreaker | undefined;
   readonly started: number;
-  /** The breakers' success counts when the attempt started (CircuitBreaker.timedOut). */
+  /** The endpoint breaker's success count when the attempt started (CircuitBreaker.timedOut). */
   readonly seen: number;
-  readonly serviceSeen: number;
 }
 
 export interface AttemptParts {
   readonly clock: Clock;
   readonly set: EndpointSet;
   readonly balancer: Balancer;
-  readonly serviceBreaker: CircuitBreaker | undefined;
+  /** Where attempts go: the HTTP pick layer's EndpointChooser (balancer, endpoint breakers, panic routing). */
+  readonly chooser: EndpointChooser;
   readonly events: EventSink;
   /** Discovery may want to look again (a connect failure, an empty set). */
   readonly onStale: (() => void) | undefined;
@@ -93,54 +99,11 @@ export function acquire(parts: AttemptParts, call: GrpcCall, n: number): Slot | 
 }
 
 function pick(parts: AttemptParts, call: GrpcCall, n: number): Slot {
-  const { clock, set, serviceBreaker } = parts;
-  const context = { service: call.service, operation: call.operation };
-  const endpoints = set.endpoints;
-  const route = call.route;
-  route.endpoints = endpoints;
-  route.attempt = n;
-  if (endpoints.length === 0) {
-    parts.onStale?.();
-    throw set.error(context);
-  }
-  if (serviceBreaker !== undefined && !serviceBreaker.tryAcquire(clock.now())) throw new CircuitOpenError("service", context);
-  try {
-    const { endpoint, breaker } = choose(parts, route, endpoints, context);
-    route.mark(endpoint);
-    return { endpoint, breaker, started: clock.now(), seen: breaker?.successes ?? 0, serviceSeen: serviceBreaker?.successes ?? 0 };
-  } catch (error) {
-    serviceBreaker?.release();
-    throw error;
-  }
-}
-
-function choose(
-  parts: AttemptParts,
-  route: CallRoute,
-  endpoints: readonly Endpoint[],
-  context: { service: string; operation: string },
-): { endpoint: Endpoint; breaker: CircuitBreaker | undefined } {
-  const { clock, set, balancer } = parts;
-  let refused: Endpoint | undefined;
-  for (let i = 0; i <= endpoints.length; i++) {
-    const endpoint = balancer.pick(route);
-    if (endpoint === undefined) break;
-    if (refused !== undefined && endpoint.origin === refused.origin) break; // it insists
-    const breaker = set.breaker(endpoint.origin);
-    if (breaker === undefined || breaker.tryAcquire(clock.now())) return { endpoint, breaker };
-    refused = endpoint;
-    route.mark(endpoint);
-    balancer.onResult?.(endpoint, { kind: "skipped", status: 0, failed: false, rotate: false, latencyMs: 0, breaker: breaker.state });
-  }
-  if (refused === undefined) throw new NoEndpointsError("balancer", `the ${balancer.name} balancer declined every endpoint`, context);
-  // An open breaker must not fail a call another endpoint can take: walk the set from the last refusal.
-  const from = endpoints.findIndex((e) => e.origin === refused.origin);
-  for (let k = 1; k < endpoints.length; k++) {
-    const endpoint = endpoints[(from + k) % endpoints.length]!;
-    const breaker = set.breaker(endpoint.origin);
-    if (breaker === undefined || breaker.tryAcquire(clock.now())) return { endpoint, breaker };
-  }
-  throw new CircuitOpenError("endpoint", { ...context, endpoint: refused.origin });
+  const chooser = parts.chooser;
+  // gRPC has no same-endpoint retry (no fail-over status rules): every attempt asks the balancer.
+  const endpoint = chooser.choose(call.route, n, false, call.service, call.operation);
+  const breaker = chooser.breaker;
+  return { endpoint, breaker, started: parts.clock.now(), seen: breaker?.successes ?? 0 };
 }
 
 export type Failure = Exclude<Outcome, { kind: "ok" }>;
@@ -157,7 +120,9 @@ export function classify(call: GrpcCall, error: unknown, endpoint: string, limit
   const ce = ConnectError.from(error);
   // A status the server sent arrives with grpc-status in its metadata; the client library's own verdicts do not.
   const fromServer = ce.metadata.has("grpc-status");
-  const notSent = !fromServer && wasNotSent(error);
+  // svcgen's own ConnectError (thrown by user middleware) says the same: nothing was sent.
+  const svcgenNotSent = !fromServer && isSvcgenConnectError(error);
+  const notSent = svcgenNotSent || (!fromServer && wasNotSent(error));
   let how: "status" | "not_sent" | "attempt_timeout" | "deadline" | "reset";
   if (fromServer) how = "status";
   else if (notSent) how = "not_sent";
@@ -167,7 +132,7 @@ export function classify(call: GrpcCall, error: unknown, endpoint: string, limit
   // connect-es called it: only the caller's signal (handled above) makes a call CANCELLED. The how stays "reset", so a
   // method that is not idempotent is still never sent again (the server may have run it).
   const lost = how === "reset" && !clientClosed && lostConnection(error);
-  const code = lost ? UNAVAILABLE : ce.code;
+  const code = lost || svcgenNotSent ? UNAVAILABLE : ce.code;
   const message =
     how === "deadline"
       ? `deadline of ${call.timeoutMs} ms exceeded`
@@ -194,6 +159,10 @@ const OK: AttemptRecord["outcome"] = Object.freeze({ kind: "status", status: 0 }
 export function recordOutcome(outcome: Outcome): AttemptRecord["outcome"] {
   if (outcome.kind === "ok") return OK;
   if (outcome.kind === "aborted") return { kind: "error", code: outcome.error.code };
+  if (outcome.kind === "rejected") {
+    const code = (outcome.error as { code?: unknown } | null)?.code;
+    return { kind: "error", code: typeof code === "string" ? code : "ERROR" };
+  }
   switch (outcome.how) {
     case "status":
       return { kind: "status", status: outcome.error.statusCode };
@@ -208,18 +177,18 @@ export function recordOutcome(outcome: Outcome): AttemptRecord["outcome"] {
 }
 
 /**
- * Tells the breakers and the balancer how the attempt went. A transport failure with several endpoints is the
- * endpoint's business alone (as in the HTTP runtime): the service breaker does not count it.
+ * Tells the endpoint's breaker and the balancer how the attempt went. (The service breaker hears the call once, with
+ * its final outcome, in the engine: outside the retries, as the HTTP circuit layer.)
  */
 export function settle(parts: AttemptParts, slot: Slot, outcome: Outcome, rotate: boolean): void {
-  const { clock, serviceBreaker, balancer } = parts;
+  const { clock, balancer } = parts;
   let failure: boolean | undefined;
   let result: AttemptResult["kind"];
   let status = 0;
   if (outcome.kind === "ok") {
     failure = false;
     result = "response";
-  } else if (outcome.kind === "aborted") {
+  } else if (outcome.kind === "aborted" || outcome.kind === "rejected") {
     failure = undefined;
     result = "cancelled";
   } else if (outcome.how === "status") {
@@ -234,12 +203,6 @@ export function settle(parts: AttemptParts, slot: Slot, outcome: Outcome, rotate
   if (slot.breaker !== undefined) {
     if (timedOut) slot.breaker.timedOut(clock.now(), slot.seen);
     else record(slot.breaker, clock, failure);
-  }
-  if (serviceBreaker !== undefined) {
-    const transport = result !== "response" && failure === true;
-    if (transport && parts.set.endpoints.length > 1) serviceBreaker.release();
-    else if (timedOut) serviceBreaker.timedOut(clock.now(), slot.serviceSeen);
-    else record(serviceBreaker, clock, failure);
   }
   if (outcome.kind === "failed" && outcome.how === "not_sent") parts.onStale?.();
   balancer.onResult?.(slot.endpoint, {
@@ -257,7 +220,7 @@ export function finish<E>(error: E, call: GrpcCall): E {
   if (error instanceof Error && "attempts" in error) {
     const e = error as unknown as { attempts: readonly AttemptRecord[]; notProcessed: boolean };
     e.attempts = call.records;
-    e.notProcessed = call.records.every((r) => r.outcome.kind === "connect");
+    e.notProcessed = call.records.every((r) => provesNotProcessed(r.outcome));
   }
   return error;
 }

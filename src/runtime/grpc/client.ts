@@ -18,8 +18,10 @@ import type { Clock } from "../clock.js";
 import type { Endpoint } from "../endpoints.js";
 import type { ClientOptions } from "../types.js";
 import { ClientEndpoints } from "../discovery/client-endpoints.js";
+import { EndpointChooser } from "../choose.js";
 import { statusCode } from "./codes.js";
 import { GrpcEngine } from "./engine.js";
+import { grpcMiddleware } from "./middleware.js";
 import { GrpcError } from "./errors.js";
 import { healthCheck, healthStatusName } from "./health.js";
 import { TrackedInput, once } from "./input.js";
@@ -61,7 +63,7 @@ export interface GrpcRuntimeHooks {
 
 /**
  * The gRPC client options of a combined client: the HTTP options' environment, headers (as metadata), event hook,
- * DNS servers and connection age cap, then `options.grpc` on top. The HTTP baseUrl, balancer and dispatcher do not carry over.
+ * DNS servers, connection age cap and middleware, then `options.grpc` on top. The HTTP baseUrl, balancer and dispatcher do not carry over.
  */
 export function inheritGrpcOptions(options: (ClientOptions & { grpc?: GrpcClientOptions }) | undefined): GrpcClientOptions {
   if (options === undefined) return {};
@@ -72,6 +74,8 @@ export function inheritGrpcOptions(options: (ClientOptions & { grpc?: GrpcClient
   if (options.dnsServers !== undefined) out.dnsServers = options.dnsServers;
   if (options.maxConnectionAgeMs !== undefined) out.maxConnectionAgeMs = options.maxConnectionAgeMs;
   if (options.maxResponseBytes !== undefined) out.maxResponseBytes = options.maxResponseBytes;
+  // Middleware speaks both protocols: the same list runs around the combined client's gRPC attempts.
+  if (options.middleware !== undefined) out.middleware = options.middleware;
   const own = options.grpc;
   if (own === undefined) return out;
   return { ...out, ...own, ...(own.headers !== undefined && out.headers !== undefined ? { headers: { ...out.headers, ...own.headers } } : {}) };
@@ -106,6 +110,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     authority: base.authority,
     // The same bound as an HTTP body (max_response_bytes): one message can be no larger.
     readMaxBytes: options.maxResponseBytes ?? policy.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    clock,
   });
   const transportFor = (origin: string) => transports.get(origin);
   let closed = false;
@@ -121,14 +126,16 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
   });
   const { set, balancer, discovery } = endpoints;
 
+  const onStale = discovery === undefined ? undefined : () => discovery.refreshSoon();
   const engine = new GrpcEngine({
     service: def.name,
     clock,
     set,
     balancer,
     serviceBreaker: createBreaker(policy.circuitBreaker, endpoints.breakerListener(undefined)),
+    chooser: new EndpointChooser(clock, set, balancer, onStale),
     events,
-    onStale: discovery === undefined ? undefined : () => discovery.refreshSoon(),
+    onStale,
     retry: policy.retry,
     retryOn: new Set(def.grpcRetryOn.map(statusCode)),
     timeoutMs: policy.timeoutMs,
@@ -138,6 +145,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     random: hooks.random ?? Math.random,
     headers,
     transportFor,
+    middleware: options.middleware !== undefined && options.middleware.length > 0 ? grpcMiddleware(options.middleware) : undefined,
     isClosed: () => closed,
   });
 

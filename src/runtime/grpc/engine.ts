@@ -10,8 +10,13 @@
 //       * grpc-retry-pushback-ms from the server replaces the backoff (a negative or bad value stops retrying);
 //       * a streamed call only until its first response message (then it is committed), and a streamed request
 //         only while none of it was read;
-//   - circuit breakers (service and per endpoint) and the balancer, through attempt.ts.
-import { AbortError, RequestError } from "../errors.js";
+//   - the service's circuit breaker, one verdict per call outside the retries (as HTTP's circuit.ts); endpoint
+//     breakers and the balancer per attempt, through attempt.ts and the shared EndpointChooser (choose.ts).
+import { AbortError, CircuitOpenError, RequestError } from "../errors.js";
+import { callVerdict, record } from "../circuit.js";
+import type { CircuitBreaker } from "../breaker.js";
+import { statusIsFailure } from "./codes.js";
+import { MAX_GRPC_ATTEMPTS } from "../vocabulary.js";
 import { backoffPause, fitsBefore } from "../backoff.js";
 import { nextMacrotask, sleep } from "../clock.js";
 import { CallRoute } from "../route.js";
@@ -23,12 +28,15 @@ import { GrpcError, metadataRecord } from "./errors.js";
 import type { AttemptParts, Failure, GrpcCall, MutableRecord, Outcome, Slot } from "./attempt.js";
 import { acquire, classify, emitAttempt, finish, recordOutcome, settle } from "./attempt.js";
 import type { GrpcCallOptions, GrpcMethodSettings } from "./types.js";
+import { MiddlewareRejection } from "./middleware.js";
+import type { GrpcAttemptRunner } from "./middleware.js";
 
-/** gRPC's retry policy allows at most five attempts (A6); larger settings are capped (lint SVC108 says so). */
-export const MAX_GRPC_ATTEMPTS = 5;
+export { MAX_GRPC_ATTEMPTS };
 
 export interface EngineParts extends AttemptParts {
   readonly service: string;
+  /** The service's breaker: one verdict per call, outside the retries (as the HTTP circuit layer, circuit.ts). */
+  readonly serviceBreaker: CircuitBreaker | undefined;
   readonly retry: RetrySettings;
   /** Status codes retried for idempotent methods. */
   readonly retryOn: ReadonlySet<number>;
@@ -41,6 +49,8 @@ export interface EngineParts extends AttemptParts {
   /** Client metadata, lower-case names. */
   readonly headers: Readonly<Record<string, string>>;
   readonly transportFor: (origin: string) => Transport;
+  /** User middleware (GrpcClientOptions.middleware), composed once; undefined when none is configured. */
+  readonly middleware: GrpcAttemptRunner | undefined;
   readonly isClosed: () => boolean;
 }
 
@@ -94,6 +104,7 @@ export class GrpcEngine {
       records: [],
       onEvent: options?.onEvent,
       wantsRecords: options?.onResponse !== undefined,
+      last: undefined,
     };
     if (!(timeoutMs > 0)) {
       throw finish(new GrpcError(4, `deadline of ${Math.max(0, timeoutMs || 0)} ms exceeded before sending`, {}, [], { service: p.service, operation }), call);
@@ -118,13 +129,32 @@ export class GrpcEngine {
     input: MessageInitShape<I>,
     options: GrpcCallOptions | undefined,
   ): Promise<MessageShape<O>> {
-    const p = this.#p;
     let call: GrpcCall;
+    let seen: number;
     try {
       call = this.begin(method, options);
+      seen = this.#admit(call);
     } catch (error) {
       return failLater(error);
     }
+    let message: MessageShape<O>;
+    try {
+      message = await this.#unaryAttempts(method, input, options, call);
+    } catch (error) {
+      this.#judge(call, true, seen);
+      throw error;
+    }
+    this.#judge(call, false, seen);
+    return message;
+  }
+
+  async #unaryAttempts<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodUnary<I, O>,
+    input: MessageInitShape<I>,
+    options: GrpcCallOptions | undefined,
+    call: GrpcCall,
+  ): Promise<MessageShape<O>> {
+    const p = this.#p;
     const perAttempt = p.attemptTimeoutMs !== undefined && p.attemptTimeoutMs > 0 ? p.attemptTimeoutMs : Infinity;
     let pauses = 0;
     for (let n = 1; ; n++) {
@@ -142,18 +172,24 @@ export class GrpcEngine {
       let outcome: Outcome;
       let message: MessageShape<O> | undefined;
       try {
-        const res = await p.transportFor(slot.endpoint.origin).unary(method, call.signal, Number.isFinite(timeout) ? Math.ceil(timeout) : undefined, call.headers, input);
+        const transport = p.transportFor(slot.endpoint.origin);
+        const grpcTimeout = Number.isFinite(timeout) ? Math.ceil(timeout) : undefined;
+        const run = p.middleware;
+        const res =
+          run === undefined
+            ? await transport.unary(method, call.signal, grpcTimeout, call.headers, input)
+            : await run(this.#attemptOf(call, n, slot), call.headers, (signal, headers) => transport.unary(method, signal, grpcTimeout, headers, input));
         outcome = { kind: "ok", header: res.header, trailer: res.trailer };
         message = res.message;
       } catch (error) {
-        outcome = classify(call, error, slot.endpoint.origin, limited, p.isClosed());
+        outcome = failure(call, error, slot.endpoint.origin, limited, p.isClosed());
       }
       const pause = this.#conclude(call, slot, outcome, n, pauses);
       if (outcome.kind === "ok") {
         this.#respond(call, slot, outcome, options);
         return message!;
       }
-      if (pause === undefined || outcome.kind === "aborted") throw finish(outcome.error, call);
+      if (pause === undefined || outcome.kind !== "failed") throw finish(outcome.error, call);
       pauses = await this.#pause(call, outcome, pause, pauses);
     }
   }
@@ -165,13 +201,36 @@ export class GrpcEngine {
     options: GrpcCallOptions | undefined,
     tracker: { readonly started: boolean } | undefined,
   ): AsyncGenerator<MessageShape<O>, void, undefined> {
-    const p = this.#p;
     let call: GrpcCall;
+    let seen: number;
     try {
       call = this.begin(method, options);
+      seen = this.#admit(call);
     } catch (error) {
       return await failLater(error);
     }
+    // undefined until the call ended: a consumer that stops early gives the service breaker no verdict.
+    let failed: boolean | undefined;
+    try {
+      yield* this.#streamAttempts(method, input, options, tracker, call);
+      failed = false;
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      if (failed === undefined) this.#p.serviceBreaker?.release();
+      else this.#judge(call, failed, seen);
+    }
+  }
+
+  async *#streamAttempts<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodStreaming<I, O>,
+    input: AsyncIterable<MessageInitShape<I>>,
+    options: GrpcCallOptions | undefined,
+    tracker: { readonly started: boolean } | undefined,
+    call: GrpcCall,
+  ): AsyncGenerator<MessageShape<O>, void, undefined> {
+    const p = this.#p;
     let pauses = 0;
     for (let n = 1; ; n++) {
       const remaining = call.deadlineAt - p.clock.now();
@@ -194,18 +253,30 @@ export class GrpcEngine {
         let first: IteratorResult<MessageShape<O>> | undefined;
         let response: { header: Headers; trailer: Headers } | undefined;
         try {
-          const res = await p.transportFor(slot.endpoint.origin).stream(method, controller.signal, Number.isFinite(remaining) ? Math.ceil(remaining) : undefined, call.headers, input);
-          response = res;
-          iterator = res.message[Symbol.asyncIterator]();
-          first = await iterator.next();
+          const transport = p.transportFor(slot.endpoint.origin);
+          const grpcTimeout = Number.isFinite(remaining) ? Math.ceil(remaining) : undefined;
+          // An attempt lasts until the first message (or the end): that is what middleware sees as its answer.
+          const open = async (signal: AbortSignal | undefined, headers: Readonly<Record<string, string>>) => {
+            const res = await transport.stream(method, signal, grpcTimeout, headers, input);
+            const it = res.message[Symbol.asyncIterator]();
+            return { header: res.header, trailer: res.trailer, iterator: it, first: await it.next() };
+          };
+          const run = p.middleware;
+          const opened =
+            run === undefined
+              ? await open(controller.signal, call.headers)
+              : await run({ ...this.#attemptOf(call, n, slot), signal: controller.signal }, call.headers, open, () => controller.abort(new AbortError({ service: call.service, operation: call.operation })));
+          response = opened;
+          iterator = opened.iterator;
+          first = opened.first;
         } catch (error) {
-          outcome = classify(call, error, slot.endpoint.origin, false, p.isClosed());
+          outcome = failure(call, error, slot.endpoint.origin, false, p.isClosed());
         }
         if (tracker?.started) call.replayable = false;
         if (outcome !== undefined) {
           settled = true;
           const pause = this.#conclude(call, slot, outcome, n, pauses);
-          if (pause === undefined || outcome.kind === "aborted") throw finish(outcome.error, call);
+          if (pause === undefined || outcome.kind !== "failed") throw finish(outcome.error, call);
           pauses = await this.#pause(call, outcome, pause, pauses);
           continue;
         }
@@ -241,6 +312,34 @@ export class GrpcEngine {
     }
   }
 
+  /**
+   * The service breaker's admission, once per call and outside the retries: it hears each call once, with its final
+   * outcome, so it opens on evidence about the service rather than about one attempt (circuit.ts says why). Returns
+   * its success count for CircuitBreaker.timedOut; throws CircuitOpenError when it is open (nothing is sent).
+   */
+  #admit(call: GrpcCall): number {
+    const breaker = this.#p.serviceBreaker;
+    if (breaker === undefined) return 0;
+    if (breaker.state !== "closed" && !breaker.tryAcquire(this.#p.clock.now())) {
+      throw finish(new CircuitOpenError("service", { service: call.service, operation: call.operation }), call);
+    }
+    return breaker.successes;
+  }
+
+  /** The call's one verdict for the service breaker (the HTTP circuit layer's rules, circuit.ts callVerdict). */
+  #judge(call: GrpcCall, failed: boolean, seen: number): void {
+    const { serviceBreaker: breaker, clock, set } = this.#p;
+    if (breaker === undefined) return;
+    if (!failed) return record(breaker, clock, false);
+    const last = call.last;
+    // Nothing sent, the caller's abort, middleware's own error, or the call's own deadline (a stream may be meant to
+    // run that long): no evidence about the service.
+    if (last === undefined || last === "aborted" || last === "rejected" || last === "deadline") return breaker.release();
+    const verdict = callVerdict(call.records, set.endpoints.length > 1, statusIsFailure);
+    if (verdict === true && last === "attempt_timeout") breaker.timedOut(clock.now(), seen);
+    else record(breaker, clock, verdict);
+  }
+
   /** Attempt `n`'s slot, unless the deadline is spent; throws (no I/O done) when nothing may be sent. */
   #start(call: GrpcCall, n: number, remaining: number): Slot | Promise<Slot> {
     if (remaining <= 0) throw finish(this.#deadline(call), call);
@@ -272,6 +371,11 @@ export class GrpcEngine {
     return slot;
   }
 
+  /** What middleware hears about attempt `n` (built only when middleware is configured). */
+  #attemptOf(call: GrpcCall, n: number, slot: Slot): { service: string; operation: string; attempt: number; endpoint: string; signal: AbortSignal | undefined } {
+    return { service: call.service, operation: call.operation, attempt: n, endpoint: slot.endpoint.origin, signal: call.signal };
+  }
+
   #deadline(call: GrpcCall): GrpcError {
     return new GrpcError(4, `deadline of ${call.timeoutMs} ms exceeded`, {}, [], { service: call.service, operation: call.operation });
   }
@@ -280,6 +384,7 @@ export class GrpcEngine {
   #conclude(call: GrpcCall, slot: Slot, outcome: Outcome, n: number, pauses: number, final = false): number | undefined {
     const p = this.#p;
     // A closed client sends nothing more (another attempt would open a connection close() just cut).
+    call.last = outcome.kind === "failed" ? outcome.how : outcome.kind;
     const retriable = outcome.kind === "failed" && !p.isClosed() && this.#retriable(call, outcome);
     const pause = !final && retriable ? this.#nextPause(call, outcome, n, pauses) : undefined;
     settle(p, slot, outcome, retriable);
@@ -330,7 +435,9 @@ export class GrpcEngine {
     else if (outcome.how === "not_sent" && p.set.endpoints.some((e) => !call.route.tried(e))) pause = 0; // another endpoint may take it now
     else pause = backoffPause(p.retry, pauses + 1, p.retry.jitter === "full" ? p.random() : 0);
     if (!fitsBefore(pause, call.deadlineAt - p.clock.now())) return undefined;
-    if (p.budget !== undefined && !p.budget.tryWithdraw(p.clock.now())) {
+    // As the HTTP retry layer: a re-send after an attempt that never reached a stream is free (it put no load on
+    // anything, and refusing it would turn one dead pod into failed calls).
+    if (p.budget !== undefined && outcome.how !== "not_sent" && !p.budget.tryWithdraw(p.clock.now())) {
       if (p.events.wants("budget_exhausted", call.onEvent)) {
         p.events.emit("budget_exhausted", { type: "budget_exhausted", service: call.service, operation: call.operation, attempt: n }, call.onEvent);
       }
@@ -357,6 +464,15 @@ export class GrpcEngine {
     if (onResponse === undefined) return;
     onResponse({ endpoint: slot.endpoint.origin, headers: metadataRecord(outcome.header), trailers: metadataRecord(outcome.trailer), attempts: call.records });
   }
+}
+
+/** An attempt's rejection: what middleware threw ends the call as it is (unless the caller aborted); the rest is classified. */
+function failure(call: GrpcCall, error: unknown, endpoint: string, limitedByAttempt: boolean, clientClosed: boolean): Failure {
+  if (error instanceof MiddlewareRejection) {
+    if (!call.signal?.aborted) return { kind: "rejected", error: error.error };
+    error = error.error;
+  }
+  return classify(call, error, endpoint, limitedByAttempt, clientClosed);
 }
 
 /** Rejects with `error` on a later macrotask: the call was refused without I/O (nextMacrotask says why). */

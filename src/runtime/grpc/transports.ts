@@ -11,6 +11,8 @@ import * as net from "node:net";
 import * as tls from "node:tls";
 import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-node";
 import type { Interceptor, Transport } from "@connectrpc/connect";
+import { realClock, unrefTimer } from "../clock.js";
+import type { Clock } from "../clock.js";
 
 const NOT_SENT: unique symbol = Symbol.for("svcgen.runtime.grpc.not-sent") as never;
 
@@ -165,8 +167,8 @@ function dial(target: URL, authority: string, nodeOptions: http2.ClientSessionOp
   return tls.connect({ ...(nodeOptions as tls.ConnectionOptions | undefined), host, port, servername, ALPNProtocols: ["h2"] });
 }
 
-/** Default cap on a session's age, ms (as the HTTP client's). */
-export const DEFAULT_MAX_CONNECTION_AGE_MS = 60_000;
+/** Default cap on a session's age, ms (the vocabulary's, as the HTTP client's). */
+export { DEFAULT_MAX_CONNECTION_AGE_MS } from "../vocabulary.js";
 
 export interface TransportSettings {
   /** 0 or less: no cap. */
@@ -183,20 +185,24 @@ export interface TransportSettings {
    * (headless discovery): the name a call through the Service would carry, for virtual hosting, TLS and meshes.
    */
   readonly authority?: string | undefined;
+  /** The client's clock: age timers go through it (tests age connections on a virtual clock). Default: real time. */
+  readonly clock?: Clock;
 }
 
 interface Entry {
   readonly transport: Transport;
   readonly session: TrackedSession;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer: unknown;
 }
 
 export class EndpointTransports {
   readonly #settings: TransportSettings;
   readonly #byOrigin = new Map<string, Entry>();
+  readonly #clock: Clock;
 
   constructor(settings: TransportSettings) {
     this.#settings = settings;
+    this.#clock = settings.clock ?? realClock;
   }
 
   /** The transport for `origin`, created on first use and after its age ran out (the connection opens with a call). */
@@ -213,8 +219,7 @@ export class EndpointTransports {
     const transport = createGrpcTransport({ baseUrl: `${sessionUrl}${basePath}`, sessionManager: session, readMaxBytes, ...(interceptors !== undefined ? { interceptors } : {}) });
     const entry: Entry = { transport, session, timer: undefined };
     if (maxConnectionAgeMs > 0) {
-      entry.timer = setTimeout(() => this.#expire(origin, entry), maxConnectionAgeMs * (0.9 + 0.2 * Math.random()));
-      entry.timer.unref();
+      entry.timer = unrefTimer(this.#clock.setTimer(() => this.#expire(origin, entry), maxConnectionAgeMs * (0.9 + 0.2 * Math.random())));
     }
     this.#byOrigin.set(origin, entry);
     return transport;
@@ -225,14 +230,14 @@ export class EndpointTransports {
     const entry = this.#byOrigin.get(origin);
     if (entry === undefined) return;
     this.#byOrigin.delete(origin);
-    if (entry.timer !== undefined) clearTimeout(entry.timer);
+    if (entry.timer !== undefined) this.#clock.clearTimer(entry.timer);
     entry.session.drain();
   }
 
   /** The client is closing: every connection goes now. */
   close(): void {
     for (const entry of this.#byOrigin.values()) {
-      if (entry.timer !== undefined) clearTimeout(entry.timer);
+      if (entry.timer !== undefined) this.#clock.clearTimer(entry.timer);
       entry.session.close();
     }
     this.#byOrigin.clear();

@@ -7,6 +7,7 @@ import { startAuthGrpcServer, paths, VALID_TOKEN } from "../../support/servers/g
 import type { RunningGrpcServer } from "../../support/servers/grpc.js";
 import { collect, failure, generateExample, source } from "./support.js";
 import type { Generated } from "./support.js";
+import { VirtualClock } from "../support/virtual-clock.js";
 import type { GrpcServiceDefinition } from "../../../generated/runtime/grpc/index.js";
 import type { ClientEvent, PolicySettings } from "../../../generated/runtime/index.js";
 
@@ -241,24 +242,30 @@ describe("fail-over", () => {
 });
 
 describe("connection age", () => {
-  const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+  // Connection age runs on the client's clock: a virtual one ages connections without waiting.
+  const clock = new VirtualClock();
+  const aged = (def: GrpcServiceDefinition, maxConnectionAgeMs: number) => {
+    const c = g.grpc.createGrpcServiceClient(def, { env: {}, maxConnectionAgeMs }, { clock });
+    cleanup.push(() => c.close());
+    return { validate: () => c.unary(g.auth.AuthService.method.validateToken, { token: VALID_TOKEN }) };
+  };
 
   it("replaces a connection older than maxConnectionAgeMs, so one connection cannot pin every call", async () => {
     const s = await server();
-    const capped = client(definition({ endpoints: [s.url] }), { maxConnectionAgeMs: 1 });
+    const capped = aged(definition({ endpoints: [s.url] }), 100);
     for (let i = 0; i < 3; i++) {
       await capped.validate();
-      await pause(10);
+      await clock.advance(250);
     }
     expect(new Set(s.seen.map((c) => c.peer)).size).toBe(3);
   });
 
   it("keeps one connection per endpoint without a cap", async () => {
     const s = await server();
-    const uncapped = client(definition({ endpoints: [s.url] }), { maxConnectionAgeMs: 0 });
+    const uncapped = aged(definition({ endpoints: [s.url] }), 0);
     for (let i = 0; i < 3; i++) {
       await uncapped.validate();
-      await pause(10);
+      await clock.advance(250);
     }
     expect(new Set(s.seen.map((c) => c.peer)).size).toBe(1);
   });

@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { AttemptRecord, ClientEvent, OperationDefinition, ServiceDefinition } from "../../../src/runtime/types.js";
+import { isIdempotentMethod } from "../../../src/runtime/vocabulary.js";
 import { policyDefaults, retryDefaults } from "./service.js";
 
 export type Reason = { kind: "status"; status: number } | { kind: "connect" } | { kind: "timeout" };
@@ -99,9 +100,13 @@ export function scenarioService(s: Scenario, origins: readonly string[]): Servic
   };
 }
 
-/** `retriable: true` marks the operation safe to send twice, as `x-idempotent` would. */
+/**
+ * The operation as the generator bakes it: idempotent by its method (the fixture's rule) or marked `retriable: true`,
+ * as `x-idempotent` would. The runtime trusts op.idempotent and never looks at the method again.
+ */
 export function scenarioOperation(s: Scenario): OperationDefinition {
-  return { id: "scripted", method: s.request.method, path: "/scripted", idempotent: s.request.retriable === true, params: [], response: "empty" };
+  const idempotent = isIdempotentMethod(s.request.method) || s.request.retriable === true;
+  return { id: "scripted", method: s.request.method, path: "/scripted", idempotent, params: [], response: "empty" };
 }
 
 export function observedOf(events: readonly ClientEvent[], index: (origin: string) => number): Observed[] {
