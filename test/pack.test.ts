@@ -93,10 +93,22 @@ describe("the packed package", () => {
       `import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAuthServiceClient } from "./generated/clients/index.js";
-import { isHttpError } from "./generated/runtime/index.js";
+import { isHttpError, type Middleware } from "./generated/runtime/index.js";
+
+const perAttempt: Middleware = (next) => (req) => {
+  req.headers["x-attempt"] = String(req.attempt);
+  return next(req);
+};
 
 const seen: string[] = [];
+const attempts: string[] = [];
 const server = createServer((req, res) => {
+  const attempt = req.headers["x-attempt"];
+  if (typeof attempt === "string") {
+    // The middleware's call: 503 twice, then the keys; the header must be on every attempt.
+    attempts.push(attempt);
+    if (attempts.length < 3) return void res.writeHead(503, { "content-type": "text/plain" }).end("busy");
+  }
   seen.push(\`\${req.method} \${req.url}\`);
   if (req.url === "/v1/keys") {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [{ kid: "k1", kty: "RSA" }] }));
@@ -110,8 +122,11 @@ server.listen(0, "127.0.0.1", async () => {
   const keys = await auth.getJwks();
   const failed = await auth.validateToken().catch((e: unknown) => (isHttpError(e) ? e.status : "other"));
   await auth.close();
+  const signed = createAuthServiceClient({ baseUrl: \`http://127.0.0.1:\${port}\`, middleware: [perAttempt] });
+  const retried = await signed.getJwks();
+  await signed.close();
   server.close();
-  console.log(JSON.stringify({ kids: keys.keys.map((k) => k.kid), failed, seen }));
+  console.log(JSON.stringify({ kids: keys.keys.map((k) => k.kid), failed, seen, retried: retried.keys.length, attempts }));
 });
 `,
     );
@@ -121,7 +136,14 @@ server.listen(0, "127.0.0.1", async () => {
     );
     ok(sh(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "."], project()), "tsc");
     const printed = JSON.parse(ok(sh(process.execPath, ["dist/main.js"], project()), "node dist/main.js")) as unknown;
-    expect(printed).toEqual({ kids: ["k1"], failed: 401, seen: ["GET /v1/keys", "POST /v1/tokens/validate"] });
+    // The middleware's header reached the server on each of the three attempts of the retried GET.
+    expect(printed).toEqual({
+      kids: ["k1"],
+      failed: 401,
+      seen: ["GET /v1/keys", "POST /v1/tokens/validate", "GET /v1/keys"],
+      retried: 1,
+      attempts: ["1", "2", "3"],
+    });
   });
 
   it("bad input through the installed bin: file:line:col, exit 2, generated/ untouched", () => {
@@ -132,6 +154,12 @@ server.listen(0, "127.0.0.1", async () => {
     const result = sh(path.join(bad, "node_modules/.bin/svcgen"), ["gen"], bad);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^services\.toml:2:7: error: /);
+    expect(readdirSync(bad).sort()).toEqual(["node_modules", "services.toml"]);
+    // A typo inside a mesh table: its line, a did-you-mean, and still nothing written.
+    writeFileSync(path.join(bad, "services.toml"), '[external_services.users_service]\nurl = "http://users-api:8080"\nmesh = { kind = "istio", retry_ownr = "mesh" }\n');
+    const typo = sh(path.join(bad, "node_modules/.bin/svcgen"), ["gen"], bad);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toMatch(/^services\.toml:3:\d+: error: unknown key "retry_ownr" .*did you mean "retry_owner"/m);
     expect(readdirSync(bad).sort()).toEqual(["node_modules", "services.toml"]);
   });
 });
