@@ -6,9 +6,9 @@ import { methodName, uniqueNames } from "./naming.js";
 import { collectParameters } from "./parameters.js";
 import { deref, isObject, own, toPointer } from "./pointer.js";
 import type { Report } from "./report.js";
+import { isIdempotentMethod } from "../../runtime/vocabulary.js";
 
 const METHODS: readonly HttpMethod[] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set<HttpMethod>(["get", "head", "options", "put", "delete", "trace"]);
 
 type Unnamed = Omit<OperationModel, "name">;
 
@@ -45,7 +45,8 @@ function operation(
     ...(typeof summary === "string" ? { summary } : {}),
     ...(typeof description === "string" ? { description } : {}),
     deprecated: own(op, "deprecated") === true,
-    idempotent: IDEMPOTENT.has(method) || own(op, "x-idempotent") === true,
+    // The one decision: the runtime trusts it and never looks at the method again.
+    idempotent: isIdempotentMethod(method) || own(op, "x-idempotent") === true,
     parameters,
     ...(body ? { requestBody: body } : {}),
     success,
