@@ -19,11 +19,15 @@ export const bothLayersRetry: Rule = ({ service, mesh, report }) => {
   }
 };
 
-/** SVC102: without operations, mesh retries cannot be kept off POST/PATCH. */
+/**
+ * SVC102: without operations, mesh retries cannot be kept off POST/PATCH. A service with gRPC methods is covered too:
+ * its non-idempotent methods get routes without retries, and its HTTP port carries only the health probes.
+ */
 export const unsafeMeshRetries: Rule = ({ service, mesh, report }) => {
   const r = mesh.retries;
   if (mesh.kind === "none" || r.attempts === 0 || (r.on.statuses.length === 0 && !r.on.timeout)) return;
   if ((service.openapi?.operations.length ?? 0) > 0) return;
+  if (service.proto?.services.some((s) => s.methods.length > 0) ?? false) return;
   report(
     "SVC102",
     "the mesh retries failed responses of every request, POST and PATCH included: without an OpenAPI spec svcgen cannot exempt the operations that are not idempotent",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LINT_CODES, lint } from "../../src/lint/index.js";
 import type { Diagnostic, ServiceModel, SourceLocation } from "../../src/model/types.js";
-import { CONFIG, type DraftService, model, operation, policy, proto, resolved, service, withSpec } from "../mesh/fixtures.js";
+import { CONFIG, type DraftService, grpcMethod, grpcService, model, operation, policy, proto, resolved, service, withSpec } from "../mesh/fixtures.js";
 
 const AT = (line: number): SourceLocation => ({ file: CONFIG, line, column: 1 });
 const SERVICE_AT = AT(10);
@@ -38,6 +38,15 @@ const rows: Array<[string, { given: ServiceModel; want: Array<[string, string, S
       want: [
         ["SVC102", "users_service: the mesh retries failed responses of every request, POST and PATCH included: without an OpenAPI spec svcgen cannot exempt the operations that are not idempotent", AT(22)],
       ],
+    },
+  ],
+  [
+    "no SVC102 for a gRPC service without an OpenAPI spec: its unsafe methods get routes without retries",
+    {
+      given: wired(service({ ...mesh("linkerd", "mesh"), grpcPort: 8081, proto: proto(["UNAVAILABLE"], [grpcService("x.v1.Orders", [grpcMethod("Place", false), grpcMethod("Get", true)])]) }), {
+        [key("mesh.retry_owner")]: 22,
+      }),
+      want: [],
     },
   ],
   [
