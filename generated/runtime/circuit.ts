@@ -16,41 +16,41 @@
 // Counting calls rather than attempts also keeps random errors from looking like an outage under concurrency: with
 // 5 % 503s and three attempts a call fails about once in 8 000, where five 503 attempts in a row come every few
 // seconds at a few thousand attempts per second.
-import { CircuitOpenError, isAbortError } from "./errors.js";
-import { statusIsFailure } from "./classify.js";
+import { CircuitOpenError } from "./errors.js";
 import type { CircuitBreaker } from "./breaker.js";
-import type { Layer } from "./chain.js";
+import type { BaseCall, Layer } from "./chain.js";
 import type { Clock } from "./clock.js";
-import type { TransportResponse } from "./response.js";
+import type { Protocol } from "./protocol.js";
 import type { AttemptRecord } from "./types.js";
 
 /** `severalEndpoints`: is the set larger than one endpoint right now? */
-export function circuitLayer(clock: Clock, breaker: CircuitBreaker | undefined, severalEndpoints: () => boolean = () => false): Layer {
+export function circuitLayer<C extends BaseCall, R>(clock: Clock, breaker: CircuitBreaker | undefined, severalEndpoints: () => boolean = () => false): Layer<C, R> {
   if (breaker === undefined) return (next) => next;
   return (next) => async (exchange) => {
     const call = exchange.call;
+    const protocol = call.protocol as Protocol<R>;
     if (breaker.state !== "closed" && !breaker.tryAcquire(clock.now())) {
       throw new CircuitOpenError("service", { service: call.service, operation: call.op.id });
     }
     const seen = breaker.successes;
-    let res: TransportResponse;
+    let res: R;
     try {
       res = await next(exchange);
     } catch (error) {
-      const verdict = isAbortError(error) ? undefined : callVerdict(call.attempts, severalEndpoints(), statusIsFailure);
+      const verdict = protocol.silent(error) ? undefined : callVerdict(call.attempts, severalEndpoints(), protocol.statusIsFailure);
       // A call that ran out of time while the service answered others is slow, not evidence of a dead service.
       if (verdict === true && call.attempts[call.attempts.length - 1]!.outcome.kind === "timeout") breaker.timedOut(clock.now(), seen);
       else record(breaker, clock, verdict);
       throw error;
     }
-    record(breaker, clock, statusIsFailure(res.status));
+    record(breaker, clock, protocol.statusIsFailure(protocol.status(res)));
     return res;
   };
 }
 
 /**
- * A call that ended in an error: what its attempts say about the service (undefined: nothing). Shared with the gRPC
- * engine, whose statuses are gRPC codes (`statusIsFailure` tells which count).
+ * A call that ended in an error: what its attempts say about the service (undefined: nothing). Statuses are the
+ * protocol's (HTTP statuses, gRPC codes: `statusIsFailure` tells which count); the gRPC stream engine shares it.
  */
 export function callVerdict(attempts: readonly AttemptRecord[], several: boolean, statusIsFailure: (status: number) => boolean): boolean | undefined {
   const last = attempts[attempts.length - 1];

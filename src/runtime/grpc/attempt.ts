@@ -110,11 +110,20 @@ export type Failure = Exclude<Outcome, { kind: "ok" }>;
 
 const UNAVAILABLE = 14;
 
+/** What classify needs of a call (a GrpcCall of the stream engine, or the chain's call). */
+export interface ClassifyContext {
+  readonly service: string;
+  readonly operation: string;
+  /** The caller's signal. */
+  readonly signal: AbortSignal | undefined;
+  readonly timeoutMs: number;
+}
+
 /**
  * What an attempt's rejection means. `limitedByAttempt`: the attempt's timeout was shorter than the deadline left.
  * `clientClosed`: close() cut the call, which stays connect-es's CANCELLED like the caller's own abort.
  */
-export function classify(call: GrpcCall, error: unknown, endpoint: string, limitedByAttempt: boolean, clientClosed: boolean): Failure {
+export function classify(call: ClassifyContext, error: unknown, endpoint: string, limitedByAttempt: boolean, clientClosed: boolean): Failure {
   const context = { service: call.service, operation: call.operation, endpoint };
   if (call.signal?.aborted) return { kind: "aborted", error: new AbortError({ service: call.service, operation: call.operation, cause: call.signal.reason }) };
   const ce = ConnectError.from(error);

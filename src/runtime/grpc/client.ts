@@ -11,7 +11,19 @@ import type { DescMessage, DescMethodBiDiStreaming, DescMethodClientStreaming, D
 import { envKey, resolveBase } from "../base-url.js";
 import { createBreaker } from "../breaker.js";
 import { RetryBudget } from "../budget.js";
-import { realClock } from "../clock.js";
+import { nextMacrotask, realClock } from "../clock.js";
+import { compose } from "../chain.js";
+import { deadlineLayer } from "../deadline.js";
+import { circuitLayer } from "../circuit.js";
+import { retryLayer } from "../retry.js";
+import { pickLayer } from "../pick.js";
+import { attemptTimeoutLayer } from "../attempt-timeout.js";
+import { CallRoute } from "../route.js";
+import { RequestError } from "../errors.js";
+import { connectUnaryTransport } from "./connect-transport.js";
+import type { GrpcUnaryCall, UnaryAnswer } from "./connect-transport.js";
+import { grpcProtocol } from "./protocol.js";
+import { metadataRecord } from "./errors.js";
 import { EventSink } from "../events.js";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "../response.js";
 import type { Clock } from "../clock.js";
@@ -21,7 +33,7 @@ import { ClientEndpoints } from "../discovery/client-endpoints.js";
 import { EndpointChooser } from "../choose.js";
 import { statusCode } from "./codes.js";
 import { GrpcEngine } from "./engine.js";
-import { grpcMiddleware } from "./middleware.js";
+import { MiddlewareRejection, grpcMiddleware, grpcMiddlewareLayer } from "./middleware.js";
 import { GrpcError } from "./errors.js";
 import { healthCheck, healthStatusName } from "./health.js";
 import { TrackedInput, once } from "./input.js";
@@ -127,27 +139,100 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
   const { set, balancer, discovery } = endpoints;
 
   const onStale = discovery === undefined ? undefined : () => discovery.refreshSoon();
+  const serviceBreaker = createBreaker(policy.circuitBreaker, endpoints.breakerListener(undefined));
+  const budget = policy.retry.maxAttempts > 1 ? new RetryBudget(policy.retry.budgetRatio) : undefined;
+  const retryOn = new Set(def.grpcRetryOn.map(statusCode));
+  const random = hooks.random ?? Math.random;
+  const isClosed = (): boolean => closed;
+  const middleware = options.middleware !== undefined && options.middleware.length > 0 ? options.middleware : undefined;
+
+  // Unary calls: the HTTP client's chain (../chain.ts), the same layers in the same order, over the connect-es
+  // adapters. gRPC never retries on the same endpoint under fail-over rules (no fail-over statuses): every re-send asks
+  // the balancer and pauses unless the server's pushback or an untried endpoint says otherwise (protocol.ts).
+  const protocol = grpcProtocol<UnaryAnswer>({ retry: policy.retry, retryOn, isClosed });
+  const unaryChain = compose<GrpcUnaryCall, UnaryAnswer>(
+    [
+      deadlineLayer(clock),
+      circuitLayer(clock, serviceBreaker, () => set.endpoints.length > 1),
+      retryLayer({ settings: policy.retry, failoverRules: false, clock, random, budget, events }),
+      pickLayer({ clock, set, balancer, onStale }),
+      // Streams are bounded by the deadline alone; a unary attempt by attempt_timeout_ms too, sent as grpc-timeout.
+      attemptTimeoutLayer(clock, policy.attemptTimeoutMs, "wire"),
+      ...(middleware !== undefined ? [grpcMiddlewareLayer<GrpcUnaryCall, UnaryAnswer>(middleware, isClosed)] : []),
+    ],
+    connectUnaryTransport(transportFor, isClosed),
+  );
+
   const engine = new GrpcEngine({
     service: def.name,
     clock,
     set,
     balancer,
-    serviceBreaker: createBreaker(policy.circuitBreaker, endpoints.breakerListener(undefined)),
+    serviceBreaker,
     chooser: new EndpointChooser(clock, set, balancer, onStale),
     events,
     onStale,
     retry: policy.retry,
-    retryOn: new Set(def.grpcRetryOn.map(statusCode)),
+    retryOn,
     timeoutMs: policy.timeoutMs,
     methods: new Map((def.methods ?? []).map((m) => [m.name, m])),
     attemptTimeoutMs: policy.attemptTimeoutMs,
-    budget: policy.retry.maxAttempts > 1 ? new RetryBudget(policy.retry.budgetRatio) : undefined,
-    random: hooks.random ?? Math.random,
+    budget,
+    random,
     headers,
     transportFor,
-    middleware: options.middleware !== undefined && options.middleware.length > 0 ? grpcMiddleware(options.middleware) : undefined,
-    isClosed: () => closed,
+    middleware: middleware !== undefined ? grpcMiddleware(middleware) : undefined,
+    isClosed,
   });
+
+  async function unary<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodUnary<I, O>,
+    input: MessageInitShape<I>,
+    callOptions: GrpcCallOptions | undefined,
+  ): Promise<MessageShape<O>> {
+    const methodPolicy = engine.policy(method);
+    if (closed) {
+      await nextMacrotask();
+      throw new RequestError("the client is closed", { service: def.name, operation: methodPolicy.operation });
+    }
+    // The client's metadata object is shared by calls that add none (connect-es copies it into its own Headers).
+    let callHeaders: Record<string, string> = headers;
+    const own = callOptions?.headers;
+    if (own !== undefined) {
+      callHeaders = { ...headers };
+      for (const name of Object.keys(own)) callHeaders[name.toLowerCase()] = own[name]!;
+    }
+    const call: GrpcUnaryCall = {
+      service: def.name,
+      op: methodPolicy.op,
+      protocol,
+      retryable: methodPolicy.idempotent,
+      replayable: true,
+      timeoutMs: callOptions?.timeoutMs ?? methodPolicy.timeoutMs,
+      callerSignal: callOptions?.signal,
+      onEvent: callOptions?.onEvent,
+      route: new CallRoute(methodPolicy.operation, callHeaders, set),
+      attempts: [],
+      method: method as unknown as GrpcUnaryCall["method"],
+      input: input as GrpcUnaryCall["input"],
+      headers: callHeaders,
+    };
+    let res: UnaryAnswer;
+    try {
+      res = await unaryChain({ call, signal: undefined, deadlineAt: Infinity, attempt: 0, moveOn: false, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, cancel: undefined });
+    } catch (error) {
+      // Fail-fast outcomes (nothing sent) settle on a macrotask (nextMacrotask says why).
+      if (call.attempts.length === 0) await nextMacrotask();
+      // What user middleware threw ends the call as it is.
+      throw error instanceof MiddlewareRejection ? error.error : error;
+    }
+    const onResponse = callOptions?.onResponse;
+    if (onResponse !== undefined) {
+      const attempts = call.attempts;
+      onResponse({ endpoint: attempts[attempts.length - 1]?.endpoint ?? "", headers: metadataRecord(res.header), trailers: metadataRecord(res.trailer), attempts });
+    }
+    return res.message as MessageShape<O>;
+  }
 
   /** One Check straight to `endpoint`: no retries, breakers or balancer (the health_aware balancer's probe). */
   async function probe(endpoint: Endpoint, signal: AbortSignal): Promise<boolean> {
@@ -161,7 +246,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
   }
 
   return {
-    unary: (method, request, callOptions) => engine.unary(method, request, callOptions),
+    unary: (method, request, callOptions) => unary(method, request, callOptions),
     serverStream: (method, request, callOptions) => ({
       [Symbol.asyncIterator]: () => engine.stream(method, once(request), callOptions, undefined),
     }),
@@ -181,7 +266,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       },
     }),
     async health(service = "", callOptions) {
-      const res = await engine.unary(healthCheck, { service }, callOptions);
+      const res = await unary(healthCheck, { service }, callOptions);
       return healthStatusName(res.status);
     },
     describe(): GrpcClientDescription {

@@ -1,4 +1,5 @@
-// The policies around every gRPC call, the same ones the HTTP client applies:
+// The policies around every gRPC STREAMING call (unary calls run through the shared chain, client.ts), the same ones
+// the HTTP client applies:
 //   - deadline: one budget over every attempt and pause; what is left goes out as `grpc-timeout` with each attempt
 //     (connect-es sends it and enforces it locally);
 //   - per-attempt timeout (attempt_timeout_ms) for unary calls; streams are bounded by the deadline alone;
@@ -21,7 +22,7 @@ import { backoffPause, fitsBefore } from "../backoff.js";
 import { nextMacrotask, sleep } from "../clock.js";
 import { CallRoute } from "../route.js";
 import type { RetryBudget } from "../budget.js";
-import type { DescMessage, DescMethodStreaming, DescMethodUnary, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
+import type { DescMessage, DescMethodStreaming, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
 import type { RetrySettings } from "../types.js";
 import { GrpcError, metadataRecord } from "./errors.js";
@@ -57,8 +58,10 @@ export interface EngineParts extends AttemptParts {
 type AnyMethod = { readonly name: string; readonly parent: { readonly typeName: string }; readonly idempotency: number };
 
 /** What a method's calls share: its name in errors and events, and its policy after services.toml's overrides. */
-interface MethodPolicy {
+export interface MethodPolicy {
   readonly operation: string;
+  /** The chain's `Call.op`, one per method. */
+  readonly op: { readonly id: string };
   readonly idempotent: boolean;
   readonly timeoutMs: number;
 }
@@ -74,11 +77,17 @@ export class GrpcEngine {
     this.#limit = Math.max(1, Math.min(MAX_GRPC_ATTEMPTS, Math.floor(parts.retry.maxAttempts)));
   }
 
+  /** The method's policy after services.toml's overrides (built on its first call). */
+  policy(method: AnyMethod): MethodPolicy {
+    let policy = this.#methods.get(method);
+    if (policy === undefined) this.#methods.set(method, (policy = this.#policyOf(method)));
+    return policy;
+  }
+
   /** Starts a call: the deadline, the metadata, a route for the balancer. Throws when nothing may be sent. */
   begin(method: AnyMethod, options: GrpcCallOptions | undefined): GrpcCall {
     const p = this.#p;
-    let policy = this.#methods.get(method);
-    if (policy === undefined) this.#methods.set(method, (policy = this.#policyOf(method)));
+    const policy = this.policy(method);
     const operation = policy.operation;
     if (p.isClosed()) throw new RequestError("the client is closed", { service: p.service, operation });
     const signal = options?.signal;
@@ -118,80 +127,11 @@ export class GrpcEngine {
     const own = this.#p.methods.get(operation);
     return {
       operation,
+      op: { id: operation },
       // idempotency_level: 0 is IDEMPOTENCY_UNKNOWN; NO_SIDE_EFFECTS and IDEMPOTENT may both be sent again.
       idempotent: own?.idempotent ?? method.idempotency !== 0,
       timeoutMs: own?.timeoutMs ?? this.#p.timeoutMs,
     };
-  }
-
-  async unary<I extends DescMessage, O extends DescMessage>(
-    method: DescMethodUnary<I, O>,
-    input: MessageInitShape<I>,
-    options: GrpcCallOptions | undefined,
-  ): Promise<MessageShape<O>> {
-    let call: GrpcCall;
-    let seen: number;
-    try {
-      call = this.begin(method, options);
-      seen = this.#admit(call);
-    } catch (error) {
-      return failLater(error);
-    }
-    let message: MessageShape<O>;
-    try {
-      message = await this.#unaryAttempts(method, input, options, call);
-    } catch (error) {
-      this.#judge(call, true, seen);
-      throw error;
-    }
-    this.#judge(call, false, seen);
-    return message;
-  }
-
-  async #unaryAttempts<I extends DescMessage, O extends DescMessage>(
-    method: DescMethodUnary<I, O>,
-    input: MessageInitShape<I>,
-    options: GrpcCallOptions | undefined,
-    call: GrpcCall,
-  ): Promise<MessageShape<O>> {
-    const p = this.#p;
-    const perAttempt = p.attemptTimeoutMs !== undefined && p.attemptTimeoutMs > 0 ? p.attemptTimeoutMs : Infinity;
-    let pauses = 0;
-    for (let n = 1; ; n++) {
-      const remaining = call.deadlineAt - p.clock.now();
-      let pending: Slot | Promise<Slot>;
-      try {
-        pending = this.#start(call, n, remaining);
-      } catch (error) {
-        if (n === 1) return failLater(error); // nothing went on the wire yet
-        throw error;
-      }
-      const slot = pending instanceof Promise ? await pending : pending;
-      const limited = perAttempt < remaining;
-      const timeout = limited ? perAttempt : remaining;
-      let outcome: Outcome;
-      let message: MessageShape<O> | undefined;
-      try {
-        const transport = p.transportFor(slot.endpoint.origin);
-        const grpcTimeout = Number.isFinite(timeout) ? Math.ceil(timeout) : undefined;
-        const run = p.middleware;
-        const res =
-          run === undefined
-            ? await transport.unary(method, call.signal, grpcTimeout, call.headers, input)
-            : await run(this.#attemptOf(call, n, slot), call.headers, (signal, headers) => transport.unary(method, signal, grpcTimeout, headers, input));
-        outcome = { kind: "ok", header: res.header, trailer: res.trailer };
-        message = res.message;
-      } catch (error) {
-        outcome = failure(call, error, slot.endpoint.origin, limited, p.isClosed());
-      }
-      const pause = this.#conclude(call, slot, outcome, n, pauses);
-      if (outcome.kind === "ok") {
-        this.#respond(call, slot, outcome, options);
-        return message!;
-      }
-      if (pause === undefined || outcome.kind !== "failed") throw finish(outcome.error, call);
-      pauses = await this.#pause(call, outcome, pause, pauses);
-    }
   }
 
   /** Server streaming (one request) and bidi/client streaming (a request stream): the response messages. */
