@@ -26,6 +26,13 @@ import type { AttemptRecord } from "./types.js";
 /** `severalEndpoints`: is the set larger than one endpoint right now? */
 export function circuitLayer<C extends BaseCall, R>(clock: Clock, breaker: CircuitBreaker | undefined, severalEndpoints: () => boolean = () => false): Layer<C, R> {
   if (breaker === undefined) return (next) => next;
+  /** The call ended in `error`: what its attempts say about the service. (No closure per call.) */
+  function failed(call: BaseCall, error: unknown, seen: number): void {
+    const verdict = (call.protocol as Protocol<R>).silent(error) ? undefined : callVerdict(call.attempts, severalEndpoints(), call.protocol.statusIsFailure);
+    // A call that ran out of time while the service answered others is slow, not evidence of a dead service.
+    if (verdict === true && call.attempts[call.attempts.length - 1]!.outcome.kind === "timeout") breaker!.timedOut(clock.now(), seen);
+    else record(breaker!, clock, verdict);
+  }
   return (next) => async (exchange) => {
     const call = exchange.call;
     const protocol = call.protocol as Protocol<R>;
@@ -37,11 +44,14 @@ export function circuitLayer<C extends BaseCall, R>(clock: Clock, breaker: Circu
     try {
       res = await next(exchange);
     } catch (error) {
-      const verdict = protocol.silent(error) ? undefined : callVerdict(call.attempts, severalEndpoints(), protocol.statusIsFailure);
-      // A call that ran out of time while the service answered others is slow, not evidence of a dead service.
-      if (verdict === true && call.attempts[call.attempts.length - 1]!.outcome.kind === "timeout") breaker.timedOut(clock.now(), seen);
-      else record(breaker, clock, verdict);
+      failed(call, error, seen);
       throw error;
+    }
+    const settled = protocol.settlement?.(res);
+    if (settled !== undefined) {
+      // A committed stream: the call's verdict comes when it is over.
+      void settled.then((s) => (s === "ok" ? record(breaker, clock, false) : s === "abandoned" ? breaker.release() : failed(call, s.error, seen)));
+      return res;
     }
     record(breaker, clock, protocol.statusIsFailure(protocol.status(res)));
     return res;
@@ -50,7 +60,7 @@ export function circuitLayer<C extends BaseCall, R>(clock: Clock, breaker: Circu
 
 /**
  * A call that ended in an error: what its attempts say about the service (undefined: nothing). Statuses are the
- * protocol's (HTTP statuses, gRPC codes: `statusIsFailure` tells which count); the gRPC stream engine shares it.
+ * protocol's (HTTP statuses, gRPC codes: `statusIsFailure` tells which count).
  */
 export function callVerdict(attempts: readonly AttemptRecord[], several: boolean, statusIsFailure: (status: number) => boolean): boolean | undefined {
   const last = attempts[attempts.length - 1];

@@ -11,7 +11,8 @@ import { EndpointChooser } from "./choose.js";
 import type { Balancer } from "./types.js";
 import type { Clock } from "./clock.js";
 import type { EndpointSet } from "./discovery/set.js";
-import type { BaseCall, Layer } from "./chain.js";
+import type { BaseCall, Exchange, Layer } from "./chain.js";
+import type { CircuitBreaker } from "./breaker.js";
 import type { Protocol } from "./protocol.js";
 
 export interface PickLayerOptions {
@@ -28,6 +29,34 @@ export function pickLayer<C extends BaseCall, R>(options: PickLayerOptions): Lay
 
   const chooser = new EndpointChooser(clock, set, balancer, onStale);
 
+  /** The attempt ended in `error`: the endpoint's breaker and the balancer hear it. (No closure per attempt.) */
+  function failed(exchange: Exchange<C>, error: unknown, breaker: CircuitBreaker | undefined, seen: number, started: number): void {
+    const protocol = exchange.call.protocol as Protocol<R>;
+    const facts = protocol.errorFacts(error);
+    if (breaker !== undefined) {
+      if (facts.timedOut && facts.failure === true) breaker.timedOut(clock.now(), seen);
+      else record(breaker, clock, facts.failure);
+    }
+    if (onResult !== undefined) {
+      const rotate = protocol.verdict(exchange, undefined, error, undefined) === "rotate";
+      onResult(exchange.endpoint!, { kind: facts.kind, status: facts.status, failed: facts.failure === true, rotate, latencyMs: clock.now() - started, breaker: breaker?.state });
+    }
+    if (onStale !== undefined && facts.kind === "connect") onStale();
+  }
+
+  /** The attempt was answered: the endpoint's breaker and the balancer hear the status. */
+  function answered(exchange: Exchange<C>, res: R, breaker: CircuitBreaker | undefined, started: number): void {
+    const protocol = exchange.call.protocol as Protocol<R>;
+    const status = protocol.status(res);
+    const failure = protocol.statusIsFailure(status);
+    if (breaker !== undefined) record(breaker, clock, failure);
+    if (onResult !== undefined) {
+      // The retry layer's verdict: a listed status that is not 2xx rotates (checked before acceptStatus).
+      const rotate = protocol.verdict(exchange, res, undefined, undefined) === "rotate";
+      onResult(exchange.endpoint!, { kind: "response", status, failed: failure, rotate, latencyMs: clock.now() - started, breaker: breaker?.state });
+    }
+  }
+
   return (next) => async (exchange) => {
     if (!set.ready) await set.whenReady(exchange.signal);
     const call = exchange.call;
@@ -41,25 +70,20 @@ export function pickLayer<C extends BaseCall, R>(options: PickLayerOptions): Lay
     try {
       res = await next(exchange);
     } catch (error) {
-      const facts = protocol.errorFacts(error);
-      if (breaker !== undefined) {
-        if (facts.timedOut && facts.failure === true) breaker.timedOut(clock.now(), seen);
-        else record(breaker, clock, facts.failure);
-      }
-      if (onResult !== undefined) {
-        const rotate = protocol.verdict(exchange, undefined, error, undefined) === "rotate";
-        onResult(endpoint, { kind: facts.kind, status: facts.status, failed: facts.failure === true, rotate, latencyMs: clock.now() - started, breaker: breaker?.state });
-      }
-      if (onStale !== undefined && facts.kind === "connect") onStale();
+      failed(exchange, error, breaker, seen, started);
       throw error;
     }
-    const status = protocol.status(res);
-    const failed = protocol.statusIsFailure(status);
-    if (breaker !== undefined) record(breaker, clock, failed);
-    if (onResult !== undefined) {
-      // The retry layer's verdict: a listed status that is not 2xx rotates (checked before acceptStatus).
-      const rotate = protocol.verdict(exchange, res, undefined, undefined) === "rotate";
-      onResult(endpoint, { kind: "response", status, failed, rotate, latencyMs: clock.now() - started, breaker: breaker?.state });
+    const settled = protocol.settlement?.(res);
+    if (settled === undefined) answered(exchange, res, breaker, started);
+    else {
+      // A committed stream: the endpoint is judged when it is over (the caller stopping early says nothing).
+      void settled.then((s) => {
+        if (s === "ok") answered(exchange, res, breaker, started);
+        else if (s === "abandoned") {
+          if (breaker !== undefined) breaker.release();
+          onResult?.(endpoint, { kind: "cancelled", status: 0, failed: false, rotate: false, latencyMs: clock.now() - started, breaker: breaker?.state });
+        } else failed(exchange, s.error, breaker, seen, started);
+      });
     }
     return res;
   };

@@ -18,6 +18,12 @@ export interface ErrorFacts {
   readonly timedOut: boolean;
 }
 
+/**
+ * How an answer that resolved before it was over (a gRPC stream, committed at its first message) ended: "ok", its
+ * error, or "abandoned" (the caller stopped reading: no verdict for anyone).
+ */
+export type Settlement = "ok" | "abandoned" | { readonly error: unknown };
+
 /** `R` is what the transport resolves with (an HTTP answer of any status; a gRPC OK answer). */
 export interface Protocol<R> {
   readonly name: "http" | "grpc";
@@ -44,6 +50,11 @@ export interface Protocol<R> {
   errorFacts(error: unknown): ErrorFacts;
   /** The call's error says nothing about the service (the service breaker gives no verdict). */
   silent(error: unknown): boolean;
+  /**
+   * For an answer the transport resolved before it was over (a committed stream): when and how it ended. Breakers,
+   * the balancer and the attempt record hear the attempt then, not at commit. Undefined (or absent): it is over.
+   */
+  settlement?(res: R): Promise<Settlement> | undefined;
   /** The call's deadline is spent (`beforeSending`: nothing was sent at all). */
   deadlineError(call: BaseCall, timeoutMs: number, beforeSending: boolean): unknown;
 }

@@ -60,6 +60,8 @@ function spent<R>(call: BaseCall, lastResponse: R | undefined, lastError: unknow
   throw finishError(error, records);
 }
 
+const ABANDONED: AttemptOutcome = Object.freeze({ kind: "error", code: AbortError.CODE });
+
 export function retryLayer<C extends BaseCall, R>(options: RetryLayerOptions): Layer<C, R> {
   const { settings, failoverRules, clock, random, budget, events } = options;
   const configured = Math.max(1, Math.floor(settings.maxAttempts));
@@ -124,8 +126,18 @@ export function retryLayer<C extends BaseCall, R>(options: RetryLayerOptions): L
         events.emit("attempt", { type: "attempt", service: call.service, operation: call.op.id, attempt: n, endpoint: record.endpoint, outcome: record.outcome, durationMs: record.durationMs }, call.onEvent);
       }
 
-      if (res !== undefined) lastAccepted = protocol.accepted(call, res);
-      else if (isAbortError(error)) throw finishError(error, records);
+      if (res !== undefined) {
+        lastAccepted = protocol.accepted(call, res);
+        const settled = protocol.settlement?.(res);
+        // A committed stream: no more attempts; its record says how it ended once it is over.
+        if (settled !== undefined) {
+          void settled.then((s) => {
+            record.durationMs = clock.now() - started;
+            if (s !== "ok") record.outcome = s === "abandoned" ? ABANDONED : protocol.errorOutcome(s.error);
+          });
+          return res;
+        }
+      } else if (isAbortError(error)) throw finishError(error, records);
       // The server's own pause (Retry-After, grpc-retry-pushback-ms). (The failover balancer's sticky preference hears
       // the same verdict through its onResult.)
       const retryAfter = protocol.serverPause(exchange, res, error);

@@ -8,8 +8,9 @@
 //   - a status the middleware made up becomes that status from the server (it is retried as such);
 //   - a failure that is not an answer (no stream, a broken connection, a local timeout) stays a rejection;
 //   - anything else the middleware throws ends the call as it is (MiddlewareRejection), except svcgen's ConnectError
-//     ("nothing was sent"), which the engine treats as a request that never got a stream.
-// Used only when middleware is configured: the chain (unary) and the stream engine call connect-es directly otherwise.
+//     ("nothing was sent"), which is classified as a request that never got a stream.
+// Used only when middleware is configured (grpcMiddlewareLayer, innermost in the chain): without it the chain has no
+// such layer.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { composeMiddleware, WIRE } from "../middleware.js";
 import { isConnectError } from "../errors.js";
@@ -24,7 +25,7 @@ interface GrpcChainCall extends BaseCall {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-/** What the engine sends for one attempt, given the signal and the metadata the middleware settled on. */
+/** What the layer sends for one attempt, given the signal and the metadata the middleware settled on. */
 export type Send<T> = (signal: AbortSignal | undefined, headers: Record<string, string>) => Promise<T>;
 
 interface Wire {
@@ -108,7 +109,12 @@ export function grpcMiddleware(middleware: readonly Middleware[]): GrpcAttemptRu
  * above sees what connect-es rejected with (the transport's classified error carries it), and what the middleware
  * settles on is classified again on the way out, as the transport's own rejections are.
  */
-export function grpcMiddlewareLayer<C extends GrpcChainCall, R extends { readonly header: Headers }>(middleware: readonly Middleware[], isClosed: () => boolean): Layer<C, R> {
+export function grpcMiddlewareLayer<C extends GrpcChainCall, R extends { readonly header: Headers }>(
+  middleware: readonly Middleware[],
+  isClosed: () => boolean,
+  /** An answer the middleware turned into a failure (an open stream): release it. */
+  discard?: (res: R) => void,
+): Layer<C, R> {
   const run = grpcMiddleware(middleware);
   return (next) => async (exchange) => {
     const call = exchange.call;
@@ -122,7 +128,7 @@ export function grpcMiddlewareLayer<C extends GrpcChainCall, R extends { readonl
       });
     };
     try {
-      return await run(base, exchange.headers ?? call.headers, send);
+      return await run(base, exchange.headers ?? call.headers, send, discard);
     } catch (error) {
       if (error instanceof MiddlewareRejection) throw error;
       throw attemptError(contextOf(call), error, endpoint, exchange.limitedByAttempt, isClosed());

@@ -19,7 +19,7 @@ import { MiddlewareRejection } from "./middleware.js";
 import { classify, recordOutcome } from "./attempt.js";
 import type { AttemptOutcome } from "../classify.js";
 import type { BaseCall } from "../chain.js";
-import type { ErrorFacts, Protocol } from "../protocol.js";
+import type { ErrorFacts, Protocol, Settlement } from "../protocol.js";
 import type { RetrySettings } from "../types.js";
 import type { ClassifyContext, Failure } from "./attempt.js";
 
@@ -71,10 +71,14 @@ export interface GrpcProtocolOptions {
 
 const CANCELLED: ErrorFacts = { kind: "cancelled", status: 0, failure: undefined, timedOut: false };
 
-/** `R`: a unary answer (always OK: every other status is a rejection). */
-export function grpcProtocol<R>(options: GrpcProtocolOptions): Protocol<R> {
+/**
+ * `R`: a unary answer or a committed stream (always OK: every other status is a rejection). `settlement`: for
+ * streams, when and how the answer ended (StreamAnswer.settled).
+ */
+export function grpcProtocol<R>(options: GrpcProtocolOptions, settlement?: (res: R) => Promise<Settlement>): Protocol<R> {
   const { retry, retryOn, isClosed } = options;
   return {
+    ...(settlement !== undefined ? { settlement } : {}),
     name: "grpc",
     attemptCap: MAX_GRPC_ATTEMPTS,
     exhausted: () => undefined,
@@ -96,8 +100,9 @@ export function grpcProtocol<R>(options: GrpcProtocolOptions): Protocol<R> {
     verdict(exchange, res, error) {
       if (res !== undefined) return "final";
       const wire = wireOf(error);
-      if (wire === undefined || wire.pushbackMs === null || isClosed()) return "final";
       const call = exchange.call;
+      // A request stream of which something was read cannot be sent again (Call.replayable is live for streams).
+      if (wire === undefined || wire.pushbackMs === null || !call.replayable || isClosed()) return "final";
       let retriable: boolean;
       switch (wire.how) {
         case "not_sent":
