@@ -27,6 +27,11 @@ export type Outcome =
 
 export type Failure = Exclude<Outcome, { kind: "ok" }>;
 
+/** Middleware threw something that is not a transport outcome: the call ends with `error` as it is. */
+export class MiddlewareRejection {
+  constructor(readonly error: unknown) {}
+}
+
 const UNAVAILABLE = 14;
 
 /** What classify needs of a call (protocol.ts contextOf). */

@@ -19,6 +19,7 @@ import { metadataRecord } from "./errors.js";
 import type { AttemptHandler, AttemptRequest, AttemptResponse, Middleware } from "../middleware.js";
 import type { BaseCall, Layer } from "../chain.js";
 import { attemptError, contextOf, rawOf } from "./protocol.js";
+import { MiddlewareRejection } from "./attempt.js";
 
 /** What the middleware layer reads of a gRPC call. */
 interface GrpcChainCall extends BaseCall {
@@ -41,10 +42,7 @@ interface WireResponse extends AttemptResponse {
   readonly [WIRE]: Wire;
 }
 
-/** Middleware threw something that is not a transport outcome: the call ends with `error` as it is. */
-export class MiddlewareRejection {
-  constructor(readonly error: unknown) {}
-}
+export { MiddlewareRejection };
 
 const inner: AttemptHandler = async (req) => {
   const wire = (req as WireRequest)[WIRE];
