@@ -4,15 +4,19 @@
 // One layer shape, composed once per client (connect-es style): `(next) => (exchange) => Promise<response>`.
 // compose([a, b, c], transport) runs a → b → c → transport: the FIRST listed is the OUTERMOST (as connect-es and
 // cockatiel's `wrap`; undici's `compose` is the reverse). The client's chain is
-//   deadline → circuit breaker (service) → retry → endpoint pick → attempt timeout → user middleware → transport (undici)
+//   deadline → circuit breaker (service) → retry → endpoint pick → attempt timeout → user middleware → transport
+// for both protocols: the layers are protocol-neutral and ask the call's Protocol (protocol.ts) what an outcome means;
+// only the middleware adapter and the transport differ (undici: http-middleware.ts, transport.ts; connect-es:
+// grpc/middleware.ts, grpc/connect-transport.ts).
 // The service breaker sits OUTSIDE retry on purpose: it hears one verdict per call, after every retry and rotation,
 // so random per-attempt errors under load cannot look like an outage (circuit.ts has the numbers); endpoint breakers
-// (inside pick) count attempts. The gRPC engine keeps the same order and uses the same pieces (choose.ts, circuit.ts).
+// (inside pick) count attempts.
 import type { Endpoint } from "./endpoints.js";
 import type { TransportResponse } from "./response.js";
 import type { CallRoute } from "./route.js";
 import type { WireBody } from "./body.js";
 import type { AttemptRecord, ClientEvent, OperationDefinition } from "./types.js";
+import type { Protocol } from "./protocol.js";
 
 /** An attempt record the retry layer may still complete (pause, rotation). */
 export interface MutableAttemptRecord {
@@ -35,18 +39,17 @@ export interface WireRequest {
   readonly replayable: boolean;
 }
 
-/** One logical call, shared by every layer and attempt. */
-export interface Call {
+/** What every layer reads of a call, whatever its protocol. */
+export interface BaseCall {
   readonly service: string;
-  readonly op: OperationDefinition;
-  readonly request: WireRequest;
-  /** Safe to send again: op.idempotent (decided by the generator) or an idempotency key, and a replayable body. */
+  /** `op.id`: the operationId (HTTP) or `package.Service/Method` (gRPC). */
+  readonly op: { readonly id: string };
+  /** How this call's outcomes are read (http-protocol.ts, grpc/protocol.ts). */
+  readonly protocol: Protocol<never>;
+  /** Safe to send again after a server may have processed it (and the request can be sent again). */
   readonly retryable: boolean;
-  readonly acceptStatus: readonly number[] | undefined;
-  /** Largest 2xx body read, bytes; past it the attempt fails with ResponseTooLargeError. */
-  readonly maxResponseBytes: number;
-  /** `responseType: "stream"`: a 2xx answer resolves at its headers with the body as a ReadableStream. */
-  readonly stream: boolean;
+  /** The request can be sent again at all (false for a streaming body): then only after attempts that reached no server. */
+  readonly replayable: boolean;
   /** Overall deadline length, ms (Infinity: none; 0 or less: already spent). */
   readonly timeoutMs: number;
   readonly callerSignal: AbortSignal | undefined;
@@ -57,14 +60,28 @@ export interface Call {
   readonly attempts: MutableAttemptRecord[];
 }
 
+/** One logical HTTP call, shared by every layer and attempt. */
+export interface Call extends BaseCall {
+  readonly op: OperationDefinition;
+  readonly protocol: Protocol<TransportResponse>;
+  readonly request: WireRequest;
+  /** Safe to send again: op.idempotent (decided by the generator) or an idempotency key, and a replayable body. */
+  readonly retryable: boolean;
+  readonly acceptStatus: readonly number[] | undefined;
+  /** Largest 2xx body read, bytes; past it the attempt fails with ResponseTooLargeError. */
+  readonly maxResponseBytes: number;
+  /** `responseType: "stream"`: a 2xx answer resolves at its headers with the body as a ReadableStream. */
+  readonly stream: boolean;
+}
+
 /**
  * The per-attempt context, passed forward only (as cockatiel's context): an outer layer fills in what inner layers
  * read, never the reverse. The deadline layer sets `deadlineAt` and `signal` on the call's exchange; the retry layer
  * makes one exchange per attempt carrying them, its number and whether it must move on; the pick layer sets the
  * endpoint; the attempt-timeout layer may narrow the signal.
  */
-export interface Exchange {
-  readonly call: Call;
+export interface Exchange<C extends BaseCall = Call> {
+  readonly call: C;
   signal: AbortSignal | undefined;
   /** Clock reading when the call's deadline passes (Infinity: none); set by the deadline layer. */
   deadlineAt: number;
@@ -73,6 +90,13 @@ export interface Exchange {
   /** The previous attempt's outcome asks for another endpoint (a rotation): the pick layer asks the balancer. */
   moveOn: boolean;
   endpoint: Endpoint | undefined;
+  /**
+   * The attempt's time limit, ms, for a transport that enforces it on the wire (gRPC's `grpc-timeout`): set by the
+   * attempt-timeout layer in "wire" mode (Infinity otherwise), with whether it is the attempt timeout rather than
+   * what is left of the deadline.
+   */
+  limitMs: number;
+  limitedByAttempt: boolean;
   /** Request headers of this attempt when user middleware set them (a copy per attempt); undefined: the call's. */
   headers?: Record<string, string> | undefined;
   /**
@@ -82,12 +106,12 @@ export interface Exchange {
   cancel?: ((reason: unknown) => void) | undefined;
 }
 
-export type Handler = (exchange: Exchange) => Promise<TransportResponse>;
+export type Handler<C extends BaseCall = Call, R = TransportResponse> = (exchange: Exchange<C>) => Promise<R>;
 /** One policy layer of the chain (internal; the public, per-attempt `Middleware` is middleware.ts's). */
-export type Layer = (next: Handler) => Handler;
+export type Layer<C extends BaseCall = Call, R = TransportResponse> = (next: Handler<C, R>) => Handler<C, R>;
 
 /** Builds the chain once; the first layer is the outermost. */
-export function compose(layers: readonly Layer[], transport: Handler): Handler {
+export function compose<C extends BaseCall, R>(layers: readonly Layer<C, R>[], transport: Handler<C, R>): Handler<C, R> {
   let handler = transport;
   for (let i = layers.length - 1; i >= 0; i--) handler = layers[i]!(handler);
   return handler;

@@ -16,41 +16,51 @@
 // Counting calls rather than attempts also keeps random errors from looking like an outage under concurrency: with
 // 5 % 503s and three attempts a call fails about once in 8 000, where five 503 attempts in a row come every few
 // seconds at a few thousand attempts per second.
-import { CircuitOpenError, isAbortError } from "./errors.js";
-import { statusIsFailure } from "./classify.js";
+import { CircuitOpenError } from "./errors.js";
 import type { CircuitBreaker } from "./breaker.js";
-import type { Layer } from "./chain.js";
+import type { BaseCall, Layer } from "./chain.js";
 import type { Clock } from "./clock.js";
-import type { TransportResponse } from "./response.js";
+import type { Protocol } from "./protocol.js";
 import type { AttemptRecord } from "./types.js";
 
 /** `severalEndpoints`: is the set larger than one endpoint right now? */
-export function circuitLayer(clock: Clock, breaker: CircuitBreaker | undefined, severalEndpoints: () => boolean = () => false): Layer {
+export function circuitLayer<C extends BaseCall, R>(clock: Clock, breaker: CircuitBreaker | undefined, severalEndpoints: () => boolean = () => false): Layer<C, R> {
   if (breaker === undefined) return (next) => next;
+  /** The call ended in `error`: what its attempts say about the service. (No closure per call.) */
+  function failed(call: BaseCall, error: unknown, seen: number): void {
+    const verdict = (call.protocol as Protocol<R>).silent(error) ? undefined : callVerdict(call.attempts, severalEndpoints(), call.protocol.statusIsFailure);
+    // A call that ran out of time while the service answered others is slow, not evidence of a dead service.
+    if (verdict === true && call.attempts[call.attempts.length - 1]!.outcome.kind === "timeout") breaker!.timedOut(clock.now(), seen);
+    else record(breaker!, clock, verdict);
+  }
   return (next) => async (exchange) => {
     const call = exchange.call;
+    const protocol = call.protocol as Protocol<R>;
     if (breaker.state !== "closed" && !breaker.tryAcquire(clock.now())) {
       throw new CircuitOpenError("service", { service: call.service, operation: call.op.id });
     }
     const seen = breaker.successes;
-    let res: TransportResponse;
+    let res: R;
     try {
       res = await next(exchange);
     } catch (error) {
-      const verdict = isAbortError(error) ? undefined : callVerdict(call.attempts, severalEndpoints(), statusIsFailure);
-      // A call that ran out of time while the service answered others is slow, not evidence of a dead service.
-      if (verdict === true && call.attempts[call.attempts.length - 1]!.outcome.kind === "timeout") breaker.timedOut(clock.now(), seen);
-      else record(breaker, clock, verdict);
+      failed(call, error, seen);
       throw error;
     }
-    record(breaker, clock, statusIsFailure(res.status));
+    const settled = protocol.settlement?.(res);
+    if (settled !== undefined) {
+      // A committed stream: the call's verdict comes when it is over.
+      void settled.then((s) => (s === "ok" ? record(breaker, clock, false) : s === "abandoned" ? breaker.release() : failed(call, s.error, seen)));
+      return res;
+    }
+    record(breaker, clock, protocol.statusIsFailure(protocol.status(res)));
     return res;
   };
 }
 
 /**
- * A call that ended in an error: what its attempts say about the service (undefined: nothing). Shared with the gRPC
- * engine, whose statuses are gRPC codes (`statusIsFailure` tells which count).
+ * A call that ended in an error: what its attempts say about the service (undefined: nothing). Statuses are the
+ * protocol's (HTTP statuses, gRPC codes: `statusIsFailure` tells which count).
  */
 export function callVerdict(attempts: readonly AttemptRecord[], several: boolean, statusIsFailure: (status: number) => boolean): boolean | undefined {
   const last = attempts[attempts.length - 1];

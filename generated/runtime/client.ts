@@ -23,13 +23,14 @@ import { DEFAULT_MAX_RESPONSE_BYTES, ERROR_BODY_LIMIT, decodeBody, headerRecord,
 import { retryLayer } from "./retry.js";
 import { attemptTimeoutLayer } from "./attempt-timeout.js";
 import { httpMiddlewareLayer } from "./http-middleware.js";
+import { httpProtocol } from "./http-protocol.js";
 import { undiciTransport } from "./transport.js";
 import { ClientEndpoints } from "./discovery/client-endpoints.js";
 import { DEFAULT_MAX_CONNECTION_AGE_MS, EndpointPools } from "./pools.js";
 import type { Call, Exchange, Handler } from "./chain.js";
 import type { Clock } from "./clock.js";
 import type { Endpoint } from "./endpoints.js";
-import type { DecodeKind } from "./response.js";
+import type { DecodeKind, TransportResponse } from "./response.js";
 import type {
   CallOptions,
   ClientDescription,
@@ -92,16 +93,17 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
   const serviceBreaker = createBreaker(policy.circuitBreaker, endpoints.breakerListener(undefined));
   const budget = policy.retry.maxAttempts > 1 ? new RetryBudget(policy.retry.budgetRatio) : undefined;
 
+  const protocol = httpProtocol(policy.retry, failoverRules);
   const middleware = options.middleware ?? [];
-  const handler = compose(
+  const handler = compose<Call, TransportResponse>(
     [
       deadlineLayer(clock),
       circuitLayer(clock, serviceBreaker, () => set.endpoints.length > 1),
       retryLayer({ settings: policy.retry, failoverRules, clock, random: hooks.random ?? Math.random, budget, events }),
-      pickLayer({ clock, set, balancer, settings: policy.retry, failoverRules, onStale: discovery === undefined ? undefined : () => discovery.refreshSoon() }),
+      pickLayer({ clock, set, balancer, onStale: discovery === undefined ? undefined : () => discovery.refreshSoon() }),
       // The timer's cheap cancel reaches only the built-in transport's attempt in flight; middleware may still be
       // working before it (fetching a credential), so with middleware the attempt gets a real AbortSignal.
-      attemptTimeoutLayer(clock, policy.attemptTimeoutMs, hooks.transport === undefined && middleware.length === 0, policy.retry),
+      attemptTimeoutLayer(clock, policy.attemptTimeoutMs, hooks.transport === undefined && middleware.length === 0 ? "cheap" : "signal", policy.retry),
       ...(middleware.length > 0 ? [httpMiddlewareLayer(middleware)] : []),
     ],
     transport,
@@ -115,8 +117,10 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
     const call: Call = {
       service: def.name,
       op: probeOp,
+      protocol,
       request: { method: "GET", path: probePath, headers: probeHeaders, body: undefined, replayable: true },
       retryable: false,
+      replayable: true,
       acceptStatus: undefined,
       maxResponseBytes: ERROR_BODY_LIMIT,
       stream: false,
@@ -126,7 +130,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       route: new CallRoute(probeOp.id, probeHeaders, set),
       attempts: [],
     };
-    const exchange: Exchange = { call, signal, deadlineAt: Infinity, attempt: 1, moveOn: false, endpoint, headers: undefined, cancel: undefined };
+    const exchange: Exchange = { call, signal, deadlineAt: Infinity, attempt: 1, moveOn: false, endpoint, limitMs: Infinity, limitedByAttempt: false, headers: undefined, cancel: undefined };
     try {
       const res = await transport(exchange);
       return res.status >= 200 && res.status < 300;
@@ -148,7 +152,9 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
     const call: Call = {
       service: def.name,
       op,
+      protocol,
       request,
+      replayable: request.replayable,
       // The generator decided op.idempotent (method, x-idempotent, services.toml); the runtime trusts it.
       retryable: request.replayable && (op.idempotent || callOptions?.idempotencyKey !== undefined),
       acceptStatus: callOptions?.acceptStatus,
@@ -162,7 +168,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
     };
     let res: Awaited<ReturnType<Handler>>;
     try {
-      res = await handler({ call, signal: undefined, deadlineAt: Infinity, attempt: 0, moveOn: false, endpoint: undefined, headers: undefined, cancel: undefined });
+      res = await handler({ call, signal: undefined, deadlineAt: Infinity, attempt: 0, moveOn: false, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, cancel: undefined });
     } catch (error) {
       // Fail-fast outcomes (nothing sent) settle on a macrotask (nextMacrotask says why).
       if (call.attempts.length === 0) await nextMacrotask();

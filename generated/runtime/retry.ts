@@ -13,19 +13,20 @@
 //     A same-endpoint retry resets the cycle and pauses the same way. Outside failover a cycle is one attempt, so
 //     every re-send pauses.
 //   - A pause that would reach the deadline is not taken; a spent deadline sends nothing more.
-//   - Budget spent: after at least one rotation, EndpointsExhaustedError with the trace (an accepted status is
-//     returned instead); otherwise the last outcome as it is.
-import { AbortError, DeadlineExceededError, EndpointsExhaustedError, isAbortError, isCircuitOpenError, isDeadlineExceededError, isNoEndpointsError, isSvcgenError } from "./errors.js";
-import { errorOutcome, errorVerdict, finishError, statusVerdict } from "./classify.js";
+//   - Budget spent: after at least one rotation, what the protocol says (HTTP: EndpointsExhaustedError with the
+//     trace; an accepted status is returned instead); otherwise the last outcome as it is.
+//   - What an outcome means (its verdict, the server's pause, the attempt cap, the deadline's error) is the call's
+//     Protocol's (protocol.ts): the same loop runs HTTP (undici) and gRPC (connect-es) attempts.
+import { AbortError, isAbortError, isCircuitOpenError, isDeadlineExceededError, isNoEndpointsError, isSvcgenError } from "./errors.js";
+import { finishError } from "./classify.js";
 import { backoffPause, fitsBefore } from "./backoff.js";
-import { retryAfterMs, toHttpError } from "./response.js";
 import { sleep } from "./clock.js";
 import type { AttemptOutcome, Verdict } from "./classify.js";
-import type { Call, Exchange, Layer, MutableAttemptRecord } from "./chain.js";
+import type { BaseCall, Exchange, Layer, MutableAttemptRecord } from "./chain.js";
 import type { Clock } from "./clock.js";
 import type { RetryBudget } from "./budget.js";
 import type { EventSink } from "./events.js";
-import type { TransportResponse } from "./response.js";
+import type { Protocol } from "./protocol.js";
 import type { RetrySettings } from "./types.js";
 
 export interface RetryLayerOptions {
@@ -47,35 +48,37 @@ interface Resend {
 }
 
 /** The last outcome as it is: the response, or the error stamped with the trace. */
-function raw(records: Call["attempts"], lastResponse: TransportResponse | undefined, lastError: unknown): TransportResponse {
+function raw<R>(records: BaseCall["attempts"], lastResponse: R | undefined, lastError: unknown): R {
   if (lastResponse !== undefined) return lastResponse;
   throw finishError(lastError, records);
 }
 
-/** Budget spent: after a rotation, the trace as EndpointsExhaustedError (an accepted status is returned instead). */
-function spent(call: Call, lastResponse: TransportResponse | undefined, lastError: unknown, lastAccepted: boolean): TransportResponse {
+/** Budget spent: after a rotation, what the protocol says (HTTP: EndpointsExhaustedError; an accepted status is returned instead). */
+function spent<R>(call: BaseCall, lastResponse: R | undefined, lastError: unknown, lastAccepted: boolean): R {
   const records = call.attempts;
   if (!records.some((r) => r.rotated)) return raw(records, lastResponse, lastError);
   if (lastResponse !== undefined && lastAccepted) return lastResponse;
-  const context = { service: call.service, operation: call.op.id };
-  const last = lastResponse !== undefined ? toHttpError(lastResponse, { ...context, endpoint: records[records.length - 1]?.endpoint }) : lastError;
-  if (!isSvcgenError(last)) throw last;
-  finishError(last, records);
-  throw finishError(new EndpointsExhaustedError(last, context), records);
+  const error = (call.protocol as Protocol<R>).exhausted(call, lastResponse, lastError);
+  if (error === undefined) return raw(records, lastResponse, lastError);
+  throw finishError(error, records);
 }
 
-export function retryLayer(options: RetryLayerOptions): Layer {
+const ABANDONED: AttemptOutcome = Object.freeze({ kind: "error", code: AbortError.CODE });
+
+export function retryLayer<C extends BaseCall, R>(options: RetryLayerOptions): Layer<C, R> {
   const { settings, failoverRules, clock, random, budget, events } = options;
-  const maxAttempts = Math.max(1, Math.floor(settings.maxAttempts));
+  const configured = Math.max(1, Math.floor(settings.maxAttempts));
 
   return (next) => async (outer) => {
     const call = outer.call;
+    const protocol = call.protocol as Protocol<R>;
     const route = call.route;
     const records = call.attempts;
     const { signal, deadlineAt } = outer;
     let moveOn = false;
+    const maxAttempts = Math.min(configured, protocol.attemptCap);
     // A call that is not retryable may still be re-sent after attempts that reached no server (replayable body only).
-    const limit = call.retryable || call.request.replayable ? maxAttempts : 1;
+    const limit = call.retryable || call.replayable ? maxAttempts : 1;
     let now = clock.now();
     budget?.deposit(now);
 
@@ -84,14 +87,14 @@ export function retryLayer(options: RetryLayerOptions): Layer {
     // Smallest Retry-After over the rotations of the current cycle; null once one lacked it; undefined before any.
     let cycleRetryAfter: number | null | undefined;
     let pending: Resend | undefined;
-    let lastResponse: TransportResponse | undefined;
+    let lastResponse: R | undefined;
     let lastError: unknown;
     let lastAccepted = false;
 
     for (let n = 1; ; n++) {
       if (n > 1) now = clock.now();
       if (now >= deadlineAt) {
-        if (n === 1) throw finishError(new DeadlineExceededError(call.timeoutMs, { service: call.service, operation: call.op.id }), records);
+        if (n === 1) throw finishError(protocol.deadlineError(call, call.timeoutMs, false), records);
         return spent(call, lastResponse, lastError, lastAccepted);
       }
       if (pending !== undefined) {
@@ -102,9 +105,9 @@ export function retryLayer(options: RetryLayerOptions): Layer {
 
       // Every field present from the start: one object shape for every attempt. Where it goes next is said here,
       // forward, rather than by steering the route.
-      const exchange: Exchange = { call, signal, deadlineAt, attempt: n, moveOn, endpoint: undefined, headers: undefined, cancel: undefined };
+      const exchange: Exchange<C> = { call, signal, deadlineAt, attempt: n, moveOn, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, cancel: undefined };
       const started = now;
-      let res: TransportResponse | undefined;
+      let res: R | undefined;
       let error: unknown;
       try {
         res = await next(exchange);
@@ -115,7 +118,7 @@ export function retryLayer(options: RetryLayerOptions): Layer {
 
       const record: MutableAttemptRecord = {
         endpoint: exchange.endpoint?.origin ?? "",
-        outcome: res !== undefined ? { kind: "status", status: res.status } : errorOutcome(error),
+        outcome: res !== undefined ? { kind: "status", status: protocol.status(res) } : protocol.errorOutcome(error),
         pauseMs: 0,
         durationMs: clock.now() - started,
         retriable: false,
@@ -126,18 +129,22 @@ export function retryLayer(options: RetryLayerOptions): Layer {
         events.emit("attempt", { type: "attempt", service: call.service, operation: call.op.id, attempt: n, endpoint: record.endpoint, outcome: record.outcome, durationMs: record.durationMs }, call.onEvent);
       }
 
-      let verdict: Verdict;
-      let retryAfter: number | undefined;
       if (res !== undefined) {
-        const status = res.status;
-        lastAccepted = (status >= 200 && status < 300) || (call.acceptStatus !== undefined && call.acceptStatus.includes(status));
-        retryAfter = status >= 300 ? retryAfterMs(res.rawHeaders, Date.now()) : undefined;
-        // (The failover balancer's sticky preference hears the same verdict through its onResult.)
-        verdict = statusVerdict(status, retryAfter !== undefined, lastAccepted, settings, failoverRules);
-      } else {
-        if (isAbortError(error)) throw finishError(error, records);
-        verdict = errorVerdict(error, settings, failoverRules);
-      }
+        lastAccepted = protocol.accepted(call, res);
+        const settled = protocol.settlement?.(res);
+        // A committed stream: no more attempts; its record says how it ended once it is over.
+        if (settled !== undefined) {
+          void settled.then((s) => {
+            record.durationMs = clock.now() - started;
+            if (s !== "ok") record.outcome = s === "abandoned" ? ABANDONED : protocol.errorOutcome(s.error);
+          });
+          return res;
+        }
+      } else if (isAbortError(error)) throw finishError(error, records);
+      // The server's own pause (Retry-After, grpc-retry-pushback-ms). (The failover balancer's sticky preference hears
+      // the same verdict through its onResult.)
+      const retryAfter = protocol.serverPause(exchange, res, error);
+      const verdict: Verdict = protocol.verdict(exchange, res, error, retryAfter);
       lastResponse = res;
       lastError = error;
 
@@ -193,14 +200,14 @@ export function retryLayer(options: RetryLayerOptions): Layer {
   };
 
   /** The caller's signal fired: whatever the inner layer rejected with, the call ends in an AbortError. */
-  function callerAbort(call: Call, error: unknown): unknown {
+  function callerAbort(call: BaseCall, error: unknown): unknown {
     const caller = call.callerSignal;
     if (caller === undefined || !caller.aborted || isAbortError(error)) return error;
     if (isSvcgenError(error) && error.cause !== caller.reason && error !== caller.reason) return error;
     return new AbortError({ service: call.service, operation: call.op.id, cause: caller.reason });
   }
 
-  function announce(call: Call, resend: Resend, attempt: number): void {
+  function announce(call: BaseCall, resend: Resend, attempt: number): void {
     if (!events.wants(resend.kind, call.onEvent)) return;
     const base = { service: call.service, operation: call.op.id, reason: resend.reason, attempt, pauseMs: resend.pauseMs };
     if (resend.kind === "rotation") events.emit("rotation", { type: "rotation", ...base, left: resend.endpoint }, call.onEvent);

@@ -1,4 +1,4 @@
-// Where an attempt goes, for HTTP (pick.ts) and gRPC (grpc/attempt.ts) alike:
+// Where an attempt goes, for HTTP and gRPC alike (the pick layer, pick.ts):
 //   - An empty set fails at once with the set's error (NoEndpointsError; nothing sent) and asks discovery to look again.
 //   - A same-endpoint retry (`stay`: fail-over rules) stays where the previous attempt went, unless that endpoint left
 //     the set or its breaker refuses; otherwise the balancer picks.

@@ -3,12 +3,13 @@
 // the deadline are never taken (retry layer), and each attempt is bounded by min(attempt timeout, time left) in the
 // attempt-timeout layer, so one timer per attempt enforces both. Inner layers see the caller's signal, if any, and
 // the deadline, on the exchange passed inward (never on the shared call).
-import { AbortError, DeadlineExceededError } from "./errors.js";
+import { AbortError } from "./errors.js";
 import { finishError } from "./classify.js";
 import type { Clock } from "./clock.js";
-import type { Layer } from "./chain.js";
+import type { BaseCall, Layer } from "./chain.js";
 
-export function deadlineLayer(clock: Clock): Layer {
+/** The deadline's errors are the call's protocol's (HTTP DeadlineExceededError; gRPC DEADLINE_EXCEEDED). */
+export function deadlineLayer<C extends BaseCall, R>(clock: Clock): Layer<C, R> {
   return (next) => (exchange) => {
     const call = exchange.call;
     const caller = call.callerSignal;
@@ -17,7 +18,7 @@ export function deadlineLayer(clock: Clock): Layer {
     }
     const timeoutMs = call.timeoutMs;
     if (!(timeoutMs > 0)) {
-      return Promise.reject(finishError(new DeadlineExceededError(Math.max(0, timeoutMs || 0), { service: call.service, operation: call.op.id }), call.attempts));
+      return Promise.reject(finishError(call.protocol.deadlineError(call, Math.max(0, timeoutMs || 0), true), call.attempts));
     }
     exchange.deadlineAt = Number.isFinite(timeoutMs) ? clock.now() + timeoutMs : Infinity;
     exchange.signal = caller;

@@ -9,7 +9,7 @@ export type { GrpcRuntimeHooks, GrpcServiceClient } from "./client.js";
 export { GrpcError, isGrpcError } from "./errors.js";
 export { GRPC_STATUS_NAMES, statusName } from "./codes.js";
 export type { GrpcStatusName } from "./codes.js";
-export { MAX_GRPC_ATTEMPTS } from "./engine.js";
+export { MAX_GRPC_ATTEMPTS } from "../vocabulary.js";
 // The one middleware shape of both clients (the HTTP runtime's index exports the same names).
 export type { AttemptHandler, AttemptRequest, AttemptResponse, Middleware } from "../middleware.js";
 export type {

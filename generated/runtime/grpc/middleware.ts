@@ -8,16 +8,25 @@
 //   - a status the middleware made up becomes that status from the server (it is retried as such);
 //   - a failure that is not an answer (no stream, a broken connection, a local timeout) stays a rejection;
 //   - anything else the middleware throws ends the call as it is (MiddlewareRejection), except svcgen's ConnectError
-//     ("nothing was sent"), which the engine treats as a request that never got a stream.
-// Used only when middleware is configured: the engine calls connect-es directly otherwise.
+//     ("nothing was sent"), which is classified as a request that never got a stream.
+// Used only when middleware is configured (grpcMiddlewareLayer, innermost in the chain): without it the chain has no
+// such layer.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { composeMiddleware, WIRE } from "../middleware.js";
 import { isConnectError } from "../errors.js";
 import { statusCode, statusName } from "./codes.js";
 import { metadataRecord } from "./errors.js";
 import type { AttemptHandler, AttemptRequest, AttemptResponse, Middleware } from "../middleware.js";
+import type { BaseCall, Layer } from "../chain.js";
+import { attemptError, contextOf, rawOf } from "./protocol.js";
+import { MiddlewareRejection } from "./attempt.js";
 
-/** What the engine sends for one attempt, given the signal and the metadata the middleware settled on. */
+/** What the middleware layer reads of a gRPC call. */
+interface GrpcChainCall extends BaseCall {
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** What the layer sends for one attempt, given the signal and the metadata the middleware settled on. */
 export type Send<T> = (signal: AbortSignal | undefined, headers: Record<string, string>) => Promise<T>;
 
 interface Wire {
@@ -33,10 +42,7 @@ interface WireResponse extends AttemptResponse {
   readonly [WIRE]: Wire;
 }
 
-/** Middleware threw something that is not a transport outcome: the call ends with `error` as it is. */
-export class MiddlewareRejection {
-  constructor(readonly error: unknown) {}
-}
+export { MiddlewareRejection };
 
 const inner: AttemptHandler = async (req) => {
   const wire = (req as WireRequest)[WIRE];
@@ -93,5 +99,37 @@ export function grpcMiddleware(middleware: readonly Middleware[]): GrpcAttemptRu
     const metadata = new Headers(res.headers);
     metadata.set("grpc-status", String(code));
     throw new ConnectError(`middleware answered ${status}`, code === 0 ? Code.Unknown : (code as Code), metadata);
+  };
+}
+
+/**
+ * The chain's layer for unary calls, innermost before the connect-es transport (connect-transport.ts): the runner
+ * above sees what connect-es rejected with (the transport's classified error carries it), and what the middleware
+ * settles on is classified again on the way out, as the transport's own rejections are.
+ */
+export function grpcMiddlewareLayer<C extends GrpcChainCall, R extends { readonly header: Headers }>(
+  middleware: readonly Middleware[],
+  isClosed: () => boolean,
+  /** An answer the middleware turned into a failure (an open stream): release it. */
+  discard?: (res: R) => void,
+): Layer<C, R> {
+  const run = grpcMiddleware(middleware);
+  return (next) => async (exchange) => {
+    const call = exchange.call;
+    const endpoint = exchange.endpoint!.origin;
+    const base = { service: call.service, operation: call.op.id, attempt: exchange.attempt, endpoint, signal: exchange.signal };
+    const send = (signal: AbortSignal | undefined, headers: Record<string, string>): Promise<R> => {
+      exchange.signal = signal;
+      exchange.headers = headers;
+      return next(exchange).catch((error: unknown) => {
+        throw rawOf(error);
+      });
+    };
+    try {
+      return await run(base, exchange.headers ?? call.headers, send, discard);
+    } catch (error) {
+      if (error instanceof MiddlewareRejection) throw error;
+      throw attemptError(contextOf(call), error, endpoint, exchange.limitedByAttempt, isClosed());
+    }
   };
 }

@@ -1,5 +1,5 @@
 // createGrpcServiceClient: where the service's gRPC port lives (discovery, as for HTTP), one HTTP/2 connection per
-// endpoint, the balancer, breakers and retry budget, and the engine that runs every call through them.
+// endpoint, the balancer, breakers and retry budget, and the chain (the HTTP client's layers) every call runs through.
 // Where calls go, first match wins:
 //   1. GrpcClientOptions.baseUrl                            source `option`
 //   2. env <KEY>_GRPC_URL (`AUTH_SERVICE_GRPC_URL`)         source `env:AUTH_SERVICE_GRPC_URL`
@@ -7,21 +7,44 @@
 //   4. discovery: static endpoints (their hosts, the grpc_port), headless pods (SRV `_grpc._tcp.<headless>`), or the
 //      configured host with grpc_port
 // The HTTP override `<KEY>_URL` and the unnamed `<HOST>_SERVICE_PORT` (the Service's first, HTTP, port) never apply.
-import type { DescMessage, DescMethodBiDiStreaming, DescMethodClientStreaming, DescMethodServerStreaming, DescMethodUnary, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
+import type {
+  DescMessage,
+  DescMethodBiDiStreaming,
+  DescMethodClientStreaming,
+  DescMethodServerStreaming,
+  DescMethodStreaming,
+  DescMethodUnary,
+  MessageInitShape,
+  MessageShape,
+} from "@bufbuild/protobuf";
 import { envKey, resolveBase } from "../base-url.js";
 import { createBreaker } from "../breaker.js";
 import { RetryBudget } from "../budget.js";
-import { realClock } from "../clock.js";
+import { nextMacrotask, realClock } from "../clock.js";
+import { compose } from "../chain.js";
+import { deadlineLayer } from "../deadline.js";
+import { circuitLayer } from "../circuit.js";
+import { retryLayer } from "../retry.js";
+import { pickLayer } from "../pick.js";
+import { attemptTimeoutLayer } from "../attempt-timeout.js";
+import { CallRoute } from "../route.js";
+import { AbortError, RequestError } from "../errors.js";
+import { StreamAnswer, connectStreamTransport, connectUnaryTransport } from "./connect-transport.js";
+import type { GrpcStreamCall, GrpcUnaryCall, UnaryAnswer } from "./connect-transport.js";
+import { attemptError, contextOf, grpcProtocol } from "./protocol.js";
+import { finishError } from "../classify.js";
+import type { Layer } from "../chain.js";
+import type { Settlement } from "../protocol.js";
+import { metadataRecord } from "./errors.js";
 import { EventSink } from "../events.js";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "../response.js";
 import type { Clock } from "../clock.js";
 import type { Endpoint } from "../endpoints.js";
 import type { ClientOptions } from "../types.js";
 import { ClientEndpoints } from "../discovery/client-endpoints.js";
-import { EndpointChooser } from "../choose.js";
 import { statusCode } from "./codes.js";
-import { GrpcEngine } from "./engine.js";
-import { grpcMiddleware } from "./middleware.js";
+import { MethodPolicies } from "./methods.js";
+import { MiddlewareRejection, grpcMiddlewareLayer } from "./middleware.js";
 import { GrpcError } from "./errors.js";
 import { healthCheck, healthStatusName } from "./health.js";
 import { TrackedInput, once } from "./input.js";
@@ -127,27 +150,167 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
   const { set, balancer, discovery } = endpoints;
 
   const onStale = discovery === undefined ? undefined : () => discovery.refreshSoon();
-  const engine = new GrpcEngine({
-    service: def.name,
-    clock,
-    set,
-    balancer,
-    serviceBreaker: createBreaker(policy.circuitBreaker, endpoints.breakerListener(undefined)),
-    chooser: new EndpointChooser(clock, set, balancer, onStale),
-    events,
-    onStale,
-    retry: policy.retry,
-    retryOn: new Set(def.grpcRetryOn.map(statusCode)),
-    timeoutMs: policy.timeoutMs,
-    methods: new Map((def.methods ?? []).map((m) => [m.name, m])),
-    attemptTimeoutMs: policy.attemptTimeoutMs,
-    budget: policy.retry.maxAttempts > 1 ? new RetryBudget(policy.retry.budgetRatio) : undefined,
-    random: hooks.random ?? Math.random,
-    headers,
-    transportFor,
-    middleware: options.middleware !== undefined && options.middleware.length > 0 ? grpcMiddleware(options.middleware) : undefined,
-    isClosed: () => closed,
-  });
+  const serviceBreaker = createBreaker(policy.circuitBreaker, endpoints.breakerListener(undefined));
+  const budget = policy.retry.maxAttempts > 1 ? new RetryBudget(policy.retry.budgetRatio) : undefined;
+  const retryOn = new Set(def.grpcRetryOn.map(statusCode));
+  const random = hooks.random ?? Math.random;
+  const isClosed = (): boolean => closed;
+  const middleware = options.middleware !== undefined && options.middleware.length > 0 ? options.middleware : undefined;
+
+  // Every call runs through the HTTP client's chain (../chain.ts), the same layers in the same order, over the
+  // connect-es adapters (connect-transport.ts, middleware.ts) and the gRPC Protocol (protocol.ts). gRPC has no
+  // fail-over statuses: every re-send asks the balancer, and pauses unless the server's pushback or an untried
+  // endpoint says otherwise. Unary attempts are bounded by attempt_timeout_ms and the deadline, sent as grpc-timeout;
+  // streams by the deadline alone (a stream may be meant to run long), and commit at their first message.
+  const protocolOptions = { retry: policy.retry, retryOn, isClosed };
+  const layers = <C extends GrpcUnaryCall | GrpcStreamCall, R>(attemptTimeoutMs: number | undefined): Layer<C, R>[] => [
+    deadlineLayer(clock),
+    circuitLayer(clock, serviceBreaker, () => set.endpoints.length > 1),
+    retryLayer({ settings: policy.retry, failoverRules: false, clock, random, budget, events }),
+    pickLayer({ clock, set, balancer, onStale }),
+    attemptTimeoutLayer(clock, attemptTimeoutMs, "wire"),
+  ];
+  const unaryProtocol = grpcProtocol<UnaryAnswer>(protocolOptions);
+  const unaryChain = compose<GrpcUnaryCall, UnaryAnswer>(
+    [...layers<GrpcUnaryCall, UnaryAnswer>(policy.attemptTimeoutMs), ...(middleware !== undefined ? [grpcMiddlewareLayer<GrpcUnaryCall, UnaryAnswer>(middleware, isClosed)] : [])],
+    connectUnaryTransport(transportFor, isClosed),
+  );
+  const streamProtocol = grpcProtocol<StreamAnswer>(protocolOptions, (res) => res.settled);
+  const streamChain = compose<GrpcStreamCall, StreamAnswer>(
+    [
+      ...layers<GrpcStreamCall, StreamAnswer>(undefined),
+      ...(middleware !== undefined ? [grpcMiddlewareLayer<GrpcStreamCall, StreamAnswer>(middleware, isClosed, discardStream)] : []),
+    ],
+    connectStreamTransport(transportFor, isClosed),
+  );
+  const methods = new MethodPolicies(def.methods ?? [], policy.timeoutMs);
+
+  /** The call's metadata: the client's object itself when the call adds none (connect-es copies it). */
+  function metadataOf(callOptions: GrpcCallOptions | undefined): Record<string, string> {
+    const own = callOptions?.headers;
+    if (own === undefined) return headers;
+    const merged = { ...headers };
+    for (const name of Object.keys(own)) merged[name.toLowerCase()] = own[name]!;
+    return merged;
+  }
+
+  async function unary<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodUnary<I, O>,
+    input: MessageInitShape<I>,
+    callOptions: GrpcCallOptions | undefined,
+  ): Promise<MessageShape<O>> {
+    const methodPolicy = methods.of(method);
+    if (closed) {
+      await nextMacrotask();
+      throw new RequestError("the client is closed", { service: def.name, operation: methodPolicy.operation });
+    }
+    const callHeaders = metadataOf(callOptions);
+    const call: GrpcUnaryCall = {
+      service: def.name,
+      op: methodPolicy.op,
+      protocol: unaryProtocol,
+      retryable: methodPolicy.idempotent,
+      replayable: true,
+      timeoutMs: callOptions?.timeoutMs ?? methodPolicy.timeoutMs,
+      callerSignal: callOptions?.signal,
+      onEvent: callOptions?.onEvent,
+      route: new CallRoute(methodPolicy.operation, callHeaders, set),
+      attempts: [],
+      method: method as unknown as GrpcUnaryCall["method"],
+      input: input as GrpcUnaryCall["input"],
+      headers: callHeaders,
+    };
+    let res: UnaryAnswer;
+    try {
+      res = await unaryChain({ call, signal: undefined, deadlineAt: Infinity, attempt: 0, moveOn: false, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, cancel: undefined });
+    } catch (error) {
+      // Fail-fast outcomes (nothing sent) settle on a macrotask (nextMacrotask says why).
+      if (call.attempts.length === 0) await nextMacrotask();
+      // What user middleware threw ends the call as it is.
+      throw error instanceof MiddlewareRejection ? error.error : error;
+    }
+    const onResponse = callOptions?.onResponse;
+    if (onResponse !== undefined) {
+      const attempts = call.attempts;
+      onResponse({ endpoint: attempts[attempts.length - 1]?.endpoint ?? "", headers: metadataRecord(res.header), trailers: metadataRecord(res.trailer), attempts });
+    }
+    return res.message as MessageShape<O>;
+  }
+
+  /** A stream the middleware turned into a failure: cancel it; nobody will hear how it ended. */
+  function discardStream(answer: StreamAnswer): void {
+    answer.cancel(new AbortError({ service: def.name }));
+    answer.finish("abandoned");
+  }
+
+  /**
+   * Server streaming (one request) and bidi/client streaming (a request stream): the response messages. The chain
+   * resolves at commit; the rest is read here, and how it ended settles the attempt (StreamAnswer.finish). A request
+   * stream of which something was read is not sent again (`tracker`).
+   */
+  async function* stream<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodStreaming<I, O>,
+    input: AsyncIterable<MessageInitShape<I>>,
+    callOptions: GrpcCallOptions | undefined,
+    tracker: { readonly started: boolean } | undefined,
+  ): AsyncGenerator<MessageShape<O>, void, undefined> {
+    const methodPolicy = methods.of(method);
+    if (closed) {
+      await nextMacrotask();
+      throw new RequestError("the client is closed", { service: def.name, operation: methodPolicy.operation });
+    }
+    const callHeaders = metadataOf(callOptions);
+    const call: GrpcStreamCall = {
+      service: def.name,
+      op: methodPolicy.op,
+      protocol: streamProtocol,
+      retryable: methodPolicy.idempotent,
+      get replayable() {
+        return tracker === undefined || !tracker.started;
+      },
+      timeoutMs: callOptions?.timeoutMs ?? methodPolicy.timeoutMs,
+      callerSignal: callOptions?.signal,
+      onEvent: callOptions?.onEvent,
+      route: new CallRoute(methodPolicy.operation, callHeaders, set),
+      attempts: [],
+      method: method as unknown as GrpcStreamCall["method"],
+      input: input as GrpcStreamCall["input"],
+      headers: callHeaders,
+    };
+    let answer: StreamAnswer;
+    try {
+      answer = await streamChain({ call, signal: undefined, deadlineAt: Infinity, attempt: 0, moveOn: false, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, cancel: undefined });
+    } catch (error) {
+      if (call.attempts.length === 0) await nextMacrotask();
+      throw error instanceof MiddlewareRejection ? error.error : error;
+    }
+    // Committed: no more attempts. Until the end, the consumer may stop (abandoned: no verdict for anyone).
+    let settlement: Settlement = "abandoned";
+    try {
+      if (!answer.first.done) {
+        yield answer.first.value as MessageShape<O>;
+        for (;;) {
+          const next = await answer.rest.next();
+          if (next.done) break;
+          yield next.value as MessageShape<O>;
+        }
+      }
+      settlement = "ok";
+    } catch (error) {
+      const endpoint = call.attempts[call.attempts.length - 1]?.endpoint ?? "";
+      const failed = attemptError(contextOf(call), error, endpoint, false, closed);
+      settlement = { error: failed };
+      throw finishError(failed, call.attempts);
+    } finally {
+      if (settlement === "abandoned") answer.cancel(new AbortError({ service: def.name, operation: methodPolicy.operation }));
+      answer.finish(settlement);
+    }
+    const onResponse = callOptions?.onResponse;
+    if (onResponse !== undefined) {
+      const attempts = call.attempts;
+      onResponse({ endpoint: attempts[attempts.length - 1]?.endpoint ?? "", headers: metadataRecord(answer.header), trailers: metadataRecord(answer.trailer), attempts });
+    }
+  }
 
   /** One Check straight to `endpoint`: no retries, breakers or balancer (the health_aware balancer's probe). */
   async function probe(endpoint: Endpoint, signal: AbortSignal): Promise<boolean> {
@@ -161,14 +324,14 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
   }
 
   return {
-    unary: (method, request, callOptions) => engine.unary(method, request, callOptions),
+    unary: (method, request, callOptions) => unary(method, request, callOptions),
     serverStream: (method, request, callOptions) => ({
-      [Symbol.asyncIterator]: () => engine.stream(method, once(request), callOptions, undefined),
+      [Symbol.asyncIterator]: () => stream(method, once(request), callOptions, undefined),
     }),
     async clientStream(method, requests, callOptions) {
       const input = new TrackedInput(requests);
       let response: MessageShape<typeof method.output> | undefined;
-      for await (const message of engine.stream(method, input, callOptions, input)) response = message;
+      for await (const message of stream(method, input, callOptions, input)) response = message;
       if (response === undefined) {
         throw new GrpcError(13, "the server ended the call without a response message", {}, [], { service: def.name, operation: `${method.parent.typeName}/${method.name}` });
       }
@@ -177,11 +340,11 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     bidiStream: (method, requests, callOptions) => ({
       [Symbol.asyncIterator]: () => {
         const input = new TrackedInput(requests);
-        return engine.stream(method, input, callOptions, input);
+        return stream(method, input, callOptions, input);
       },
     }),
     async health(service = "", callOptions) {
-      const res = await engine.unary(healthCheck, { service }, callOptions);
+      const res = await unary(healthCheck, { service }, callOptions);
       return healthStatusName(res.status);
     },
     describe(): GrpcClientDescription {

@@ -77,3 +77,39 @@ describe("gRPC retry budget, as HTTP's", () => {
     expect(refused).toBeGreaterThan(100);
   });
 });
+
+describe("gRPC streams on the chain: committed at the first message, judged when they end", () => {
+  it("a bidi stream that breaks after its first reply is a failure for the service breaker (threshold 1: the next call is refused by it)", async () => {
+    const s = await startAuthGrpcServer("s");
+    cleanup.push(() => s.close());
+    const base = g.auth.authServiceGrpcDefinition as GrpcServiceDefinition;
+    const def: GrpcServiceDefinition = {
+      ...base,
+      discovery: { ...base.discovery, kind: "static", endpoints: [{ scheme: "http" as const, host: "127.0.0.1", port: s.port }] },
+      policy: { ...base.policy, circuitBreaker: { enabled: true, mode: "consecutive", failureThreshold: 1, openMs: 60_000, halfOpenRequests: 1 } },
+    };
+    const c = g.grpc.createGrpcServiceClient(def, { env: {} });
+    cleanup.push(() => c.close());
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    async function* requests(): AsyncGenerator<{ sessionId: string }> {
+      yield { sessionId: "s1" };
+      await held;
+    }
+    const replies: string[] = [];
+    const read = async (): Promise<void> => {
+      for await (const reply of c.bidiStream(g.auth.AuthService.method.refreshSessions, requests())) {
+        replies.push(reply.sessionId);
+        s.kill();
+      }
+    };
+    const error = await failure(read());
+    release();
+    expect(replies).toEqual(["s1"]);
+    expect(error).toMatchObject({ status: "UNAVAILABLE" });
+    // Judged at its commit the stream would have been a success; judged when it ended, it opened the breaker.
+    const next = await failure(c.unary(g.auth.AuthService.method.validateToken, { token: VALID_TOKEN }));
+    expect(g.runtime.isCircuitOpenError(next)).toBe(true);
+    expect(next).toMatchObject({ scope: "service" });
+  });
+});
