@@ -203,7 +203,7 @@ export function retryLayer<C extends BaseCall, R>(options: RetryLayerOptions): L
   function callerAbort(call: BaseCall, error: unknown): unknown {
     const caller = call.callerSignal;
     if (caller === undefined || !caller.aborted || isAbortError(error)) return error;
-    if (isSvcgenError(error) && error.cause !== caller.reason && error !== caller.reason) return error;
+    if (isSvcgenError(error) && (error as { cause?: unknown }).cause !== caller.reason && error !== caller.reason) return error;
     return new AbortError({ service: call.service, operation: call.op.id, cause: caller.reason });
   }
 

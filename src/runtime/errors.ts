@@ -32,7 +32,9 @@ export class SvcgenError extends Error {
   notProcessed = true;
 
   constructor(code: string, message: string, context: ErrorContext = {}) {
-    super(message, context.cause === undefined ? undefined : { cause: context.cause });
+    super(message);
+    // Set as ES2022's `super(message, { cause })` would, without needing the ES2022 lib in the user's tsconfig.
+    if (context.cause !== undefined) Object.defineProperty(this, "cause", { value: context.cause, writable: true, configurable: true });
     this.code = code;
     this.service = context.service;
     this.operation = context.operation;

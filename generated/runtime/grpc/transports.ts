@@ -22,7 +22,8 @@ const NOT_SENT: unique symbol = Symbol.for("svcgen.runtime.grpc.not-sent") as ne
 /** The reason a request got no stream; carried as the cause of connect-es's ConnectError. */
 class NotSentError extends Error {
   constructor(message: string, cause: unknown) {
-    super(message, { cause });
+    super(message);
+    Object.defineProperty(this, "cause", { value: cause, writable: true, configurable: true }); // ES2020-lib safe
     this.name = "NotSentError";
     // connect-es classifies by the `code` of the chain; keep the original one visible.
     const code = (cause as { code?: unknown } | null)?.code;
