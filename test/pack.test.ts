@@ -1,12 +1,13 @@
 // svcgen as users get it: `npm pack`, install the tarball into a scratch project outside this repo (so nothing
 // resolves from our node_modules), `npx svcgen gen` there, type-check the output with the user's own tsc, compile it,
 // and call a real server through it. A bin that only works inside this checkout fails here.
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO } from "./support/repo.js";
+import { startUsersServer } from "./support/servers/examples.js";
 import { STRICT_OPTIONS } from "./support/tsc.js";
 
 // What a user installs, as the README says: svcgen and the compiler as dev dependencies, and what the generated code
@@ -145,6 +146,39 @@ server.listen(0, "127.0.0.1", async () => {
       attempts: ["1", "2", "3"],
     });
   });
+
+  it("the README's quick start, followed literally in a fresh folder, gives a client that compiles and calls a real server", async () => {
+    const readme = readFileSync(path.join(REPO, "README.md"), "utf8");
+    const quick = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("Every method has the shape"));
+    const block = (lang: string): string => new RegExp("```" + lang + "\\n([\\s\\S]*?)```").exec(quick)![1]!;
+    const dir = path.join(scratch, "quick");
+    mkdirSync(path.join(dir, "specs"), { recursive: true });
+    // The installed packages as the quick start's npm commands leave them; package.json as `npm pkg set type=module`.
+    symlinkSync(path.join(project(), "node_modules"), path.join(dir, "node_modules"), "dir");
+    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "my-service", type: "module" }));
+    cpSync(path.join(REPO, "examples/specs/users.yaml"), path.join(dir, "specs/users.yaml"));
+    writeFileSync(path.join(dir, "services.toml"), block("toml"));
+    writeFileSync(path.join(dir, "tsconfig.json"), block("json"));
+    writeFileSync(path.join(dir, "main.ts"), block("ts"));
+    expect(ok(sh("npx", ["svcgen", "gen"], dir), "svcgen gen")).toMatch(/files written/);
+    ok(sh("npx", ["svcgen", "gen", "--check"], dir), "svcgen gen --check");
+    expect(readdirSync(path.join(dir, "generated/clients")).sort()).toEqual(["auth_service", "index.ts", "users_service"]);
+    // `npx tsc` as the quick start says, emitting so it runs as JavaScript (the scratch project has tsc, not tsx).
+    ok(sh(process.execPath, ["node_modules/typescript/bin/tsc", "-p", ".", "--noEmit", "false", "--outDir", "dist"], dir), "tsc --outDir");
+    const server = await startUsersServer();
+    try {
+      const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = execFile(process.execPath, ["dist/main.js"], { cwd: dir, env: { ...process.env, USERS_SERVICE_URL: server.url } }, (_e, stdout, stderr) =>
+          resolve({ code: child.exitCode, stdout, stderr }),
+        );
+      });
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/env:USERS_SERVICE_URL/);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 
   it("bad input through the installed bin: file:line:col, exit 2, generated/ untouched", () => {
     const bad = path.join(scratch, "bad");
