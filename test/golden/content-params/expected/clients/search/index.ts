@@ -51,11 +51,13 @@ export interface ListItemsParams {
   path: Omit<NonNullable<paths["/items/{selector}"]["get"]["parameters"]["path"]>, "selector"> & {
     selector: string[];
   };
-  query: Omit<NonNullable<paths["/items/{selector}"]["get"]["parameters"]["query"]>, "filter" | "where"> & {
+  query: Omit<NonNullable<paths["/items/{selector}"]["get"]["parameters"]["query"]>, "filter" | "raw" | "sort" | "where"> & {
     filter?: {
       status?: string;
       min?: number;
     };
+    raw?: unknown;
+    sort?: ("name" | "date")[];
     where: components["schemas"]["Where"];
   };
   headers?: Omit<NonNullable<paths["/items/{selector}"]["get"]["parameters"]["header"]>, "X-Context"> & {
@@ -110,6 +112,20 @@ const listItemsOperation: OperationDefinition = {
       style: "form",
       explode: true,
       contentType: "text/plain",
+    },
+    {
+      name: "raw",
+      in: "query",
+      style: "form",
+      explode: true,
+      contentType: "text/plain",
+    },
+    {
+      name: "sort",
+      in: "query",
+      style: "form",
+      explode: true,
+      contentType: "application/json",
     },
     {
       name: "where",

@@ -32,7 +32,9 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        Sort: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -45,6 +47,8 @@ export interface operations {
                 filter?: string;
                 where: string;
                 limit?: number;
+                sort?: components["parameters"]["Sort"];
+                raw?: string;
             };
             header?: {
                 "X-Context"?: string;
