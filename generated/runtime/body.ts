@@ -262,3 +262,16 @@ function binaryBody(value: unknown, contentType: string): PreparedBody {
   }
   return { body: scalar(value), contentType: type, replayable: true };
 }
+
+/**
+ * The value of a parameter described by `content` (OpenAPI 3.x §4.8.12.3), as the text of its media type: JSON
+ * (`application/json`, `*+json`), a URL-encoded form (the form body rules above), else `String(value)` (a string
+ * as given). The caller then encodes it as one value for its location: percent-encoded in a path, query or cookie,
+ * as is in a header.
+ */
+export function contentParam(value: unknown, contentType: string): string {
+  if (isJson(contentType)) return JSON.stringify(value);
+  const essence = (contentType.split(";")[0] ?? "").trim().toLowerCase();
+  if (essence === "application/x-www-form-urlencoded") return formBody(value);
+  return scalar(value);
+}

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { RequestError } from "./errors.js";
 import { cookiePairs, defaultParam, headerParam, pathParam, queryParam } from "./params.js";
-import { prepareBody } from "./body.js";
+import { contentParam, prepareBody } from "./body.js";
 import type { WireRequest } from "./chain.js";
 import type { CallOptions, OperationDefinition, ParamDefinition, ParamLocation, RequestParams } from "./types.js";
 
@@ -47,6 +47,11 @@ function paramDef(c: CompiledOperation, location: ParamLocation, name: string): 
   return c.params[location].get(name) ?? defaultParam(name, location);
 }
 
+/** A `content` parameter's value becomes its media type's text, then is sent as one value (params.ts). */
+function paramValue(def: ParamDefinition, value: unknown): unknown {
+  return def.contentType === undefined || value === undefined || value === null ? value : contentParam(value, def.contentType);
+}
+
 
 /**
  * @param clientHeaders lower-cased names (the client lower-cases its option once)
@@ -68,7 +73,7 @@ export function buildRequest(
     const value = params?.path?.[name];
     if (value === undefined || value === null) throw new RequestError(`missing path parameter "${name}"`, context);
     const def = c.pathDefs[i]!;
-    path += pathParam(name, value, def.style, def.explode) + c.literals[i + 1]!;
+    path += pathParam(name, paramValue(def, value), def.style, def.explode) + c.literals[i + 1]!;
   }
 
   const query = params?.query;
@@ -76,7 +81,7 @@ export function buildRequest(
     const parts: string[] = [];
     for (const name of Object.keys(query)) {
       const def = paramDef(c, "query", name);
-      queryParam(parts, name, query[name], def.style, def.explode);
+      queryParam(parts, name, paramValue(def, query[name]), def.style, def.explode);
     }
     if (parts.length > 0) path += (path.includes("?") ? "&" : "?") + parts.join("&");
   }
@@ -85,14 +90,18 @@ export function buildRequest(
   const headerParams = params?.headers;
   if (headerParams !== undefined) {
     for (const name of Object.keys(headerParams)) {
-      const value = headerParam(headerParams[name], paramDef(c, "header", name).explode);
+      const def = paramDef(c, "header", name);
+      const value = headerParam(paramValue(def, headerParams[name]), def.explode);
       if (value !== undefined) headers[name.toLowerCase()] = value;
     }
   }
   const cookies = params?.cookies;
   if (cookies !== undefined) {
     const pairs: string[] = [];
-    for (const name of Object.keys(cookies)) cookiePairs(pairs, name, cookies[name], paramDef(c, "cookie", name).explode);
+    for (const name of Object.keys(cookies)) {
+      const def = paramDef(c, "cookie", name);
+      cookiePairs(pairs, name, paramValue(def, cookies[name]), def.explode);
+    }
     if (pairs.length > 0) {
       const prev = headers["cookie"];
       headers["cookie"] = prev === undefined || prev === "" ? pairs.join("; ") : `${prev}; ${pairs.join("; ")}`;

@@ -168,6 +168,14 @@ export interface ParameterModel {
   explode: boolean;
   /** Coarse shape, for serialisation. */
   shape: "primitive" | "array" | "object";
+  /**
+   * Set when the parameter is described by `content` instead of `schema` (OpenAPI 3.x §4.8.12.3): its one media type,
+   * exactly as in the spec. The value is sent as that media type's text (JSON, a URL-encoded form, plain text), and
+   * style/explode do not apply.
+   */
+  contentType?: string;
+  /** With `contentType`: TypeScript type text of the media type's schema, from openapi-typescript. */
+  schemaType?: string;
   description?: string;
   deprecated: boolean;
 }

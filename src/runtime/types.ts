@@ -117,6 +117,12 @@ export interface ParamDefinition {
   readonly in: ParamLocation;
   readonly style: ParamStyle;
   readonly explode: boolean;
+  /**
+   * Added by the runtime: the media type of a parameter described by `content`. The value is sent as that media
+   * type's text (JSON for `application/json` and `+json`, a URL-encoded form, else `String(value)`); style and explode
+   * do not apply.
+   */
+  readonly contentType?: string;
 }
 
 export type RequestBodyKind = "json" | "form" | "multipart" | "binary" | "text";

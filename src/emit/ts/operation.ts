@@ -1,6 +1,6 @@
 // One operation's share of a client module: its params/result/error types, its definition literal, and the line
 // that binds it to the client. Types index openapi-typescript's `paths` so no schema is printed twice.
-import type { OperationModel, ResponseModel } from "../../model/types.js";
+import type { OperationModel, ParameterModel, ResponseModel } from "../../model/types.js";
 import type { OperationDefinition } from "../../runtime/types.js";
 import { jsdoc, literal, str } from "./literal.js";
 import type { NameScope } from "../../model/names.js";
@@ -35,7 +35,13 @@ export function definitionOf(op: OperationModel): OperationDefinition {
     method: op.method.toUpperCase(),
     path: op.path,
     idempotent: op.idempotent,
-    params: op.parameters.map((p) => ({ name: p.name, in: p.in, style: p.style, explode: p.explode })),
+    params: op.parameters.map((p) => ({
+      name: p.name,
+      in: p.in,
+      style: p.style,
+      explode: p.explode,
+      ...(p.contentType !== undefined ? { contentType: p.contentType } : {}),
+    })),
     ...(op.requestBody
       ? {
           body: {
@@ -72,14 +78,23 @@ function union(types: string[]): string {
   return unique.length === 0 ? "unknown" : unique.join(" | ");
 }
 
-/** Exported type declarations for one operation. `opType` is an expression like `paths["/x"]["get"]`. */
-export function operationTypes(op: OperationModel, opType: string, names: OperationNames, multipart: string): string {
+/**
+ * Exported type declarations for one operation. `opType` is an expression like `paths["/x"]["get"]`; `components`
+ * registers and returns the local name of openapi-typescript's `components` (for `$ref`s in content parameters).
+ */
+export function operationTypes(
+  op: OperationModel,
+  opType: string,
+  names: OperationNames,
+  multipart: string,
+  components: () => string,
+): string {
   const members: string[] = [];
   const group = (where: "path" | "query" | "header" | "cookie", prop: string): void => {
     const ps = op.parameters.filter((p) => p.in === where);
     if (ps.length === 0) return;
     const required = ps.some((p) => p.required);
-    members.push(`  ${prop}${required ? "" : "?"}: ${opType}["parameters"][${str(where)}];`);
+    members.push(`  ${prop}${required ? "" : "?"}: ${groupType(ps, `${opType}["parameters"][${str(where)}]`, components)};`);
   };
   group("path", "path");
   group("query", "query");
@@ -108,6 +123,29 @@ export function operationTypes(op: OperationModel, opType: string, names: Operat
   out += `\n${jsdoc([`The body of an \`HttpError\` from \`${op.name}\` (${op.errors.map((r) => r.status).join(", ") || "none documented"}).`])}`;
   out += `export type ${names.errorBody} = ${union(errors)};\n`;
   return out;
+}
+
+/**
+ * openapi-typescript types a `content` parameter `string` (it does not serialise); svcgen sends the schema's value,
+ * so those members are replaced by the schema's type and the rest still come from openapi-typescript.
+ */
+function groupType(ps: readonly ParameterModel[], generated: string, components: () => string): string {
+  const content = ps.filter((p) => p.schemaType !== undefined);
+  if (content.length === 0) return generated;
+  const rest = `Omit<NonNullable<${generated}>, ${content.map((p) => str(p.name)).join(" | ")}>`;
+  const own = content.map((p) => {
+    const type = p.schemaType!;
+    // A `$ref` in the schema prints as `components["schemas"][...]`, openapi-typescript's own interface.
+    if (/\bcomponents\[/.test(type)) components();
+    const name = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(p.name) ? p.name : str(p.name);
+    return `${name}${p.required ? "" : "?"}: ${reindent(type)};`;
+  });
+  return `${rest} & {\n${own.map((m) => `    ${m}`).join("\n")}\n  }`;
+}
+
+/** openapi-typescript prints 4-space indents from column 0; members here sit at 4 spaces with 2-space steps. */
+function reindent(type: string): string {
+  return type.replace(/\n( *)/g, (_, spaces: string) => `\n    ${" ".repeat(spaces.length / 2)}`);
 }
 
 export function operationDefinition(op: OperationModel, names: OperationNames, defType: string): string {

@@ -87,7 +87,7 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   }
   ops.forEach((op, i) => {
     const opType = `${paths}[${str(op.path)}][${str(op.method)}]`;
-    body += `\n${operationTypes(op, opType, names[i]!, "Multipart")}`;
+    body += `\n${operationTypes(op, opType, names[i]!, "Multipart", () => imports.type(TYPES, "components"))}`;
     body += operationDefinition(op, names[i]!, OperationDefinition);
   });
 

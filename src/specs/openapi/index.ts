@@ -11,7 +11,7 @@ import { relativeTo, scrubPaths } from "./paths.js";
 import { isObject, own } from "./pointer.js";
 import type { WalkProblem } from "./report.js";
 import { checkSchemas } from "./schema-check.js";
-import { typesSource } from "./types-source.js";
+import { schemaTyper, typesSource } from "./types-source.js";
 
 export { methodName, uniqueNames, type NamedOperation } from "./naming.js";
 
@@ -58,7 +58,8 @@ export async function loadOpenApi(entry: OpenApiEntry, configDir: string, option
   const title = isObject(info) ? own(info, "title") : undefined;
   const version = isObject(info) ? own(info, "version") : undefined;
   // Walk before openapi-typescript runs: its discriminator handling patches the document in place.
-  const operations = extractOperations(doc, file, (p) => walkProblems.push(p));
+  const redoc = await redoclyConfig();
+  const operations = extractOperations(doc, file, await schemaTyper(doc, redoc), (p) => walkProblems.push(p));
   checkSchemas(doc, (p) => walkProblems.push(p));
   for (const p of walkProblems) {
     diagnostics.push({
@@ -75,7 +76,7 @@ export async function loadOpenApi(entry: OpenApiEntry, configDir: string, option
 
   let types = "";
   try {
-    types = scrubPaths(await typesSource(doc, await redoclyConfig()), configDir, bundled.inputs);
+    types = scrubPaths(await typesSource(doc, redoc), configDir, bundled.inputs);
   } catch (e) {
     diagnostics.push(typesFailure(e, file, root.source, (text) => scrubPaths(text, configDir, bundled.inputs)));
   }

@@ -6,6 +6,7 @@ import { methodName, uniqueNames } from "./naming.js";
 import { collectParameters } from "./parameters.js";
 import { deref, isObject, own, toPointer } from "./pointer.js";
 import type { Report } from "./report.js";
+import type { SchemaTyper } from "./types-source.js";
 import { isIdempotentMethod } from "../../runtime/vocabulary.js";
 
 const METHODS: readonly HttpMethod[] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -19,6 +20,7 @@ function operation(
   op: Record<string, unknown>,
   pathItem: Record<string, unknown>,
   file: string,
+  typeOf: SchemaTyper,
   report: Report,
 ): Unnamed {
   const tokens = ["paths", path, method];
@@ -34,6 +36,7 @@ function operation(
     ],
     path,
     pointer,
+    typeOf,
     report,
   );
   const body = requestBody(doc, own(op, "requestBody"), [...tokens, "requestBody"], report);
@@ -56,7 +59,7 @@ function operation(
 }
 
 /** Every operation under `paths`, named and sorted by name. `file` is the entry spec, relative to the config. */
-export function extractOperations(doc: unknown, file: string, report: Report): OperationModel[] {
+export function extractOperations(doc: unknown, file: string, typeOf: SchemaTyper, report: Report): OperationModel[] {
   const paths = isObject(doc) ? deref(doc, own(doc, "paths")) : undefined;
   if (paths === undefined) return [];
   if (!isObject(paths)) {
@@ -93,7 +96,7 @@ export function extractOperations(doc: unknown, file: string, report: Report): O
         });
         continue;
       }
-      found.push(operation(doc, path, method, op, pathItem, file, report));
+      found.push(operation(doc, path, method, op, pathItem, file, typeOf, report));
     }
   }
   reportDuplicateIds(found, report);

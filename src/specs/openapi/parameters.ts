@@ -4,6 +4,7 @@ import type { ParamStyle, ParameterModel } from "../../model/types.js";
 import { deref, isObject, own, toPointer } from "./pointer.js";
 import type { Report } from "./report.js";
 import { schemaShape } from "./schema-shape.js";
+import type { SchemaTyper } from "./types-source.js";
 
 type ParamIn = ParameterModel["in"];
 const LOCATIONS: readonly ParamIn[] = ["path", "query", "header", "cookie"];
@@ -27,7 +28,13 @@ function defaultStyle(location: ParamIn): ParamStyle {
   return location === "query" || location === "cookie" ? "form" : "simple";
 }
 
-function toModel(doc: unknown, raw: unknown, tokens: readonly string[], report: Report): ParameterModel | undefined {
+function toModel(
+  doc: unknown,
+  raw: unknown,
+  tokens: readonly string[],
+  typeOf: SchemaTyper,
+  report: Report,
+): ParameterModel | undefined {
   const param = deref(doc, raw);
   const pointer = toPointer(tokens);
   if (!isObject(param)) {
@@ -62,13 +69,20 @@ function toModel(doc: unknown, raw: unknown, tokens: readonly string[], report: 
   const rawExplode = own(param, "explode");
   // §4.8.12.4: explode defaults to true for style form, false for every other style.
   const explode = typeof rawExplode === "boolean" ? rawExplode : style === "form";
-  // A parameter described by `content` (a media type map) instead of `schema` takes its shape from that schema.
+  // §4.8.12.3: a parameter has `schema` or `content`, a map with exactly one media type. With `content` the value is
+  // that media type's serialisation of the schema (JSON text for application/json), sent as one value: styles do
+  // not apply. openapi-typescript types such a parameter `string`, so its type text is taken from the schema here.
   let schema = own(param, "schema");
-  const content = deref(doc, own(param, "content"));
-  if (schema === undefined && isObject(content)) {
-    const first = Object.keys(content)[0];
-    const media = first === undefined ? undefined : deref(doc, own(content, first));
-    if (isObject(media)) schema = own(media, "schema");
+  let content: { contentType: string; schemaType: string } | undefined;
+  const contentMap = deref(doc, own(param, "content"));
+  if (schema === undefined && isObject(contentMap)) {
+    const first = Object.keys(contentMap)[0];
+    const media = first === undefined ? undefined : deref(doc, own(contentMap, first));
+    if (first !== undefined && isObject(media)) {
+      schema = own(media, "schema");
+      const at = toPointer([...tokens, "content", first, "schema"]);
+      content = { contentType: first, schemaType: schema === undefined ? "unknown" : typeOf(schema, at) };
+    }
   }
   const description = own(param, "description");
   return {
@@ -79,6 +93,7 @@ function toModel(doc: unknown, raw: unknown, tokens: readonly string[], report: 
     style,
     explode,
     shape: schemaShape(doc, schema),
+    ...content,
     ...(typeof description === "string" ? { description } : {}),
     deprecated: own(param, "deprecated") === true,
   };
@@ -105,6 +120,7 @@ export function collectParameters(
   lists: readonly ParameterList[],
   path: string,
   opPointer: string,
+  typeOf: SchemaTyper,
   report: Report,
 ): ParameterModel[] {
   const merged = new Map<string, ParameterModel>();
@@ -121,7 +137,7 @@ export function collectParameters(
       continue;
     }
     items.forEach((item, i) => {
-      const model = toModel(doc, item, [...tokens, String(i)], report);
+      const model = toModel(doc, item, [...tokens, String(i)], typeOf, report);
       if (model) merged.set(`${model.in}\u0000${model.name}`, model);
     });
   }

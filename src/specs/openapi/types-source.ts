@@ -21,8 +21,30 @@ const OPTIONS: OpenAPITSOptions = { silent: true };
 export async function typesSource(doc: Record<string, unknown>, redoc: Config): Promise<string> {
   // Loaded on first use: it pulls in the TypeScript compiler (~0.3 s), which proto-only configs never need.
   const ots = await import("openapi-typescript");
+  return ots.astToString(ots.transformSchema(doc as unknown as OpenAPI3, context(ots, doc, redoc)));
+}
+
+/** Type text of one Schema Object, as openapi-typescript prints it (`$ref`s become `components["schemas"][...]`). */
+export type SchemaTyper = (schema: unknown, pointer: string) => string;
+
+/**
+ * A typer for the schemas openapi-typescript does not type itself: a Parameter Object with `content` is `string`
+ * in its output (transform/parameter-object.ts), while svcgen serialises such a value from its schema. The context
+ * is built on first use over a copy of the document, since scanning discriminators patches schemas in place and the
+ * operation walk must see the spec as written.
+ */
+export async function schemaTyper(doc: Record<string, unknown>, redoc: Config): Promise<SchemaTyper> {
+  const ots = await import("openapi-typescript");
+  let ctx: GlobalContext | undefined;
+  return (schema, pointer) => {
+    ctx ??= context(ots, structuredClone(doc), redoc);
+    return ots.astToString(ots.transformSchemaObject(schema as never, { path: pointer, ctx })).trim();
+  };
+}
+
+function context(ots: typeof import("openapi-typescript"), doc: Record<string, unknown>, redoc: Config): GlobalContext {
   const schema = doc as unknown as OpenAPI3;
-  const ctx: GlobalContext = {
+  return {
     additionalProperties: false,
     alphabetize: false,
     arrayLength: false,
@@ -55,5 +77,4 @@ export async function typesSource(doc: Record<string, unknown>, redoc: Config): 
       return ots.resolveRef(schema, $ref, { silent: true }) as T | undefined;
     },
   };
-  return ots.astToString(ots.transformSchema(schema, ctx));
 }
