@@ -16,6 +16,7 @@ import { EventSink } from "./events.js";
 import { pickLayer } from "./pick.js";
 import { CallRoute } from "./route.js";
 import { buildRequest } from "./request.js";
+import { RAW_OPERATION, buildRawRequest, rawOperation } from "./raw-request.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, ERROR_BODY_LIMIT, decodeBody, headerRecord, toHttpError } from "./response.js";
 import { retryLayer } from "./retry.js";
 import { attemptTimeoutLayer } from "./attempt-timeout.js";
@@ -24,7 +25,7 @@ import { httpProtocol } from "./http-protocol.js";
 import { undiciTransport } from "./transport.js";
 import { ClientEndpoints } from "./discovery/client-endpoints.js";
 import { DEFAULT_MAX_CONNECTION_AGE_MS, EndpointPools } from "./pools.js";
-import type { Call, Exchange, Handler } from "./chain.js";
+import type { Call, Exchange, Handler, WireRequest } from "./chain.js";
 import type { Clock } from "./clock.js";
 import type { Endpoint } from "./endpoints.js";
 import type { DecodeKind, TransportResponse } from "./response.js";
@@ -33,6 +34,7 @@ import type {
   ClientDescription,
   ClientOptions,
   OperationDefinition,
+  RawRequest,
   RequestParams,
   ResponseInfo,
   ServiceClient,
@@ -144,7 +146,17 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
     basePath: string,
   ): Promise<unknown> {
     if (closed) throw new RequestError("the client is closed", { service: def.name, operation: op.id });
-    const request = buildRequest(def.name, op, params, basePath, clientHeaders, callOptions);
+    return send(op, buildRequest(def.name, op, params, basePath, clientHeaders, callOptions), callOptions, decode);
+  }
+
+  /** request(): the operation is made from the method; the body decodes by its Content-Type. */
+  async function raw(params: RawRequest, callOptions: CallOptions | undefined): Promise<unknown> {
+    if (closed) throw new RequestError("the client is closed", { service: def.name, operation: RAW_OPERATION });
+    const request = buildRawRequest(def.name, params, base.basePath, clientHeaders, callOptions);
+    return send(rawOperation(request.method, params.path), request, callOptions, "content");
+  }
+
+  async function send(op: OperationDefinition, request: WireRequest, callOptions: CallOptions | undefined, decode: DecodeKind): Promise<unknown> {
     const stream = callOptions?.responseType === "stream";
     const call: Call = {
       service: def.name,
@@ -205,6 +217,9 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       return invoke(op, params, callOptions, op.response, base.basePath) as Promise<T>;
     },
     // Probes live at the origin root (acton-service mounts /health and /ready there), not under the base path.
+    request<T = unknown>(params: RawRequest, callOptions?: CallOptions): Promise<T> {
+      return raw(params, callOptions) as Promise<T>;
+    },
     health(callOptions?: CallOptions): Promise<unknown> {
       return invoke(healthOp, undefined, callOptions, "auto", "");
     },
