@@ -5,7 +5,7 @@
 // once, and turns each generated method call into one Call through it. Chain (first = outermost, see chain.ts):
 //   deadline → circuit breaker (service, one verdict per call) → retry → endpoint pick (balancer + per-endpoint
 //   breakers) → attempt timeout → user middleware (ClientOptions.middleware, when given)
-//   → undici (one Pool per endpoint origin)
+//   → redirects (followRedirects, redirects.ts) → undici (one Pool per endpoint origin)
 import { resolveBase } from "./base-url.js";
 import { createBreaker } from "./breaker.js";
 import { RetryBudget } from "./budget.js";
@@ -25,6 +25,7 @@ import { retryLayer } from "./retry.js";
 import { attemptTimeoutLayer } from "./attempt-timeout.js";
 import { httpMiddlewareLayer } from "./http-middleware.js";
 import { httpProtocol } from "./http-protocol.js";
+import { followingRedirects } from "./redirects.js";
 import { undiciTransport } from "./transport.js";
 import { ClientEndpoints } from "./discovery/client-endpoints.js";
 import { DEFAULT_MAX_CONNECTION_AGE_MS, EndpointPools } from "./pools.js";
@@ -108,7 +109,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       attemptTimeoutLayer(clock, policy.attemptTimeoutMs, hooks.transport === undefined && middleware.length === 0 ? "cheap" : "signal", policy.retry),
       ...(middleware.length > 0 ? [httpMiddlewareLayer(middleware)] : []),
     ],
-    transport,
+    followingRedirects(transport),
   );
 
   let closed = false;
@@ -172,6 +173,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       acceptStatus: callOptions?.acceptStatus,
       maxResponseBytes: callOptions?.maxResponseBytes ?? op.maxResponseBytes ?? clientMaxBytes,
       stream,
+      followRedirects: callOptions?.followRedirects ?? options.followRedirects,
       timeoutMs: callOptions?.timeoutMs ?? op.timeoutMs ?? policy.timeoutMs,
       callerSignal: callOptions?.signal,
       onEvent: callOptions?.onEvent,
