@@ -50,7 +50,6 @@ async function follow(transport: Handler, exchange: Exchange, first: TransportRe
   let url = new URL(request.path, home);
   let foreign = false;
   const hops: RedirectHop[] = [];
-  exchange.redirects = hops;
   // The attempt timeout's cheap cancel reaches the hop in flight, or stops the next one.
   let current: Exchange | undefined;
   let stop: { reason: unknown } | undefined;
@@ -89,6 +88,7 @@ async function follow(transport: Handler, exchange: Exchange, first: TransportRe
       const method = toGet ? "GET" : request.method;
       request = { method, path: target.pathname + target.search, headers, body: toGet ? undefined : request.body, replayable: toGet || request.replayable };
       hops.push({ status: res.status, location: target.href, method });
+      exchange.redirects = hops;
       url = target;
       if (stop !== undefined) throw stop.reason;
       const endpoint: Endpoint = { ...exchange.endpoint!, scheme: target.protocol === "https:" ? "https" : "http", host: target.hostname, port: Number(origin.slice(origin.lastIndexOf(":") + 1)), origin };

@@ -101,6 +101,8 @@ describe("redirects", () => {
     expect(isRequestError(error)).toBe(true);
     expect((error as Error).message).toContain(`redirect 302 to another origin refused: ${other.url}/there?x=1`);
     expect(other.seen.length).toBe(before);
+    // No hop was made: the attempt's record has none.
+    expect((error as { attempts: { redirects?: unknown }[] }).attempts[0]!.redirects).toBeUndefined();
   });
 
   it('follows another origin with "any", leaving credentials behind', async () => {

@@ -6,7 +6,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isHttpError } from "../../src/runtime/index.js";
-import type { CallOptions, ClientOptions, RawRequest, ResponseInfo } from "../../src/runtime/index.js";
+import type { CallOptions, ClientOptions, Middleware, RawRequest, ResponseInfo } from "../../src/runtime/index.js";
 import { generateInto } from "../support/generated.js";
 import { TMP } from "../support/repo.js";
 import { json, startServer, text, type Reply, type RunningServer } from "../support/servers/http.js";
@@ -145,6 +145,25 @@ describe("request() on a service without a spec", () => {
     } else {
       expect(got).toEqual(want);
     }
+  });
+
+  it("runs middleware with operation `request`, the method and the full path", async () => {
+    script.set("/v1/mw", [json(200, {})]);
+    const seen: string[] = [];
+    const middleware: Middleware = (next) => (req) => {
+      seen.push(`${req.operation} ${req.method} ${req.path}`);
+      req.headers["x-signed"] = "yes";
+      return next(req);
+    };
+    const before = server.seen.length;
+    const client = createAuthServiceClient({ baseUrl: server.url, env: {}, middleware: [middleware] });
+    try {
+      await client.request({ method: "delete", path: "/v1/mw", query: { a: 1 } });
+    } finally {
+      await client.close();
+    }
+    expect(seen).toEqual(["request DELETE /v1/mw?a=1"]);
+    expect(server.seen[before]!.headers["x-signed"]).toBe("yes");
   });
 
   it("rejects a 404 with HttpError carrying the decoded body, named `request`", async () => {
