@@ -105,7 +105,7 @@ export function retryLayer<C extends BaseCall, R>(options: RetryLayerOptions): L
 
       // Every field present from the start: one object shape for every attempt. Where it goes next is said here,
       // forward, rather than by steering the route.
-      const exchange: Exchange<C> = { call, signal, deadlineAt, attempt: n, moveOn, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, cancel: undefined };
+      const exchange: Exchange<C> = { call, signal, deadlineAt, attempt: n, moveOn, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, cancel: undefined, redirects: undefined };
       const started = now;
       let res: R | undefined;
       let error: unknown;
@@ -124,6 +124,7 @@ export function retryLayer<C extends BaseCall, R>(options: RetryLayerOptions): L
         retriable: false,
         rotated: false,
       };
+      if (exchange.redirects !== undefined) record.redirects = exchange.redirects;
       records.push(record);
       if (events.wants("attempt", call.onEvent)) {
         events.emit("attempt", { type: "attempt", service: call.service, operation: call.op.id, attempt: n, endpoint: record.endpoint, outcome: record.outcome, durationMs: record.durationMs }, call.onEvent);

@@ -182,6 +182,39 @@ export interface RequestParams {
   body?: unknown;
 }
 
+/** A query value of `request()`: a scalar, or an array sent as repeated keys (form, explode). */
+export type QueryValue = string | number | boolean | readonly (string | number | boolean)[] | undefined | null;
+
+/**
+ * Added by the runtime: the first argument of `request()`, a call the spec does not describe (or a service without a
+ * spec). Rules in raw-request.ts.
+ */
+export interface RawRequest {
+  /** Any case; sent upper-case. Retried like an operation iff idempotent by RFC 9110 (or the call has an `idempotencyKey`). */
+  method: string;
+  /** Relative to the service's base path, e.g. `/v1/keys` (may carry its own `?query`). Sent as given. */
+  path: string;
+  /** Appended form-exploded: `a=1&tag=x&tag=y`; undefined and null are left out. */
+  query?: Record<string, QueryValue> | undefined;
+  headers?: Record<string, string> | undefined;
+  /**
+   * A plain value is sent as JSON (`application/json`); a string as `text/plain; charset=utf-8`; a Uint8Array,
+   * ArrayBuffer or Blob as is (`application/octet-stream` or the Blob's type); a ReadableStream or async iterable as
+   * it streams (sent once, never retried). A `content-type` in `headers` wins.
+   */
+  body?: unknown;
+}
+
+/** Added by the runtime: one redirect followed within an attempt (AttemptRecord.redirects). */
+export interface RedirectHop {
+  /** The 3xx status answered. */
+  readonly status: number;
+  /** The absolute URL the Location pointed to, which the next request went to. */
+  readonly location: string;
+  /** Method of the next request (GET after a 303, or a 301/302 answering a POST). */
+  readonly method: string;
+}
+
 /** The second argument of every generated method. */
 export interface CallOptions {
   /** Aborts the whole call (every attempt and pause) at once. */
@@ -209,6 +242,12 @@ export interface CallOptions {
    * the stream (or read it to the end) to free the connection.
    */
   responseType?: "stream";
+  /**
+   * Added by the runtime: follow 3xx answers that carry a Location (wins over the client option; default off). `true`:
+   * same origin only (a Location on another origin rejects with RequestError); `"any"`: any origin (authorization,
+   * cookie and host headers are dropped there). At most 5 hops per attempt. The hops are in AttemptRecord.redirects.
+   */
+  followRedirects?: boolean | "any";
 }
 
 export interface AttemptRecord {
@@ -223,6 +262,11 @@ export interface AttemptRecord {
   readonly retriable: boolean;
   /** Added by the runtime: the next attempt went to the next endpoint because of this outcome. */
   readonly rotated: boolean;
+  /**
+   * Added by the runtime: redirects followed within this attempt (`followRedirects`), in order; absent when none.
+   * `endpoint` and `outcome` are the first request's origin and the last answer's.
+   */
+  readonly redirects?: readonly RedirectHop[];
 }
 
 export interface ResponseInfo {
@@ -263,6 +307,8 @@ export interface ClientOptions {
    * value works on a gRPC client. See middleware.ts.
    */
   middleware?: Middleware[];
+  /** Added by the runtime: follow redirects on every call (CallOptions.followRedirects wins); default off. */
+  followRedirects?: boolean | "any";
 }
 
 export interface ClientEvent {
@@ -274,6 +320,11 @@ export interface ClientEvent {
 /** What a generated client is built on. */
 export interface ServiceClient {
   call<T>(op: OperationDefinition, params: RequestParams | undefined, options?: CallOptions): Promise<T>;
+  /**
+   * Added by the runtime: any request through the same chain (operation name `request` in events, errors and
+   * middleware). Resolves to the decoded body: JSON when the answer says JSON, text for `text/*`, else bytes.
+   */
+  request<T = unknown>(params: RawRequest, options?: CallOptions): Promise<T>;
   /** GET healthPath; resolves to the decoded body (JSON if the answer is JSON, else text). */
   health(options?: CallOptions): Promise<unknown>;
   ready(options?: CallOptions): Promise<unknown>;

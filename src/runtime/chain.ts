@@ -12,7 +12,7 @@ import type { Endpoint } from "./endpoints.js";
 import type { TransportResponse } from "./response.js";
 import type { CallRoute } from "./route.js";
 import type { WireBody } from "./body.js";
-import type { AttemptRecord, ClientEvent, OperationDefinition } from "./types.js";
+import type { AttemptRecord, ClientEvent, OperationDefinition, RedirectHop } from "./types.js";
 import type { Protocol } from "./protocol.js";
 
 /** An attempt record the retry layer may still complete (pause, rotation). */
@@ -23,6 +23,8 @@ export interface MutableAttemptRecord {
   durationMs: number;
   retriable: boolean;
   rotated: boolean;
+  /** Set only when the attempt followed redirects (redirects.ts). */
+  redirects?: readonly RedirectHop[];
 }
 
 /** The request as it goes on the wire, built once per call (same on every attempt). */
@@ -69,6 +71,8 @@ export interface Call extends BaseCall {
   readonly maxResponseBytes: number;
   /** `responseType: "stream"`: a 2xx answer resolves at its headers with the body as a ReadableStream. */
   readonly stream: boolean;
+  /** Follow 3xx answers (redirects.ts): undefined or false: no; true: same origin; "any": any origin. */
+  readonly followRedirects?: boolean | "any" | undefined;
 }
 
 /**
@@ -101,6 +105,8 @@ export interface Exchange<C extends BaseCall = Call> {
    * cheap path). Undefined otherwise. Optional so that hand-built exchanges (tests, probes) need not carry it.
    */
   cancel?: ((reason: unknown) => void) | undefined;
+  /** Redirects followed in this attempt, set by the redirect step around the transport; the retry layer records them. */
+  redirects?: RedirectHop[] | undefined;
 }
 
 export type Handler<C extends BaseCall = Call, R = TransportResponse> = (exchange: Exchange<C>) => Promise<R>;

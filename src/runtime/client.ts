@@ -2,7 +2,7 @@
 // once, and turns each generated method call into one Call through it. Chain (first = outermost, see chain.ts):
 //   deadline → circuit breaker (service, one verdict per call) → retry → endpoint pick (balancer + per-endpoint
 //   breakers) → attempt timeout → user middleware (ClientOptions.middleware, when given)
-//   → undici (one Pool per endpoint origin)
+//   → redirects (followRedirects, redirects.ts) → undici (one Pool per endpoint origin)
 import { resolveBase } from "./base-url.js";
 import { createBreaker } from "./breaker.js";
 import { RetryBudget } from "./budget.js";
@@ -16,15 +16,17 @@ import { EventSink } from "./events.js";
 import { pickLayer } from "./pick.js";
 import { CallRoute } from "./route.js";
 import { buildRequest } from "./request.js";
+import { RAW_OPERATION, buildRawRequest, rawOperation } from "./raw-request.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, ERROR_BODY_LIMIT, decodeBody, headerRecord, toHttpError } from "./response.js";
 import { retryLayer } from "./retry.js";
 import { attemptTimeoutLayer } from "./attempt-timeout.js";
 import { httpMiddlewareLayer } from "./http-middleware.js";
 import { httpProtocol } from "./http-protocol.js";
+import { followingRedirects } from "./redirects.js";
 import { undiciTransport } from "./transport.js";
 import { ClientEndpoints } from "./discovery/client-endpoints.js";
 import { DEFAULT_MAX_CONNECTION_AGE_MS, EndpointPools } from "./pools.js";
-import type { Call, Exchange, Handler } from "./chain.js";
+import type { Call, Exchange, Handler, WireRequest } from "./chain.js";
 import type { Clock } from "./clock.js";
 import type { Endpoint } from "./endpoints.js";
 import type { DecodeKind, TransportResponse } from "./response.js";
@@ -33,6 +35,7 @@ import type {
   ClientDescription,
   ClientOptions,
   OperationDefinition,
+  RawRequest,
   RequestParams,
   ResponseInfo,
   ServiceClient,
@@ -103,7 +106,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       attemptTimeoutLayer(clock, policy.attemptTimeoutMs, hooks.transport === undefined && middleware.length === 0 ? "cheap" : "signal", policy.retry),
       ...(middleware.length > 0 ? [httpMiddlewareLayer(middleware)] : []),
     ],
-    transport,
+    followingRedirects(transport),
   );
 
   let closed = false;
@@ -144,7 +147,17 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
     basePath: string,
   ): Promise<unknown> {
     if (closed) throw new RequestError("the client is closed", { service: def.name, operation: op.id });
-    const request = buildRequest(def.name, op, params, basePath, clientHeaders, callOptions);
+    return send(op, buildRequest(def.name, op, params, basePath, clientHeaders, callOptions), callOptions, decode);
+  }
+
+  /** request(): the operation is made from the method; the body decodes by its Content-Type. */
+  async function raw(params: RawRequest, callOptions: CallOptions | undefined): Promise<unknown> {
+    if (closed) throw new RequestError("the client is closed", { service: def.name, operation: RAW_OPERATION });
+    const request = buildRawRequest(def.name, params, base.basePath, clientHeaders, callOptions);
+    return send(rawOperation(request.method, params.path), request, callOptions, "content");
+  }
+
+  async function send(op: OperationDefinition, request: WireRequest, callOptions: CallOptions | undefined, decode: DecodeKind): Promise<unknown> {
     const stream = callOptions?.responseType === "stream";
     const call: Call = {
       service: def.name,
@@ -157,6 +170,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       acceptStatus: callOptions?.acceptStatus,
       maxResponseBytes: callOptions?.maxResponseBytes ?? op.maxResponseBytes ?? clientMaxBytes,
       stream,
+      followRedirects: callOptions?.followRedirects ?? options.followRedirects,
       timeoutMs: callOptions?.timeoutMs ?? op.timeoutMs ?? policy.timeoutMs,
       callerSignal: callOptions?.signal,
       onEvent: callOptions?.onEvent,
@@ -205,6 +219,9 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       return invoke(op, params, callOptions, op.response, base.basePath) as Promise<T>;
     },
     // Probes live at the origin root (acton-service mounts /health and /ready there), not under the base path.
+    request<T = unknown>(params: RawRequest, callOptions?: CallOptions): Promise<T> {
+      return raw(params, callOptions) as Promise<T>;
+    },
     health(callOptions?: CallOptions): Promise<unknown> {
       return invoke(healthOp, undefined, callOptions, "auto", "");
     },

@@ -49,6 +49,16 @@ function paramValue(def: ParamDefinition, value: unknown): unknown {
   return def.contentType === undefined || value === undefined || value === null ? value : contentParam(value, def.contentType);
 }
 
+/**
+ * What every request carries after its own headers, the same for operations and `request()`: the call's `headers`
+ * (they win), `Idempotency-Key`, and an `x-request-id` unless one is set.
+ */
+export function callHeaders(headers: Record<string, string>, options: CallOptions | undefined): void {
+  const extra = options?.headers;
+  if (extra !== undefined) for (const name of Object.keys(extra)) headers[name.toLowerCase()] = extra[name]!;
+  if (options?.idempotencyKey !== undefined) headers["idempotency-key"] = options.idempotencyKey;
+  if (headers["x-request-id"] === undefined) headers["x-request-id"] = randomUUID();
+}
 
 /**
  * @param clientHeaders lower-cased names (the client lower-cases its option once)
@@ -104,10 +114,7 @@ export function buildRequest(
       headers["cookie"] = prev === undefined || prev === "" ? pairs.join("; ") : `${prev}; ${pairs.join("; ")}`;
     }
   }
-  const extra = options?.headers;
-  if (extra !== undefined) for (const name of Object.keys(extra)) headers[name.toLowerCase()] = extra[name]!;
-  if (options?.idempotencyKey !== undefined) headers["idempotency-key"] = options.idempotencyKey;
-  if (headers["x-request-id"] === undefined) headers["x-request-id"] = randomUUID();
+  callHeaders(headers, options);
   if (op.response === "json" && headers["accept"] === undefined) headers["accept"] = "application/json";
 
   let body: WireRequest["body"];

@@ -19,8 +19,11 @@ export interface TransportResponse {
   readonly stream?: ReadableStream<Uint8Array>;
 }
 
-/** Decoding for a 2xx answer; `auto` (health/ready) is JSON when the answer says so, else text. */
-export type DecodeKind = ResponseKind | "auto";
+/**
+ * Decoding for a 2xx answer; `auto` (health/ready) is JSON when the answer says so, else text; `content` (request())
+ * is JSON when the answer says so, text for `text/*`, else bytes.
+ */
+export type DecodeKind = ResponseKind | "auto" | "content";
 
 /** First value of header `name` (lower-case), or undefined. */
 export function headerValue(raw: readonly (Buffer | string)[], name: string): string | undefined {
@@ -90,7 +93,18 @@ export function decodeBody(kind: DecodeKind, res: TransportResponse, context: Er
       return undefined;
     case "auto":
       return decodeErrorBody(res, context);
+    case "content":
+      return decodeByType(res, context);
   }
+}
+
+/** By Content-Type: JSON (`application/json`, `*+json`), text for `text/*`, else bytes; undefined for an empty untyped body. */
+function decodeByType(res: TransportResponse, context: ErrorContext): unknown {
+  const contentType = headerValue(res.rawHeaders, "content-type");
+  if (isJsonType(contentType)) return parseJson(res.body, context);
+  if (contentType === undefined && (res.body === undefined || res.body.length === 0)) return undefined;
+  if (contentType !== undefined && contentType.trim().toLowerCase().startsWith("text/")) return decodeBody("text", res, context);
+  return decodeBody("binary", res, context);
 }
 
 /** An error body: parsed JSON when the answer says JSON (text if it does not parse or was cut), else text, undefined when empty. */

@@ -2,7 +2,7 @@
 // source: examples/services.toml → auth_service (specs/auth.yaml, protos/auth.proto)
 
 import { type GrpcCallOptions, type GrpcClientDescription, type GrpcClientOptions, type GrpcHealthStatus, type GrpcServiceDefinition, createGrpcServiceClient, inheritGrpcOptions } from "../../runtime/grpc/index.js";
-import { type CallOptions, type ClientDescription, type ClientOptions, type OperationDefinition, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
+import { type CallOptions, type ClientDescription, type ClientOptions, type OperationDefinition, type RawRequest, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
 import { AuthService, type IssueTokenRequestSchema, type IssuedToken, type ListKeysRequestSchema, type RefreshRequestSchema, type RefreshResponse, type RevokeSummary, type RevokeTokenRequestSchema, type SigningKey, type TokenInfo, type ValidateTokenRequestSchema } from "./grpc.js";
 import type { paths } from "./types.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
@@ -108,6 +108,12 @@ export interface AuthServiceClient {
    * `POST /v1/tokens/validate` (operationId `validateToken`)
    */
   validateToken(params?: ValidateTokenParams, options?: CallOptions): Promise<ValidateTokenResult>;
+  /**
+   * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
+   *
+   * Retried when the method is idempotent or `options.idempotencyKey` is set. Resolves to the body (JSON when the answer says JSON, text for `text/\*`, else bytes); non-2xx rejects with HttpError.
+   */
+  request<T = unknown>(params: RawRequest, options?: CallOptions): Promise<T>;
   /** `GET /health`: liveness of the service. */
   health(options?: CallOptions): Promise<unknown>;
   /** `GET /ready`: readiness of the service. */
@@ -131,6 +137,7 @@ export function createAuthServiceClient(options?: ClientOptions & { grpc?: GrpcC
   return {
     getJwks: (params, options) => client.call(getJwksOperation, params, options),
     validateToken: (params, options) => client.call(validateTokenOperation, params, options),
+    request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
     get grpc() {

@@ -41,6 +41,7 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   const CallOptions = imports.type(RUNTIME, "CallOptions");
   const ClientOptions = imports.type(RUNTIME, "ClientOptions");
   const ClientDescription = imports.type(RUNTIME, "ClientDescription");
+  const RawRequest = imports.type(RUNTIME, "RawRequest");
   const ServiceDefinition = imports.type(RUNTIME, "ServiceDefinition");
   const ops = s.openapi?.operations ?? [];
   const OperationDefinition = ops.length > 0 ? imports.type(RUNTIME, "OperationDefinition") : "";
@@ -55,6 +56,7 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
     CallOptions,
     ClientOptions,
     ClientDescription,
+    RawRequest,
     ServiceDefinition,
     "OperationDefinition",
     "paths",
@@ -96,6 +98,14 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   ops.forEach((op, i) => {
     body += operationSignature(op, names[i]!, CallOptions);
   });
+  body += jsdoc(
+    [
+      "Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).",
+      "Retried when the method is idempotent or `options.idempotencyKey` is set. Resolves to the body (JSON when the answer says JSON, text for `text/*`, else bytes); non-2xx rejects with HttpError.",
+    ],
+    "  ",
+  );
+  body += `  request<T = unknown>(params: ${RawRequest}, options?: ${CallOptions}): Promise<T>;\n`;
   body += jsdoc([`\`GET ${s.healthPath}\`: liveness of the service.`], "  ");
   body += `  health(options?: ${CallOptions}): Promise<unknown>;\n`;
   body += jsdoc([`\`GET ${s.readyPath}\`: readiness of the service.`], "  ");
@@ -127,6 +137,7 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   ops.forEach((op, i) => {
     body += operationBinding(op, names[i]!, "client", clientType, CallOptions);
   });
+  body += `    request: <T = unknown>(params: ${RawRequest}, options?: ${CallOptions}): Promise<T> => client.request<T>(params, options),\n`;
   body += `    health: (options) => client.health(options),\n`;
   body += `    ready: (options) => client.ready(options),\n`;
   if (gNames) {

@@ -25,7 +25,7 @@ const RESERVED_WORDS = [
 
 /** Members every generated client has, plus Object.prototype members and `then` (a `then` method makes it thenable). */
 const CLIENT_MEMBERS = [
-  "health", "ready", "describe", "close", "constructor", "prototype", "then",
+  "health", "ready", "request", "describe", "close", "constructor", "prototype", "then",
   "__proto__", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__",
   "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString", "toString", "valueOf",
 ];

@@ -2,7 +2,7 @@
 // source: services.toml → search (specs/search.yaml, protos/search.proto)
 
 import { type GrpcCallOptions, type GrpcClientDescription, type GrpcClientOptions, type GrpcHealthStatus, type GrpcServiceDefinition, createGrpcServiceClient, inheritGrpcOptions } from "../../runtime/grpc/index.js";
-import { type CallOptions, type ClientDescription, type ClientOptions, type OperationDefinition, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
+import { type CallOptions, type ClientDescription, type ClientOptions, type OperationDefinition, type RawRequest, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
 import { Indexer, Query, type RequestSchema, type Response } from "./grpc.js";
 import type { paths } from "./types.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
@@ -113,6 +113,12 @@ export interface SearchClient {
   putDocument(params: PutDocumentParams, options?: CallOptions): Promise<PutDocumentResult>;
   /** `GET /search` (operationId `search`) */
   search(params: SearchParams, options?: CallOptions): Promise<SearchResult>;
+  /**
+   * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
+   *
+   * Retried when the method is idempotent or `options.idempotencyKey` is set. Resolves to the body (JSON when the answer says JSON, text for `text/\*`, else bytes); non-2xx rejects with HttpError.
+   */
+  request<T = unknown>(params: RawRequest, options?: CallOptions): Promise<T>;
   /** `GET /health`: liveness of the service. */
   health(options?: CallOptions): Promise<unknown>;
   /** `GET /ready`: readiness of the service. */
@@ -136,6 +142,7 @@ export function createSearchClient(options?: ClientOptions & { grpc?: GrpcClient
   return {
     putDocument: (params, options) => client.call(putDocumentOperation, params, options),
     search: (params, options) => client.call(searchOperation, params, options),
+    request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
     get grpc() {

@@ -2,7 +2,7 @@
 // source: services.toml → stock (protos/stock.proto)
 
 import { type GrpcCallOptions, type GrpcClientDescription, type GrpcClientOptions, type GrpcHealthStatus, type GrpcServiceDefinition, createGrpcServiceClient, inheritGrpcOptions } from "../../runtime/grpc/index.js";
-import { type CallOptions, type ClientDescription, type ClientOptions, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
+import { type CallOptions, type ClientDescription, type ClientOptions, type RawRequest, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
 import { type GetLevelRequestSchema, type Level, type Reservation, type ReservationSchema, type ReserveRequestSchema, Stock } from "./grpc.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 
@@ -50,6 +50,12 @@ export const stockDefinition: ServiceDefinition = {
 
 /** A typed client for `stock`; create it with {@link createStockClient}. */
 export interface StockClient {
+  /**
+   * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
+   *
+   * Retried when the method is idempotent or `options.idempotencyKey` is set. Resolves to the body (JSON when the answer says JSON, text for `text/\*`, else bytes); non-2xx rejects with HttpError.
+   */
+  request<T = unknown>(params: RawRequest, options?: CallOptions): Promise<T>;
   /** `GET /health`: liveness of the service. */
   health(options?: CallOptions): Promise<unknown>;
   /** `GET /ready`: readiness of the service. */
@@ -71,6 +77,7 @@ export function createStockClient(options?: ClientOptions & { grpc?: GrpcClientO
   const client = createServiceClient(stockDefinition, options);
   let grpcClient: StockGrpcClient | undefined;
   return {
+    request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
     get grpc() {

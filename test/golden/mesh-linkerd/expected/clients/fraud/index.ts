@@ -2,7 +2,7 @@
 // source: services.toml → fraud (protos/fraud.proto)
 
 import { type GrpcCallOptions, type GrpcClientDescription, type GrpcClientOptions, type GrpcHealthStatus, type GrpcServiceDefinition, createGrpcServiceClient, inheritGrpcOptions } from "../../runtime/grpc/index.js";
-import { type CallOptions, type ClientDescription, type ClientOptions, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
+import { type CallOptions, type ClientDescription, type ClientOptions, type RawRequest, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
 import { type Ack, Fraud, type ReportSchema, type Score, type ScoreRequestSchema } from "./grpc.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 
@@ -49,6 +49,12 @@ export const fraudDefinition: ServiceDefinition = {
 
 /** A typed client for `fraud`; create it with {@link createFraudClient}. */
 export interface FraudClient {
+  /**
+   * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
+   *
+   * Retried when the method is idempotent or `options.idempotencyKey` is set. Resolves to the body (JSON when the answer says JSON, text for `text/\*`, else bytes); non-2xx rejects with HttpError.
+   */
+  request<T = unknown>(params: RawRequest, options?: CallOptions): Promise<T>;
   /** `GET /health`: liveness of the service. */
   health(options?: CallOptions): Promise<unknown>;
   /** `GET /ready`: readiness of the service. */
@@ -70,6 +76,7 @@ export function createFraudClient(options?: ClientOptions & { grpc?: GrpcClientO
   const client = createServiceClient(fraudDefinition, options);
   let grpcClient: FraudGrpcClient | undefined;
   return {
+    request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
     get grpc() {

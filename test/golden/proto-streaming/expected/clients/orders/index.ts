@@ -2,7 +2,7 @@
 // source: services.toml → orders (protos/orders/v1/orders.proto)
 
 import { type GrpcCallOptions, type GrpcClientDescription, type GrpcClientOptions, type GrpcHealthStatus, type GrpcServiceDefinition, createGrpcServiceClient, inheritGrpcOptions } from "../../runtime/grpc/index.js";
-import { type CallOptions, type ClientDescription, type ClientOptions, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
+import { type CallOptions, type ClientDescription, type ClientOptions, type RawRequest, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
 import { type Event, type EventSchema, type GetOrderRequestSchema, type LineSchema, type ListOrdersRequestSchema, type Order, type OrderSchema, Orders, type Summary } from "./grpc.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 
@@ -48,6 +48,12 @@ export const ordersDefinition: ServiceDefinition = {
 
 /** A typed client for `orders`; create it with {@link createOrdersClient}. */
 export interface OrdersClient {
+  /**
+   * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
+   *
+   * Retried when the method is idempotent or `options.idempotencyKey` is set. Resolves to the body (JSON when the answer says JSON, text for `text/\*`, else bytes); non-2xx rejects with HttpError.
+   */
+  request<T = unknown>(params: RawRequest, options?: CallOptions): Promise<T>;
   /** `GET /health`: liveness of the service. */
   health(options?: CallOptions): Promise<unknown>;
   /** `GET /ready`: readiness of the service. */
@@ -69,6 +75,7 @@ export function createOrdersClient(options?: ClientOptions & { grpc?: GrpcClient
   const client = createServiceClient(ordersDefinition, options);
   let grpcClient: OrdersGrpcClient | undefined;
   return {
+    request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
     get grpc() {
