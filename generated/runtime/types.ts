@@ -223,6 +223,8 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Sent as `Idempotency-Key` on every attempt; makes POST/PATCH retryable. */
   idempotencyKey?: string;
+  /** `false`: send no generated `x-request-id` with this call (wins over the client option). Default: the client's. */
+  requestId?: boolean;
   /** Extra headers for this call (win over client headers). */
   headers?: Record<string, string>;
   /** Hears the final response's status, headers and attempt trace. */
@@ -280,6 +282,11 @@ export interface ResponseInfo {
 export interface ClientOptions {
   /** Wins over every other way of finding the service. */
   baseUrl?: string;
+  /**
+   * Every call carries an `x-request-id` (a random UUID, the same on each of its attempts) unless it sets one in its
+   * headers; `false` sends none. Default true.
+   */
+  requestId?: boolean;
   /**
    * Added by the runtime: your own balancer (an object, or a factory given the client's BalancerContext). Replaces
    * the `load_balancer` from services.toml; failover rotation rules apply to a balancer whose `failover` is true

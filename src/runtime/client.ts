@@ -63,6 +63,8 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
   const events = new EventSink(def.name, options.onEvent);
 
   const clientHeaders: Record<string, string> = {};
+  // A fresh x-request-id per call (the same on each of its attempts) unless turned off.
+  const requestIds = options.requestId !== false;
   // Requests to pod addresses carry the service's own authority, as they would through the Service name.
   if (base.authority !== undefined) clientHeaders["host"] = base.authority;
   if (options.headers !== undefined) for (const name of Object.keys(options.headers)) clientHeaders[name.toLowerCase()] = options.headers[name]!;
@@ -147,13 +149,13 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
     basePath: string,
   ): Promise<unknown> {
     if (closed) throw new RequestError("the client is closed", { service: def.name, operation: op.id });
-    return send(op, buildRequest(def.name, op, params, basePath, clientHeaders, callOptions), callOptions, decode);
+    return send(op, buildRequest(def.name, op, params, basePath, clientHeaders, callOptions, requestIds), callOptions, decode);
   }
 
   /** request(): the operation is made from the method; the body decodes by its Content-Type. */
   async function raw(params: RawRequest, callOptions: CallOptions | undefined): Promise<unknown> {
     if (closed) throw new RequestError("the client is closed", { service: def.name, operation: RAW_OPERATION });
-    const request = buildRawRequest(def.name, params, base.basePath, clientHeaders, callOptions);
+    const request = buildRawRequest(def.name, params, base.basePath, clientHeaders, callOptions, requestIds);
     return send(rawOperation(request.method, params.path), request, callOptions, "content");
   }
 

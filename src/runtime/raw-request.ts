@@ -28,6 +28,7 @@ export function buildRawRequest(
   basePath: string,
   clientHeaders: Readonly<Record<string, string>>,
   options: CallOptions | undefined,
+  clientRequestId = true,
 ): WireRequest {
   const method = typeof params.method === "string" ? params.method.toUpperCase() : "";
   if (!TOKEN.test(method)) throw new RequestError(`request(): "${String(params.method)}" is not an HTTP method`, { service, operation: RAW_OPERATION });
@@ -39,7 +40,7 @@ export function buildRawRequest(
   const headers: Record<string, string> = { ...clientHeaders };
   const own = params.headers;
   if (own !== undefined) for (const name of Object.keys(own)) headers[name.toLowerCase()] = own[name]!;
-  callHeaders(headers, options);
+  callHeaders(headers, options, clientRequestId);
 
   const prepared = rawBody(params.body);
   if (prepared.contentType !== undefined && headers["content-type"] === undefined) headers["content-type"] = prepared.contentType;

@@ -51,13 +51,14 @@ function paramValue(def: ParamDefinition, value: unknown): unknown {
 
 /**
  * What every request carries after its own headers, the same for operations and `request()`: the call's `headers`
- * (they win), `Idempotency-Key`, and an `x-request-id` unless one is set.
+ * (they win), `Idempotency-Key`, and an `x-request-id` unless one is set or `requestId` is false (the call's option wins
+ * over the client's `clientRequestId`).
  */
-export function callHeaders(headers: Record<string, string>, options: CallOptions | undefined): void {
+export function callHeaders(headers: Record<string, string>, options: CallOptions | undefined, clientRequestId = true): void {
   const extra = options?.headers;
   if (extra !== undefined) for (const name of Object.keys(extra)) headers[name.toLowerCase()] = extra[name]!;
   if (options?.idempotencyKey !== undefined) headers["idempotency-key"] = options.idempotencyKey;
-  if (headers["x-request-id"] === undefined) headers["x-request-id"] = randomUUID();
+  if ((options?.requestId ?? clientRequestId) && headers["x-request-id"] === undefined) headers["x-request-id"] = randomUUID();
 }
 
 /**
@@ -70,6 +71,7 @@ export function buildRequest(
   basePath: string,
   clientHeaders: Readonly<Record<string, string>>,
   options: CallOptions | undefined,
+  clientRequestId = true,
 ): WireRequest {
   const c = compile(op);
   const context = { service, operation: op.id };
@@ -114,7 +116,7 @@ export function buildRequest(
       headers["cookie"] = prev === undefined || prev === "" ? pairs.join("; ") : `${prev}; ${pairs.join("; ")}`;
     }
   }
-  callHeaders(headers, options);
+  callHeaders(headers, options, clientRequestId);
   if (op.response === "json" && headers["accept"] === undefined) headers["accept"] = "application/json";
 
   let body: WireRequest["body"];

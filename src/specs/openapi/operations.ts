@@ -49,7 +49,7 @@ function operation(
     ...(typeof description === "string" ? { description } : {}),
     deprecated: own(op, "deprecated") === true,
     // The one decision: the runtime trusts it and never looks at the method again.
-    idempotent: isIdempotentMethod(method) || own(op, "x-idempotent") === true,
+    idempotent: typeof own(op, "x-idempotent") === "boolean" ? (own(op, "x-idempotent") as boolean) : isIdempotentMethod(method),
     parameters,
     ...(body ? { requestBody: body } : {}),
     success,
