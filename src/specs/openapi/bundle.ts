@@ -169,8 +169,8 @@ export async function bundleSpec(
   }
   const seen = new Set([...diagnostics.map((d) => `${d.location.file}#${d.location.pointer ?? ""}`), ...refs.places]);
   for (const p of lint) {
-    // Unresolvable refs are the bundle's to report, once per target (above); the lint reports each reference.
-    if (isUnresolvedRef(p)) continue;
+    // Unresolvable refs and unparseable files are the bundle's to report (above, once per target).
+    if (isUnresolvedRef(p) || p.message.startsWith("Failed to parse")) continue;
     const d = problemToDiagnostic(p, configDir, entryRel, scrub);
     if (seen.has(`${d.location.file}#${d.location.pointer ?? ""}`)) continue;
     // Without a line the diagnostic is printed at its pointer already.

@@ -45,6 +45,16 @@ const rows: Array<[string, { given: string; want: string[] }]> = [
       ],
     },
   ],
+  [
+    "a minified file pulled in by $ref that svcgen refuses: at the $ref, and in that file by pointer, once each",
+    {
+      given: "unresolved/limit/api.yaml",
+      want: [
+        'unresolved/limit/api.yaml:11:23: error: cannot resolve $ref "chain.json#/components/schemas/S0": $ref chain longer than 32 hops (a $ref to a $ref to a $ref …); point the $ref at the definition itself (#/paths/~1a/get/responses/200/content/application~1json/schema)',
+        "unresolved/limit/chain.json#/components/schemas/S0/$ref: error: $ref chain longer than 32 hops (a $ref to a $ref to a $ref …); point the $ref at the definition itself",
+      ],
+    },
+  ],
 ];
 
 describe("unresolvable $refs", () => {
