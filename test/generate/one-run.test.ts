@@ -151,7 +151,7 @@ describe("one wording for a missing input file", () => {
           "services.toml": '[external_services.a]\nurl = "http://a-api:8080"\nopenapi = "specs/a.yaml"\n',
           "specs/a.yaml": SPEC.replace("- { name: id, in: path, required: true, schema: { type: string } }", '- $ref: "./params.yaml#/Id"'),
         },
-        want: ["specs/a.yaml:8:11: error: $ref'd file not found: specs/params.yaml"],
+        want: ["specs/a.yaml:8:11: error: $ref'd file not found: specs/params.yaml (#/paths/~1items~1{id}/get/parameters/0)"],
       },
     ],
     [
@@ -164,7 +164,7 @@ describe("one wording for a missing input file", () => {
             '"200":\n          description: ok\n          content:\n            application/json:\n              schema: { type: string }\n              examples:\n                one: { externalValue: "./examples/one.json" }',
           ),
         },
-        want: ["specs/a.yaml:16:22: error: externalValue file not found: specs/examples/one.json"],
+        want: ["specs/a.yaml:16:22: error: externalValue file not found: specs/examples/one.json (#/paths/~1items~1{id}/get/responses/200/content/application~1json/examples/one)"],
       },
     ],
     [

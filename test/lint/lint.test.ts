@@ -15,6 +15,7 @@ function wired(s: DraftService, lines: Record<string, number> = {}): ServiceMode
 }
 
 const GET_USER = operation({ name: "getUser", method: "get", path: "/users/{id}" });
+const CREATE_USER = operation({ name: "createUser", method: "post", path: "/users" });
 const key = (path: string): string => `external_services.users_service.${path}`;
 const mesh = (kind: "istio" | "linkerd", retryOwner: "client" | "mesh", settings: Record<string, unknown> = {}) => ({
   mesh: { kind, retryOwner, settings },
@@ -76,6 +77,18 @@ const rows: Array<[string, { given: ServiceModel; want: Array<[string, string, S
       want: [
         ["SVC103", "users_service: 3 mesh tries × 3s per try + 100ms backoff = 9100ms, over the 2s timeout of the route of getUser: the last tries are cut off", AT(50)],
         ["SVC104", "users_service: mesh per-try timeout 3s is above the 2s timeout of the route of getUser", AT(50)],
+      ],
+    },
+  ],
+  [
+    "SVC103 and SVC104 once each when two routes share the problem (a POST's connect-retry route keeps the service's timeouts)",
+    {
+      given: wired(withSpec(service(mesh("istio", "mesh", { retries: { per_try_timeout_ms: 12000 } })), [GET_USER, CREATE_USER]), {
+        [key("mesh.retries.per_try_timeout_ms")]: 44,
+      }),
+      want: [
+        ["SVC103", "users_service: 3 mesh tries × 12s per try + 100ms backoff = 36100ms, over the 10s timeout of the service's route and the route of createUser: the last tries are cut off", AT(44)],
+        ["SVC104", "users_service: mesh per-try timeout 12s is above the 10s timeout of the service's route and the route of createUser", AT(44)],
       ],
     },
   ],

@@ -37,8 +37,11 @@ function project(ref: string, toml = servicesToml()): string {
   );
 }
 
+/** The `$ref` every project() spec has; a diagnostic at a line names its pointer too. */
+const AT_REF = "(#/paths/~1a/get/responses/200/content/application~1json/schema)";
+
 const refused = (ref: string, how = "", roots = "specs/"): string =>
-  `specs/api.yaml:11:40: error: $ref ${JSON.stringify(ref)} leaves the allowed folders${how} (${roots}); add its folder to ref_roots in services.toml`;
+  `specs/api.yaml:11:40: error: $ref ${JSON.stringify(ref)} leaves the allowed folders${how} (${roots}); add its folder to ref_roots in services.toml ${AT_REF}`;
 
 describe("mayRead", () => {
   /** Two allowed folders (specs/, common/) beside a secret, a look-alike folder and symlinks every way. */
@@ -142,7 +145,7 @@ describe("OpenAPI $refs through generate()", () => {
     });
     const { result, printed } = await gen(root);
     expect(printed).toEqual([
-      'specs/api.yaml:13:22: error: externalValue "../outside/example.json" leaves the allowed folders (specs/); add its folder to ref_roots in services.toml',
+      'specs/api.yaml:13:22: error: externalValue "../outside/example.json" leaves the allowed folders (specs/); add its folder to ref_roots in services.toml (#/paths/~1a/get/responses/200/content/application~1json/examples/one)',
     ]);
     expect(JSON.stringify(result)).not.toContain(MARKER);
   });
@@ -152,7 +155,7 @@ describe("OpenAPI $refs through generate()", () => {
     writeFileSync(path.join(root, "specs/models/pet.yaml"), "type: object\nproperties:\n  owner: {$ref: '../../outside/creds.yaml'}\n");
     const { result, printed } = await gen(root);
     expect(printed).toEqual([
-      'specs/models/pet.yaml:3:10: error: $ref "../../outside/creds.yaml" leaves the allowed folders (specs/); add its folder to ref_roots in services.toml',
+      'specs/models/pet.yaml:3:10: error: $ref "../../outside/creds.yaml" leaves the allowed folders (specs/); add its folder to ref_roots in services.toml (#/properties/owner)',
     ]);
     expect(JSON.stringify(result)).not.toContain(MARKER);
   });
@@ -164,7 +167,7 @@ describe("the real CLI", () => {
     const run = await cliGen(root);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      'specs/api.yaml:11:40: error: $ref "../outside/creds.yaml" leaves the allowed folders (specs/); add its folder to ref_roots in services.toml\n',
+      `${refused("../outside/creds.yaml")}\n`,
     );
     expect(run.stdout).not.toContain(MARKER);
     expect(existsSync(path.join(root, "generated"))).toBe(false);

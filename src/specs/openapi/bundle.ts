@@ -16,9 +16,10 @@ import { confinement } from "../confine.js";
 import { unreadableFile } from "../files.js";
 import { LimitError } from "./limits.js";
 import { relativeTo, scrubPaths } from "./paths.js";
-import { describeUnresolved, problemToDiagnostic, yamlPosition, yamlReason } from "./problems.js";
+import { isUnresolvedRef, limitLocation, problemToDiagnostic, yamlPosition, yamlReason } from "./problems.js";
 import { guardRedoclyTypes } from "./redocly-types.js";
-import { LocalResolver } from "./resolver.js";
+import { LocalResolver, type ResolverOptions } from "./resolver.js";
+import { reportUnresolved } from "./unresolved.js";
 import { checkVersion } from "./version.js";
 
 export interface BundleOutcome {
@@ -64,28 +65,21 @@ export async function bundleSpec(
   show: (abs: string) => string = (abs) => relativeTo(configDir, abs),
 ): Promise<BundleOutcome> {
   const allowed = confinement([path.dirname(absPath), ...refRoots.map((r) => path.resolve(configDir, r))]);
-  const resolver = new LocalResolver({
+  const resolverOptions: ResolverOptions = {
     entry: absPath,
     confinement: allowed,
     shownRoots: allowed.roots.map((r) => `${relativeTo(configDir, r) || "."}/`),
-  });
+  };
+  const resolver = new LocalResolver(resolverOptions);
   const entryRel = relativeTo(configDir, absPath);
   const inputsOf = (): string[] => [absPath, ...resolver.localFiles().filter((f) => f !== absPath).sort(compare)];
   const scrub = (text: string): string => scrubPaths(text, configDir, inputsOf());
 
   const root = await resolver.resolveDocument(null, absPath, true).catch((e: unknown) => e as Error);
   if (root instanceof LimitError) {
-    const { line, col, pointer } = root;
     return {
       inputs: inputsOf(),
-      diagnostics: [
-        {
-          severity: "error",
-          code: root.code,
-          message: root.message,
-          location: { file: entryRel, ...(pointer !== undefined ? { pointer } : {}), line, column: col },
-        },
-      ],
+      diagnostics: [{ severity: "error", code: root.code, message: root.message, location: limitLocation(root, entryRel) }],
     };
   }
   if (root instanceof YamlParseError) {
@@ -122,33 +116,66 @@ export async function bundleSpec(
   }
   const diagnostics: Diagnostic[] = [];
   const reported = new Set<string>();
+  const unresolved: typeof result.problems = [];
   // `p.ignored` is deliberately not honoured: it comes from a `.redocly.lint-ignore.yaml` in the current directory,
   // and results must not depend on where svcgen runs.
   for (const p of result.problems) {
+    if (isUnresolvedRef(p)) {
+      unresolved.push(p);
+      continue;
+    }
     const d = problemToDiagnostic(p, configDir, entryRel, scrub);
-    if (d.code === "openapi/unresolved-ref") Object.assign(d, await describeUnresolved(p, resolver, scrub, show));
-    // Redocly can report one unresolvable discriminator mapping twice.
+    // A file a $ref pulled in that limits.ts refused: Redocly keeps its line and column, not its pointer.
+    const where = p.location[0];
+    if (d.code !== "openapi/parse" && where !== undefined && where.pointer === undefined) {
+      const failure = await resolver.cache.get(where.source.absoluteRef)?.catch((e: unknown) => e);
+      if (failure instanceof LimitError) d.location = limitLocation(failure, d.location.file);
+    }
     const key = JSON.stringify(d);
     if (reported.has(key)) continue;
     reported.add(key);
     diagnostics.push(d);
   }
-  if (diagnostics.some((d) => d.severity === "error")) {
-    // The spec is rejected anyway: list its structural problems too, so one run shows every fix to make. Not run on
-    // specs that bundle: real-world specs (Stripe's, GitHub's) break `struct` in ways that do not affect the client.
-    let lint: Awaited<ReturnType<typeof lintDocument>>;
-    try {
-      lint = await lintDocument({ document: root, externalRefResolver: resolver, config: (await structConfig()).styleguide });
-    } catch (e) {
-      return { inputs: inputsOf(), diagnostics: [...diagnostics, bundleFailure(e, entryRel, scrub)] };
-    }
-    const seen = new Set(diagnostics.map((d) => `${d.location.file}#${d.location.pointer ?? ""}`));
-    for (const p of lint) {
-      const d = problemToDiagnostic(p, configDir, entryRel, scrub);
-      if (seen.has(`${d.location.file}#${d.location.pointer ?? ""}`)) continue;
-      const at = d.location.pointer !== undefined ? ` (${d.location.pointer})` : "";
-      diagnostics.push({ ...d, severity: "error", code: "openapi/struct", message: `${d.message.replace(/\.$/, "")}${at}` });
-    }
+  if (unresolved.length === 0 && !diagnostics.some((d) => d.severity === "error")) {
+    return { doc: result.bundle.parsed as Record<string, unknown>, root, inputs: inputsOf(), diagnostics };
+  }
+
+  // The bundle rewrote the refs it resolved, in the documents the resolver holds: what follows reads the files again
+  // as written (only for a spec that is rejected).
+  const pristine = new LocalResolver(resolverOptions);
+  const load = async (abs: string): Promise<Document | undefined> => {
+    const doc = await pristine.resolveDocument(null, abs, abs === absPath).catch((e: unknown) => e as Error);
+    return doc instanceof Error ? undefined : doc;
+  };
+  const refs = await reportUnresolved(unresolved, {
+    resolver,
+    pristine: { load: async (abs) => (await load(abs))?.parsed, resolve: (base, file) => pristine.resolveExternalRef(base, file) },
+    entry: absPath,
+    configDir,
+    entryRel,
+    scrub,
+    show,
+  });
+  diagnostics.push(...refs.diagnostics);
+
+  // The spec is rejected anyway: list its structural problems too, so one run shows every fix to make. Not run on
+  // specs that bundle: real-world specs (Stripe's, GitHub's) break `struct` in ways that do not affect the client.
+  const document = await load(absPath);
+  let lint: Awaited<ReturnType<typeof lintDocument>> = [];
+  try {
+    if (document) lint = await lintDocument({ document, externalRefResolver: pristine, config: (await structConfig()).styleguide });
+  } catch (e) {
+    return { inputs: inputsOf(), diagnostics: [...diagnostics, bundleFailure(e, entryRel, scrub)] };
+  }
+  const seen = new Set([...diagnostics.map((d) => `${d.location.file}#${d.location.pointer ?? ""}`), ...refs.places]);
+  for (const p of lint) {
+    // Unresolvable refs and unparseable files are the bundle's to report (above, once per target).
+    if (isUnresolvedRef(p) || p.message.startsWith("Failed to parse")) continue;
+    const d = problemToDiagnostic(p, configDir, entryRel, scrub);
+    if (seen.has(`${d.location.file}#${d.location.pointer ?? ""}`)) continue;
+    // Without a line the diagnostic is printed at its pointer already.
+    const at = d.location.pointer !== undefined && d.location.line !== undefined ? ` (${d.location.pointer})` : "";
+    diagnostics.push({ ...d, severity: "error", code: "openapi/struct", message: `${d.message.replace(/\.$/, "")}${at}` });
   }
   return { doc: result.bundle.parsed as Record<string, unknown>, root, inputs: inputsOf(), diagnostics };
 }

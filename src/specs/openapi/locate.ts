@@ -7,6 +7,12 @@ import { getLineColLocation, type Source } from "@redocly/openapi-core";
 /** Above this size a diagnostic carries the pointer only. */
 const MAX_LOCATABLE_CHARS = 4_000_000;
 
+/**
+ * On a line longer than this (a minified JSON spec is one line) a column is a character offset no reader can find
+ * (`openapi.json:1:411978`): the diagnostic carries the pointer only, which names the place.
+ */
+export const MAX_LOCATABLE_LINE = 300;
+
 export function lineColumn(
   source: Source,
   pointer: string,
@@ -16,6 +22,8 @@ export function lineColumn(
   try {
     const loc = getLineColLocation({ source, pointer, reportOnKey });
     if (!("start" in loc) || loc.start === undefined) return undefined;
+    const text = source.getLines()[loc.start.line - 1];
+    if (text !== undefined && text.length > MAX_LOCATABLE_LINE) return undefined;
     return { line: loc.start.line, column: loc.start.col };
   } catch {
     return undefined;

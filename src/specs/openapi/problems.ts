@@ -4,7 +4,7 @@ import type { NormalizedProblem, YamlParseError } from "@redocly/openapi-core";
 import type { Diagnostic, SourceLocation } from "../../model/types.js";
 import { REFUSAL_PHRASE } from "../confine.js";
 import { notFound } from "../files.js";
-import { limitCode } from "./limits.js";
+import { LimitError, limitCode } from "./limits.js";
 import { lineColumn } from "./locate.js";
 import { relativeTo } from "./paths.js";
 import { getByPointer, isObject, own } from "./pointer.js";
@@ -28,6 +28,35 @@ export function yamlPosition(e: YamlParseError): { line?: number; column?: numbe
 }
 
 /**
+ * Where a limits.ts refusal is: its pointer when it has one, and its line and column when they were found (a pointer
+ * on a minified JSON line has none; Redocly then says line 1, column 1, which is nowhere).
+ */
+export function limitLocation(e: LimitError, file: string): SourceLocation {
+  const positioned = (e.originalError as Error & YamlException).mark !== undefined;
+  return {
+    file,
+    ...(e.pointer !== undefined ? { pointer: e.pointer } : {}),
+    ...(positioned || e.pointer === undefined ? { line: e.line, column: e.col } : {}),
+  };
+}
+
+/** Redocly's problem for a `$ref` (or `externalValue`, or discriminator mapping) it could not resolve. */
+export function isUnresolvedRef(p: NormalizedProblem): boolean {
+  return p.message.startsWith("Can't resolve $ref");
+}
+
+export interface UnresolvedRef {
+  code: string;
+  message: string;
+  /**
+   * What is missing, the same for every reference to it: the file (absolute) when the file cannot be read, else the
+   * file and the fragment (`/abs/openapi.yaml#/components/schemas/Missing`). A ref that cannot be read back is its
+   * own target.
+   */
+  target: string;
+}
+
+/**
  * Redocly says only "Can't resolve $ref[: reason]"; name the ref, read back from the file that holds it. A ref that
  * confine.ts refused gets its own code and reads `$ref "../x.yaml" leaves the allowed folders (…); add …`.
  */
@@ -36,7 +65,7 @@ export async function describeUnresolved(
   resolver: LocalResolver,
   scrub: (text: string) => string,
   show: (abs: string) => string,
-): Promise<{ code: string; message: string }> {
+): Promise<UnresolvedRef> {
   const reason = p.message.replace(/^Can't resolve \$ref:?\s*/, "");
   const where = p.location[0];
   let named: string | undefined;
@@ -55,20 +84,27 @@ export async function describeUnresolved(
       if (target) named = `${target.kind === "ref" ? "$ref" : "externalValue"} ${JSON.stringify(target.value)}`;
     }
   }
+  let key = `${where?.source.absoluteRef ?? ""}${where?.pointer ?? ""}`;
+  let abs: string | undefined;
+  if (where && target) {
+    const hash = target.value.indexOf("#");
+    const file = hash === -1 ? target.value : target.value.slice(0, hash);
+    abs = file === "" ? where.source.absoluteRef : resolver.resolveExternalRef(where.source.absoluteRef, file);
+    // The cache holds the promise of each read: a missing file's rejects.
+    const doc = await resolver.cache.get(abs)?.catch((e: unknown) => e as Error);
+    const readable = doc !== undefined && !(doc instanceof Error);
+    key = readable && hash !== -1 ? `${abs}#${target.value.slice(hash + 1)}` : abs;
+  }
   if (reason.startsWith(REFUSAL_PHRASE)) {
-    return { code: "openapi/ref-outside-roots", message: `${named ?? "$ref"} ${reason}` };
+    return { code: "openapi/ref-outside-roots", message: `${named ?? "$ref"} ${reason}`, target: key };
   }
-  const file = target?.value.split("#")[0];
-  if (where && target && file) {
-    const abs = resolver.resolveExternalRef(where.source.absoluteRef, file);
-    if (resolver.isMissing(abs)) return notFound(target.kind, show(abs));
-  }
+  if (target && abs !== undefined && resolver.isMissing(abs)) return { ...notFound(target.kind, show(abs)), target: key };
   const what = named !== undefined ? `cannot resolve ${named}` : "cannot resolve $ref";
-  return { code: "openapi/unresolved-ref", message: reason === "" ? what : `${what}: ${scrub(reason)}` };
+  return { code: "openapi/unresolved-ref", message: reason === "" ? what : `${what}: ${scrub(reason)}`, target: key };
 }
 
 function problemCode(p: NormalizedProblem): string {
-  if (p.message.startsWith("Can't resolve $ref")) return "openapi/unresolved-ref";
+  if (isUnresolvedRef(p)) return "openapi/unresolved-ref";
   if (p.message.startsWith("Failed to parse")) return limitCode(p.message.replace(/^Failed to parse: /, "")) ?? "openapi/parse";
   return `openapi/${p.ruleId === "bundler" ? "bundle" : p.ruleId}`;
 }

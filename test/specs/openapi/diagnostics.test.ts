@@ -97,7 +97,7 @@ const rows: Row[] = [
           line: 4,
           column: 1,
         }),
-        err("openapi/unresolved-ref", 'cannot resolve $ref "#/components/schemas/Missing"', {
+        err("openapi/unresolved-ref", 'cannot resolve $ref "#/components/schemas/Missing" (#/paths/~1a/get/responses/200/content/application~1json/schema)', {
           file: "invalid/broken-refs.yaml",
           pointer: "#/paths/~1a/get/responses/200/content/application~1json/schema",
           line: 12,
@@ -105,12 +105,12 @@ const rows: Row[] = [
         }),
         err(
           "openapi/not-found",
-          "$ref'd file not found: invalid/no-such-file.yaml",
+          "$ref'd file not found: invalid/no-such-file.yaml (#/paths/~1b/get/parameters/0)",
           { file: "invalid/broken-refs.yaml", pointer: "#/paths/~1b/get/parameters/0", line: 17, column: 11 },
         ),
         err(
           "openapi/unresolved-ref",
-          'cannot resolve $ref "./bad-part.yaml": unexpected end of the stream within a flow collection in "invalid/bad-part.yaml" (4:1)',
+          'cannot resolve $ref "./bad-part.yaml": unexpected end of the stream within a flow collection in "invalid/bad-part.yaml" (4:1) (#/paths/~1c)',
           { file: "invalid/broken-refs.yaml", pointer: "#/paths/~1c", line: 21, column: 5 },
         ),
       ],
@@ -123,7 +123,7 @@ const rows: Row[] = [
       want: [
         err(
           "openapi/unresolved-ref",
-          'cannot resolve $ref "https://example.invalid/schemas/a.json": remote $refs are not fetched (svcgen reads local files only, so builds are reproducible)',
+          'cannot resolve $ref "https://example.invalid/schemas/a.json": remote $refs are not fetched (svcgen reads local files only, so builds are reproducible) (#/paths/~1a/get/responses/200/content/application~1json/schema)',
           {
             file: "invalid/remote-ref.yaml",
             pointer: "#/paths/~1a/get/responses/200/content/application~1json/schema",

@@ -111,7 +111,9 @@ describe("deep nesting", () => {
       ["openapi/unresolved-ref", "specs/api.yaml", 11],
       ["openapi/too-deep", "specs/deep.json", 1],
     ]);
-    expect(diagnostics[0]!.message).toBe(`cannot resolve $ref "deep.json#/components/schemas/Deep": ${TOO_DEEP}`);
+    expect(diagnostics[0]!.message).toBe(
+      `cannot resolve $ref "deep.json#/components/schemas/Deep": ${TOO_DEEP} (#/paths/~1a/get/responses/200/content/application~1json/schema)`,
+    );
   });
 
   it("a schema nested 300 arrays deep (600 levels) is refused; 100 (200 levels) generates", async () => {
@@ -141,13 +143,14 @@ describe("$ref chains", () => {
     return `${JSON_HEAD},"components":{"schemas":{${schemas.join(",")}}}}`;
   }
 
+  // The spec is one line of JSON: a column there is nowhere a reader can go, so the pointer alone locates it.
   it("5000 refs to refs end in an error at the first, instead of minutes of work", async () => {
     const diagnostics = await diagnose({ "specs/api.json": chain(5000) }, "specs/api.json");
     expect(diagnostics).toEqual([
       err(
         "openapi/ref-chain",
         "$ref chain longer than 32 hops (a $ref to a $ref to a $ref …); point the $ref at the definition itself",
-        { file: "specs/api.json", pointer: "#/components/schemas/S0/$ref", line: 1, column: 104 },
+        { file: "specs/api.json", pointer: "#/components/schemas/S0/$ref" },
       ),
     ]);
   });
