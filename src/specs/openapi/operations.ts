@@ -36,7 +36,9 @@ function operation(
     pointer,
     report,
   );
-  const body = requestBody(doc, own(op, "requestBody"), [...tokens, "requestBody"], report);
+  const body = bodyAllowed(method, own(op, "requestBody"), [...tokens, "requestBody"], report)
+    ? requestBody(doc, own(op, "requestBody"), [...tokens, "requestBody"], report)
+    : undefined;
   const { success, errors } = responses(doc, own(op, "responses"), [...tokens, "responses"], report);
   return {
     ...(typeof operationId === "string" ? { operationId } : {}),
@@ -53,6 +55,24 @@ function operation(
     errors,
     location: { file, pointer },
   };
+}
+
+/** Methods whose requests carry no body: content in one "has no generally defined semantics" (RFC 9110 §9.3.1, §9.3.2). */
+const NO_BODY: ReadonlySet<HttpMethod> = new Set(["get", "head"]);
+
+/**
+ * A GET or HEAD never exposes or sends a body (servers and proxies may reject or drop it), so a `requestBody` the spec
+ * gives one is left out of the model with a warning at its pointer. Stripe gives every GET an empty form body.
+ */
+function bodyAllowed(method: HttpMethod, raw: unknown, tokens: readonly string[], report: Report): boolean {
+  if (raw === undefined || !NO_BODY.has(method)) return true;
+  report({
+    severity: "warning",
+    code: "openapi/body-ignored",
+    message: `${method.toUpperCase()} requests carry no body; this requestBody is ignored`,
+    pointer: toPointer(tokens),
+  });
+  return false;
 }
 
 /** Every operation under `paths`, named and sorted by name. `file` is the entry spec, relative to the config. */
