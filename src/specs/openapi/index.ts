@@ -12,6 +12,7 @@ import { isObject, own } from "./pointer.js";
 import type { WalkProblem } from "./report.js";
 import { checkSchemas } from "./schema-check.js";
 import { typesSource } from "./types-source.js";
+import { readableDocs } from "./doc-text.js";
 
 export { methodName, uniqueNames, type NamedOperation } from "./naming.js";
 
@@ -75,7 +76,8 @@ export async function loadOpenApi(entry: OpenApiEntry, configDir: string, option
 
   let types = "";
   try {
-    types = scrubPaths(await typesSource(doc, await redoclyConfig()), configDir, bundled.inputs);
+    // Its JSDoc gets the descriptions as the client methods do: HTML turned into Markdown (doc-text.ts).
+    types = scrubPaths(await typesSource(readableDocs(doc), await redoclyConfig()), configDir, bundled.inputs);
   } catch (e) {
     diagnostics.push(typesFailure(e, file, root.source, (text) => scrubPaths(text, configDir, bundled.inputs)));
   }

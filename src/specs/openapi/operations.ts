@@ -2,6 +2,7 @@
 
 import type { HttpMethod, OperationModel } from "../../model/types.js";
 import { requestBody, responses } from "./bodies.js";
+import { docText } from "./doc-text.js";
 import { methodName, uniqueNames } from "./naming.js";
 import { collectParameters } from "./parameters.js";
 import { deref, isObject, own, toPointer } from "./pointer.js";
@@ -44,8 +45,9 @@ function operation(
     ...(typeof operationId === "string" ? { operationId } : {}),
     method,
     path,
-    ...(typeof summary === "string" ? { summary } : {}),
-    ...(typeof description === "string" ? { description } : {}),
+    // The model carries readable text: HTML descriptions (Stripe's) become Markdown here, once.
+    ...(typeof summary === "string" ? { summary: docText(summary) } : {}),
+    ...(typeof description === "string" ? { description: docText(description) } : {}),
     deprecated: own(op, "deprecated") === true,
     // The one decision: the runtime trusts it and never looks at the method again.
     idempotent: isIdempotentMethod(method) || own(op, "x-idempotent") === true,

@@ -1,0 +1,503 @@
+// Spec descriptions → Markdown-ish text for JSDoc. Stripe (and others) write descriptions in HTML (`<p>…</p>`,
+// `<a href>`, `<code>`); editors render JSDoc as Markdown, so the tags are turned into their Markdown spelling.
+// The model carries the converted text (operations.ts) and openapi-typescript gets a converted copy of the document
+// (readableDocs), so every JSDoc in a generated client reads the same; the emitters only escape it (literal.ts).
+//
+// Specs are untrusted input: one left-to-right pass, no backtracking regex, every lookahead memoized, so the time is
+// linear in the input and the output at most a small constant times its size (list indentation is capped).
+// Text without any known HTML tag passes through unchanged (Markdown descriptions stay as written). jsdoc() in
+// literal.ts still escapes the result; this module never adds a comment terminator of its own either.
+
+/** Tags that mark a description as HTML; any other `<word>` alone (`List<T>`, `<currency>`) does not. */
+const KNOWN = new Set([
+  "a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4",
+  "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p", "pre", "s", "samp", "small", "span", "strong", "sub",
+  "sup", "table", "tbody", "td", "th", "thead", "tr", "tt", "u", "ul", "var",
+]);
+/** Tags that end a paragraph. */
+const BLOCK = new Set(["p", "div", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "table", "dl", "hr", "ul", "ol", "pre"]);
+/** Block structure: its presence means HTML whitespace rules (collapse); without it, line breaks are kept as written. */
+const BLOCK_TAG = /<\/?(?:p|div|blockquote|h[1-6]|table|tr|dl|dt|dd|hr|ul|ol|li|pre|br)[\s/>]/i;
+/** Tags that end a line. */
+const LINE = new Set(["br", "tr", "dt", "dd"]);
+const MAX_INDENT = 4;
+
+/** Markdown-ish text for a description that may be HTML; undefined stays undefined. */
+export function docText(text: string): string;
+export function docText(text: string | undefined): string | undefined;
+export function docText(text: string | undefined): string | undefined {
+  if (text === undefined || !text.includes("<")) return text;
+  const out = convert(text);
+  return out ?? text;
+}
+
+/** First index of `needle` at or after `from` (-1 if none), memoized so a left-to-right scan stays linear. */
+function finder(text: string, needle: string): (from: number) => number {
+  let lastFrom = -1;
+  let lastAt = -1;
+  return (from) => {
+    if (lastFrom !== -1 && from >= lastFrom && (lastAt === -1 || from <= lastAt)) return lastAt;
+    lastFrom = from;
+    lastAt = text.indexOf(needle, from);
+    return lastAt;
+  };
+}
+
+interface Tag {
+  name: string;
+  closing: boolean;
+  /** Index just past the `>`. */
+  end: number;
+  href?: string;
+}
+
+function isAlpha(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function isAlnum(c: number): boolean {
+  return isAlpha(c) || (c >= 48 && c <= 57);
+}
+
+function isSpace(c: string): boolean {
+  return c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f";
+}
+
+/** The HTML → Markdown-ish pass; undefined when the text holds no known tag (it is not HTML). */
+function convert(text: string): string | undefined {
+  const nextGt = finder(text, ">");
+  const nextLt = finder(text, "<");
+  const nextCommentEnd = finder(text, "-->");
+  const w = new Writer(!BLOCK_TAG.test(text));
+  let sawHtml = false;
+  let textStart = 0; // start of the text not yet written (a `<` that starts no tag stays part of it)
+  let i = 0;
+  const flush = (end: number): void => {
+    if (end > textStart) w.text(decode(text.slice(textStart, end)), w.inPre());
+  };
+  while (i < text.length) {
+    const lt = nextLt(i);
+    if (lt === -1) break;
+    if (text.startsWith("<!--", lt)) {
+      flush(lt);
+      const close = nextCommentEnd(lt + 4);
+      i = textStart = close === -1 ? text.length : close + 3;
+      continue;
+    }
+    const tag = readTag(text, lt, nextGt, nextLt);
+    if (tag === undefined) {
+      i = lt + 1;
+      continue;
+    }
+    flush(lt);
+    // A tag we do not know (`<currency>`) is dropped, its text kept; it alone does not make the text HTML.
+    if (KNOWN.has(tag.name)) {
+      sawHtml = true;
+      w.tag(tag);
+    }
+    i = textStart = tag.end;
+  }
+  flush(text.length);
+  return sawHtml ? w.finish() : undefined;
+}
+
+/** The tag starting at `lt` (`<name …>`, `</name>`, `<!…>`), or undefined when `<` starts no tag. */
+function readTag(text: string, lt: number, nextGt: (from: number) => number, nextLt: (from: number) => number): Tag | undefined {
+  let j = lt + 1;
+  const closing = text[j] === "/";
+  if (closing) j++;
+  const gt = nextGt(j);
+  if (gt === -1) return undefined;
+  const lt2 = nextLt(j);
+  if (lt2 !== -1 && lt2 < gt) return undefined;
+  if (text[j] === "!" || text[j] === "?") return { name: "!", closing, end: gt + 1 };
+  if (j >= text.length || !isAlpha(text.charCodeAt(j))) return undefined;
+  const nameStart = j;
+  while (j < gt && isAlnum(text.charCodeAt(j))) j++;
+  if (j < gt && !isSpace(text[j]!) && text[j] !== "/") return undefined;
+  const name = text.slice(nameStart, j).toLowerCase();
+  const tag: Tag = { name, closing, end: gt + 1 };
+  if (name === "a" && !closing) {
+    const href = attribute(text.slice(j, gt), "href");
+    if (href !== undefined) tag.href = decode(href);
+  }
+  return tag;
+}
+
+/** One attribute's value from the text between a tag's name and its `>` (linear scan, no regex). */
+function attribute(attrs: string, wanted: string): string | undefined {
+  let k = 0;
+  const n = attrs.length;
+  while (k < n) {
+    while (k < n && (isSpace(attrs[k]!) || attrs[k] === "/")) k++;
+    const nameStart = k;
+    while (k < n && !isSpace(attrs[k]!) && attrs[k] !== "=" && attrs[k] !== "/") k++;
+    const name = attrs.slice(nameStart, k).toLowerCase();
+    while (k < n && isSpace(attrs[k]!)) k++;
+    if (attrs[k] !== "=") {
+      if (k === nameStart) k++;
+      continue;
+    }
+    k++;
+    while (k < n && isSpace(attrs[k]!)) k++;
+    let value: string;
+    const q = attrs[k];
+    if (q === '"' || q === "'") {
+      const close = attrs.indexOf(q, k + 1);
+      value = attrs.slice(k + 1, close === -1 ? n : close);
+      k = close === -1 ? n : close + 1;
+    } else {
+      const start = k;
+      while (k < n && !isSpace(attrs[k]!)) k++;
+      value = attrs.slice(start, k);
+    }
+    if (name === wanted) return value;
+  }
+  return undefined;
+}
+
+// `&nbsp;` becomes a plain space: an invisible U+00A0 in a doc comment only confuses whoever edits it.
+const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
+
+/** Character references (`&amp;`, `&#39;`, `&#x2014;`); anything else stays as written. */
+function decode(s: string): string {
+  if (!s.includes("&")) return s;
+  let out = "";
+  let i = 0;
+  while (i < s.length) {
+    const amp = s.indexOf("&", i);
+    if (amp === -1) break;
+    out += s.slice(i, amp);
+    // A reference is short: look at most 10 characters ahead for its `;`.
+    let semi = -1;
+    for (let k = amp + 1; k < s.length && k <= amp + 10; k++) {
+      if (s[k] === ";") {
+        semi = k;
+        break;
+      }
+      if (s[k] === "&") break;
+    }
+    const ref = semi === -1 ? undefined : s.slice(amp + 1, semi);
+    const ch = ref === undefined ? undefined : reference(ref);
+    if (ch === undefined) {
+      out += "&";
+      i = amp + 1;
+    } else {
+      out += ch;
+      i = semi + 1;
+    }
+  }
+  return out + s.slice(i);
+}
+
+function reference(ref: string): string | undefined {
+  if (Object.hasOwn(NAMED, ref)) return NAMED[ref];
+  let code = Number.NaN;
+  if (/^#[0-9]{1,7}$/.test(ref)) code = Number.parseInt(ref.slice(1), 10);
+  else if (/^#[xX][0-9a-fA-F]{1,6}$/.test(ref)) code = Number.parseInt(ref.slice(2), 16);
+  // NUL, surrogates and out-of-range code points are not characters.
+  if (!(code > 0 && code <= 0x10ffff) || (code >= 0xd800 && code <= 0xdfff)) return undefined;
+  return String.fromCodePoint(code);
+}
+
+/** An inline span being collected (code, link, preformatted block) before it is wrapped. */
+interface Span {
+  kind: "code" | "a" | "pre";
+  href?: string;
+  buf: string;
+  /** The enclosing text's pending space when the span opened. */
+  spaceBefore?: boolean;
+}
+
+/** Builds the Markdown-ish text: paragraph and line breaks are pending until the next word, spaces collapse. */
+class Writer {
+  /** Markdown with inline HTML only: text is kept as written, only the tags are converted. */
+  constructor(private readonly verbatim: boolean) {}
+
+  private out = "";
+  private pendingBreak = 0; // 0 none, 1 newline, 2 blank line
+  private pendingSpace = false;
+  /** No space before the next word: at a line start, or just after an opening marker. */
+  private noSpace = true;
+  private span: Span | undefined;
+  private outer: Span | undefined; // a code span inside a link
+  private lists = 0;
+  private strong = 0;
+  private em = 0;
+
+  inPre(): boolean {
+    return this.span?.kind === "pre";
+  }
+
+  /** Text between tags; whitespace collapses except in `<pre>`. */
+  text(s: string, pre: boolean): void {
+    if (pre) {
+      this.span!.buf += s;
+      return;
+    }
+    if (this.verbatim) {
+      this.word(escapeText(s, this.span?.kind === "code"));
+      return;
+    }
+    let k = 0;
+    while (k < s.length) {
+      const start = k;
+      while (k < s.length && !isSpace(s[k]!)) k++;
+      if (k > start) this.word(escapeText(s.slice(start, k), this.span?.kind === "code"));
+      if (k < s.length) {
+        this.space();
+        while (k < s.length && isSpace(s[k]!)) k++;
+      }
+    }
+  }
+
+  tag(tag: Tag): void {
+    const { name, closing } = tag;
+    if (this.span?.kind === "pre") {
+      if (name === "pre" && closing) this.closeSpan();
+      else if (name === "br") this.span.buf += "\n";
+      return;
+    }
+    if (name === "code" || name === "tt" || name === "kbd" || name === "samp") {
+      if (closing) {
+        if (this.span?.kind === "code") this.closeSpan();
+      } else if (this.span?.kind !== "code") this.openSpan({ kind: "code", buf: "" });
+      return;
+    }
+    if (name === "a") {
+      if (this.span?.kind === "code") {
+        // `</a>` while a code span inside the link is open ends both.
+        if (closing && this.outer?.kind === "a") this.closeSpan(), this.closeSpan();
+        return;
+      }
+      if (this.span?.kind === "a") this.closeSpan(); // links do not nest: a new one (or `</a>`) ends the open one
+      if (!closing) this.openSpan({ kind: "a", buf: "", ...(tag.href !== undefined ? { href: tag.href } : {}) });
+      return;
+    }
+    if (this.span?.kind === "code") {
+      if (BLOCK.has(name) || LINE.has(name) || name === "li") this.space();
+      return;
+    }
+    if (name === "strong" || name === "b") {
+      this.emphasis("**", closing, "strong");
+      return;
+    }
+    if (name === "em" || name === "i") {
+      this.emphasis("*", closing, "em");
+      return;
+    }
+    if (this.span !== undefined) {
+      // Inside a link, block structure is only a space.
+      if (BLOCK.has(name) || LINE.has(name) || name === "li") this.space();
+      return;
+    }
+    if (name === "pre") {
+      if (!closing) {
+        this.brk(2);
+        this.openSpan({ kind: "pre", buf: "" });
+      }
+      return;
+    }
+    if (name === "ul" || name === "ol") {
+      if (closing) this.lists = Math.max(0, this.lists - 1);
+      else this.lists++;
+      this.brk(this.lists > 0 ? 1 : 2);
+      return;
+    }
+    if (name === "li") {
+      this.brk(1);
+      if (!closing) {
+        const indent = "  ".repeat(Math.min(Math.max(this.lists - 1, 0), MAX_INDENT));
+        this.word(`${indent}-`);
+        this.space();
+      }
+      return;
+    }
+    if (name === "br") {
+      this.pendingBreak = Math.min(2, this.pendingBreak + 1);
+      this.pendingSpace = false;
+      return;
+    }
+    if (BLOCK.has(name)) this.brk(this.lists > 0 ? 1 : 2);
+    else if (LINE.has(name)) this.brk(1);
+    else if (name === "td" || name === "th") this.space();
+  }
+
+  finish(): string {
+    while (this.span !== undefined) this.closeSpan();
+    this.closeEmphasis("**", "strong");
+    this.closeEmphasis("*", "em");
+    // A marker that touches a `/` would read as a comment terminator; jsdoc() escapes it too, but never add one.
+    return this.out.replace(/\*\//g, "*\\/");
+  }
+
+  private emphasis(marker: string, closing: boolean, which: "strong" | "em"): void {
+    if (!closing) {
+      this[which]++;
+      this.word(marker, true);
+    } else if (this[which] > 0) {
+      this[which]--;
+      this.glue(marker);
+    }
+  }
+
+  private closeEmphasis(marker: string, which: "strong" | "em"): void {
+    while (this[which] > 0) {
+      this[which]--;
+      this.glue(marker);
+    }
+  }
+
+  private openSpan(span: Span): void {
+    if (this.span !== undefined) this.outer = this.span;
+    span.spaceBefore = this.pendingSpace;
+    this.pendingSpace = false;
+    this.span = span;
+  }
+
+  private closeSpan(): void {
+    const span = this.span!;
+    const spaceAfter = this.pendingSpace;
+    this.span = this.outer;
+    this.outer = undefined;
+    this.pendingSpace = span.spaceBefore === true;
+    this.wrap(span);
+    if (spaceAfter) this.pendingSpace = true;
+  }
+
+  private wrap(span: Span): void {
+    if (span.kind === "pre") {
+      const body = span.buf.replace(/^\n/, "").trimEnd();
+      const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
+      this.brk(2);
+      this.word(`${fence}\n${body}\n${fence}`);
+      this.brk(2);
+      return;
+    }
+    const content = span.buf.trim();
+    if (span.kind === "code") {
+      if (content === "") return;
+      const ticks = "`".repeat(longestRun(content, "`") + 1);
+      const pad = content.startsWith("`") || content.endsWith("`") ? " " : "";
+      this.word(`${ticks}${pad}${content}${pad}${ticks}`);
+      return;
+    }
+    if (content === "") return;
+    const label = content.replace(/[[\]]/g, "\\$&");
+    const href = span.href === undefined ? undefined : safeHref(span.href);
+    this.word(href === undefined ? label : `[${label}](${href})`);
+  }
+
+  private space(): void {
+    this.pendingSpace = true;
+  }
+
+  private brk(n: 1 | 2): void {
+    if (this.span !== undefined) {
+      this.space();
+      return;
+    }
+    this.pendingBreak = Math.max(this.pendingBreak, n);
+    this.pendingSpace = false;
+  }
+
+  /** A closing marker: attached to the previous word. */
+  private glue(s: string): void {
+    if (this.span !== undefined) this.span.buf += s;
+    else this.out += s;
+  }
+
+  private word(s: string, opener = false): void {
+    if (this.span !== undefined) {
+      if (this.pendingSpace && this.span.buf !== "" && !this.noSpace) this.span.buf += " ";
+      this.pendingSpace = false;
+      this.span.buf += s;
+      this.noSpace = opener;
+      return;
+    }
+    if (this.pendingBreak > 0 && this.out !== "") {
+      this.out += this.pendingBreak === 2 ? "\n\n" : "\n";
+      this.noSpace = true;
+    }
+    this.pendingBreak = 0;
+    if (this.pendingSpace && !this.noSpace && this.out !== "") this.out += " ";
+    this.pendingSpace = false;
+    this.out += s;
+    this.noSpace = opener;
+  }
+}
+
+function longestRun(s: string, ch: string): number {
+  let best = 0;
+  let cur = 0;
+  for (let k = 0; k < s.length; k++) {
+    cur = s[k] === ch ? cur + 1 : 0;
+    if (cur > best) best = cur;
+  }
+  return best;
+}
+
+/** Text outside code: a decoded `<` that would read as a tag is escaped, as are link brackets. */
+function escapeText(s: string, code: boolean): string {
+  if (code || !s.includes("<")) return s;
+  let out = "";
+  for (let k = 0; k < s.length; k++) {
+    const c = s[k]!;
+    if (c === "<" && k + 1 < s.length && /[A-Za-z/!?]/.test(s[k + 1]!)) out += "\\<";
+    else out += c;
+  }
+  return out;
+}
+
+/** http(s) and relative links are kept; other schemes (javascript:, data:, …) keep only their text. */
+function safeHref(href: string): string | undefined {
+  const h = href.trim();
+  if (h === "") return undefined;
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(h);
+  if (scheme !== null && !/^https?$/i.test(scheme[1]!)) return undefined;
+  if (/[\u0000-\u001f\u007f]/.test(h)) return undefined;
+  // Characters that would end the Markdown link or the comment are percent-encoded.
+  return h.replace(/[\s()<>*`\\[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}
+
+/** Keys whose values are data, not documentation: their strings stay exactly as the spec wrote them. */
+const DATA_KEYS = new Set(["example", "examples", "default", "const", "enum", "x-examples"]);
+
+/**
+ * A copy of an OpenAPI document whose `description` and `summary` texts are docText()'d (unchanged subtrees are
+ * shared, so only what changes is copied). openapi-typescript prints these texts as JSDoc in `types.ts`.
+ */
+export function readableDocs<T>(doc: T): T {
+  const seen = new Map<object, unknown>();
+  const visit = (node: unknown): unknown => {
+    if (node === null || typeof node !== "object") return node;
+    const known = seen.get(node);
+    // In progress (a cycle through YAML aliases) or done: the same answer, never a second walk.
+    if (known !== undefined || seen.has(node)) return known ?? node;
+    seen.set(node, node);
+    let copy: unknown;
+    if (Array.isArray(node)) {
+      let arr: unknown[] | undefined;
+      node.forEach((v: unknown, i) => {
+        const next = visit(v);
+        if (next !== v) (arr ??= [...(node as unknown[])])[i] = next;
+      });
+      copy = arr;
+    } else {
+      const obj = node as Record<string, unknown>;
+      let out: Record<string, unknown> | undefined;
+      for (const key of Object.keys(obj)) {
+        const v = obj[key];
+        let next: unknown = v;
+        if ((key === "description" || key === "summary") && typeof v === "string") next = docText(v);
+        else if (!DATA_KEYS.has(key)) next = visit(v);
+        if (next !== v) (out ??= { ...obj })[key] = next;
+      }
+      copy = out;
+    }
+    const result = copy ?? node;
+    seen.set(node, result);
+    return result;
+  };
+  return visit(doc) as T;
+}
