@@ -209,6 +209,17 @@ interface Span {
   spaceBefore?: boolean;
 }
 
+/** Where an emphasis marker was opened, to take it back when nothing follows it. */
+interface Opener {
+  span: Span | undefined;
+  before: number;
+  after: number;
+  /** The writer's spacing state before the marker. */
+  noSpace: boolean;
+  pendingSpace: boolean;
+  pendingBreak: number;
+}
+
 /** Builds the Markdown-ish text: paragraph and line breaks are pending until the next word, spaces collapse. */
 class Writer {
   /** Markdown with inline HTML only: text is kept as written, only the tags are converted. */
@@ -222,8 +233,8 @@ class Writer {
   private span: Span | undefined;
   private outer: Span | undefined; // a code span inside a link
   private lists = 0;
-  private strong = 0;
-  private em = 0;
+  private strong: Opener[] = [];
+  private em: Opener[] = [];
 
   inPre(): boolean {
     return this.span?.kind === "pre";
@@ -328,24 +339,43 @@ class Writer {
     this.closeEmphasis("**", "strong");
     this.closeEmphasis("*", "em");
     // A marker that touches a `/` would read as a comment terminator; jsdoc() escapes it too, but never add one.
-    return this.out.replace(/\*\//g, "*\\/");
+    return this.out.trimEnd().replace(/\*\//g, "*\\/");
   }
 
   private emphasis(marker: string, closing: boolean, which: "strong" | "em"): void {
+    const stack = which === "strong" ? this.strong : this.em;
     if (!closing) {
-      this[which]++;
+      const before = this.target().length;
+      const { noSpace, pendingSpace, pendingBreak } = this;
       this.word(marker, true);
-    } else if (this[which] > 0) {
-      this[which]--;
-      this.glue(marker);
-    }
+      stack.push({ span: this.span, before, after: this.target().length, noSpace, pendingSpace, pendingBreak });
+    } else if (stack.length > 0) this.closeOne(marker, stack.pop()!);
   }
 
   private closeEmphasis(marker: string, which: "strong" | "em"): void {
-    while (this[which] > 0) {
-      this[which]--;
-      this.glue(marker);
+    const stack = which === "strong" ? this.strong : this.em;
+    while (stack.length > 0) this.closeOne(marker, stack.pop()!);
+  }
+
+  /** A closing marker attached to the previous word; an emphasis around nothing (`<b></b>`) is taken back instead. */
+  private closeOne(marker: string, open: Opener): void {
+    if (open.span === this.span && this.target().length === open.after) {
+      this.setTarget(this.target().slice(0, open.before));
+      this.noSpace = open.noSpace;
+      this.pendingBreak = Math.max(this.pendingBreak, open.pendingBreak);
+      this.pendingSpace = this.pendingSpace || open.pendingSpace;
+      return;
     }
+    this.setTarget(this.target() + marker);
+  }
+
+  private target(): string {
+    return this.span !== undefined ? this.span.buf : this.out;
+  }
+
+  private setTarget(text: string): void {
+    if (this.span !== undefined) this.span.buf = text;
+    else this.out = text;
   }
 
   private openSpan(span: Span): void {
@@ -399,12 +429,6 @@ class Writer {
     }
     this.pendingBreak = Math.max(this.pendingBreak, n);
     this.pendingSpace = false;
-  }
-
-  /** A closing marker: attached to the previous word. */
-  private glue(s: string): void {
-    if (this.span !== undefined) this.span.buf += s;
-    else this.out += s;
   }
 
   private word(s: string, opener = false): void {

@@ -20,6 +20,8 @@ const rows: Row[] = [
   ["link without href", { given: "<p><a name=x>anchor</a></p>", want: "anchor" }],
   ["characters that would end the link are encoded", { given: '<p><a href="https://x.test/a (b)*/c">t [1]</a></p>', want: "[t \\[1\\]](https://x.test/a%20%28b%29%2A/c)" }],
   ["strong, b, em, i", { given: "<p><strong>Custom Only</strong>, <b>b</b> and <em>e</em> <i>i</i></p>", want: "**Custom Only**, **b** and *e* *i*" }],
+  ["emphasis around nothing is dropped", { given: "<p>a <b></b> b <b>x</b><b></b> <em><strong></strong></em>c</p>", want: "a b **x** c" }],
+  ["emphasis around nothing at a paragraph start", { given: "<p>a</p><p><b></b>c</p>", want: "a\n\nc" }],
   ["lists", { given: "<p>Either:</p>\n<ul>\n<li>one</li>\n<li>two <code>x</code></li>\n</ul>\n<p>After.</p>", want: "Either:\n\n- one\n- two `x`\n\nAfter." }],
   ["nested and ordered lists", { given: "<ol><li>a<ul><li>b</li></ul></li><li>c</li></ol>end", want: "- a\n  - b\n- c\n\nend" }],
   ["pre becomes a fenced block, whitespace kept", { given: "<p>Run:</p><pre><code>curl \\\n  -d a=1</code></pre><p>Done.</p>", want: "Run:\n\n```\ncurl \\\n  -d a=1\n```\n\nDone." }],
