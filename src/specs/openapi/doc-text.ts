@@ -1,12 +1,14 @@
 // Spec descriptions → Markdown-ish text for JSDoc. Stripe (and others) write descriptions in HTML (`<p>…</p>`,
 // `<a href>`, `<code>`); editors render JSDoc as Markdown, so the tags are turned into their Markdown spelling.
 // The model carries the converted text (operations.ts) and openapi-typescript gets a converted copy of the document
-// (readableDocs), so every JSDoc in a generated client reads the same; the emitters only escape it (literal.ts).
+// (readable-docs.ts), so every JSDoc in a generated client reads the same; the emitters only escape it (literal.ts).
 //
 // Specs are untrusted input: one left-to-right pass, no backtracking regex, every lookahead memoized, so the time is
 // linear in the input and the output at most a small constant times its size (list indentation is capped).
 // Text without any known HTML tag passes through unchanged (Markdown descriptions stay as written). jsdoc() in
 // literal.ts still escapes the result; this module never adds a comment terminator of its own either.
+
+import { decode, finder, isSpace, readTag, type Tag } from "./html-scan.js";
 
 /** Tags that mark a description as HTML; any other `<word>` alone (`List<T>`, `<currency>`) does not. */
 const KNOWN = new Set([
@@ -29,38 +31,6 @@ export function docText(text: string | undefined): string | undefined {
   if (text === undefined || !text.includes("<")) return text;
   const out = convert(text);
   return out ?? text;
-}
-
-/** First index of `needle` at or after `from` (-1 if none), memoized so a left-to-right scan stays linear. */
-function finder(text: string, needle: string): (from: number) => number {
-  let lastFrom = -1;
-  let lastAt = -1;
-  return (from) => {
-    if (lastFrom !== -1 && from >= lastFrom && (lastAt === -1 || from <= lastAt)) return lastAt;
-    lastFrom = from;
-    lastAt = text.indexOf(needle, from);
-    return lastAt;
-  };
-}
-
-interface Tag {
-  name: string;
-  closing: boolean;
-  /** Index just past the `>`. */
-  end: number;
-  href?: string;
-}
-
-function isAlpha(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
-
-function isAlnum(c: number): boolean {
-  return isAlpha(c) || (c >= 48 && c <= 57);
-}
-
-function isSpace(c: string): boolean {
-  return c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f";
 }
 
 /** The HTML → Markdown-ish pass; undefined when the text holds no known tag (it is not HTML). */
@@ -99,105 +69,6 @@ function convert(text: string): string | undefined {
   }
   flush(text.length);
   return sawHtml ? w.finish() : undefined;
-}
-
-/** The tag starting at `lt` (`<name …>`, `</name>`, `<!…>`), or undefined when `<` starts no tag. */
-function readTag(text: string, lt: number, nextGt: (from: number) => number, nextLt: (from: number) => number): Tag | undefined {
-  let j = lt + 1;
-  const closing = text[j] === "/";
-  if (closing) j++;
-  const gt = nextGt(j);
-  if (gt === -1) return undefined;
-  const lt2 = nextLt(j);
-  if (lt2 !== -1 && lt2 < gt) return undefined;
-  if (text[j] === "!" || text[j] === "?") return { name: "!", closing, end: gt + 1 };
-  if (j >= text.length || !isAlpha(text.charCodeAt(j))) return undefined;
-  const nameStart = j;
-  while (j < gt && isAlnum(text.charCodeAt(j))) j++;
-  if (j < gt && !isSpace(text[j]!) && text[j] !== "/") return undefined;
-  const name = text.slice(nameStart, j).toLowerCase();
-  const tag: Tag = { name, closing, end: gt + 1 };
-  if (name === "a" && !closing) {
-    const href = attribute(text.slice(j, gt), "href");
-    if (href !== undefined) tag.href = decode(href);
-  }
-  return tag;
-}
-
-/** One attribute's value from the text between a tag's name and its `>` (linear scan, no regex). */
-function attribute(attrs: string, wanted: string): string | undefined {
-  let k = 0;
-  const n = attrs.length;
-  while (k < n) {
-    while (k < n && (isSpace(attrs[k]!) || attrs[k] === "/")) k++;
-    const nameStart = k;
-    while (k < n && !isSpace(attrs[k]!) && attrs[k] !== "=" && attrs[k] !== "/") k++;
-    const name = attrs.slice(nameStart, k).toLowerCase();
-    while (k < n && isSpace(attrs[k]!)) k++;
-    if (attrs[k] !== "=") {
-      if (k === nameStart) k++;
-      continue;
-    }
-    k++;
-    while (k < n && isSpace(attrs[k]!)) k++;
-    let value: string;
-    const q = attrs[k];
-    if (q === '"' || q === "'") {
-      const close = attrs.indexOf(q, k + 1);
-      value = attrs.slice(k + 1, close === -1 ? n : close);
-      k = close === -1 ? n : close + 1;
-    } else {
-      const start = k;
-      while (k < n && !isSpace(attrs[k]!)) k++;
-      value = attrs.slice(start, k);
-    }
-    if (name === wanted) return value;
-  }
-  return undefined;
-}
-
-// `&nbsp;` becomes a plain space: an invisible U+00A0 in a doc comment only confuses whoever edits it.
-const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
-
-/** Character references (`&amp;`, `&#39;`, `&#x2014;`); anything else stays as written. */
-function decode(s: string): string {
-  if (!s.includes("&")) return s;
-  let out = "";
-  let i = 0;
-  while (i < s.length) {
-    const amp = s.indexOf("&", i);
-    if (amp === -1) break;
-    out += s.slice(i, amp);
-    // A reference is short: look at most 10 characters ahead for its `;`.
-    let semi = -1;
-    for (let k = amp + 1; k < s.length && k <= amp + 10; k++) {
-      if (s[k] === ";") {
-        semi = k;
-        break;
-      }
-      if (s[k] === "&") break;
-    }
-    const ref = semi === -1 ? undefined : s.slice(amp + 1, semi);
-    const ch = ref === undefined ? undefined : reference(ref);
-    if (ch === undefined) {
-      out += "&";
-      i = amp + 1;
-    } else {
-      out += ch;
-      i = semi + 1;
-    }
-  }
-  return out + s.slice(i);
-}
-
-function reference(ref: string): string | undefined {
-  if (Object.hasOwn(NAMED, ref)) return NAMED[ref];
-  let code = Number.NaN;
-  if (/^#[0-9]{1,7}$/.test(ref)) code = Number.parseInt(ref.slice(1), 10);
-  else if (/^#[xX][0-9a-fA-F]{1,6}$/.test(ref)) code = Number.parseInt(ref.slice(2), 16);
-  // NUL, surrogates and out-of-range code points are not characters.
-  if (!(code > 0 && code <= 0x10ffff) || (code >= 0xd800 && code <= 0xdfff)) return undefined;
-  return String.fromCodePoint(code);
 }
 
 /** An inline span being collected (code, link, preformatted block) before it is wrapped. */
@@ -482,46 +353,4 @@ function safeHref(href: string): string | undefined {
   if (/[\u0000-\u001f\u007f]/.test(h)) return undefined;
   // Characters that would end the Markdown link or the comment are percent-encoded.
   return h.replace(/[\s()<>*`\\[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
-}
-
-/** Keys whose values are data, not documentation: their strings stay exactly as the spec wrote them. */
-const DATA_KEYS = new Set(["example", "examples", "default", "const", "enum", "x-examples"]);
-
-/**
- * A copy of an OpenAPI document whose `description` and `summary` texts are docText()'d (unchanged subtrees are
- * shared, so only what changes is copied). openapi-typescript prints these texts as JSDoc in `types.ts`.
- */
-export function readableDocs<T>(doc: T): T {
-  const seen = new Map<object, unknown>();
-  const visit = (node: unknown): unknown => {
-    if (node === null || typeof node !== "object") return node;
-    const known = seen.get(node);
-    // In progress (a cycle through YAML aliases) or done: the same answer, never a second walk.
-    if (known !== undefined || seen.has(node)) return known ?? node;
-    seen.set(node, node);
-    let copy: unknown;
-    if (Array.isArray(node)) {
-      let arr: unknown[] | undefined;
-      node.forEach((v: unknown, i) => {
-        const next = visit(v);
-        if (next !== v) (arr ??= [...(node as unknown[])])[i] = next;
-      });
-      copy = arr;
-    } else {
-      const obj = node as Record<string, unknown>;
-      let out: Record<string, unknown> | undefined;
-      for (const key of Object.keys(obj)) {
-        const v = obj[key];
-        let next: unknown = v;
-        if ((key === "description" || key === "summary") && typeof v === "string") next = docText(v);
-        else if (!DATA_KEYS.has(key)) next = visit(v);
-        if (next !== v) (out ??= { ...obj })[key] = next;
-      }
-      copy = out;
-    }
-    const result = copy ?? node;
-    seen.set(node, result);
-    return result;
-  };
-  return visit(doc) as T;
 }

@@ -12,7 +12,7 @@ import { isObject, own } from "./pointer.js";
 import type { WalkProblem } from "./report.js";
 import { checkSchemas } from "./schema-check.js";
 import { typesSource } from "./types-source.js";
-import { readableDocs } from "./doc-text.js";
+import { readableDocs } from "./readable-docs.js";
 
 export { methodName, uniqueNames, type NamedOperation } from "./naming.js";
 

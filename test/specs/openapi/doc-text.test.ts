@@ -3,7 +3,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { docText, readableDocs } from "../../../src/specs/openapi/doc-text.js";
+import { docText } from "../../../src/specs/openapi/doc-text.js";
+import { readableDocs } from "../../../src/specs/openapi/readable-docs.js";
 import { jsdoc } from "../../../src/emit/ts/literal.js";
 import { REPO } from "../../support/repo.js";
 

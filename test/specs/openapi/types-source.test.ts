@@ -6,7 +6,7 @@ import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { readableDocs } from "../../../src/specs/openapi/doc-text.js";
+import { readableDocs } from "../../../src/specs/openapi/readable-docs.js";
 import { FIXTURES, load, loadModel } from "./load.js";
 
 const VALID = ["petstore-30.yaml", "api-31.json", "multi/openapi.yaml", "hostile.yaml"];
