@@ -571,6 +571,7 @@ describe("features client: names", () => {
       "submitForm",
       "uploadDocument",
       "uploadRaw",
+      "request",
       "health",
       "ready",
       "describe",

@@ -86,6 +86,26 @@ describe("Stripe's spec (452 operations)", () => {
     }
   });
 
+  it("has readable JSDoc: Stripe's HTML descriptions become Markdown, links kept, in the client and its types", () => {
+    const types = readFileSync(path.join(OUT, "clients", "stripe", "types.ts"), "utf8");
+    for (const text of [index, types]) {
+      expect(text).not.toMatch(/<\/?(p|a|code|strong|ul|li)[\s>]/);
+      expect(text).toContain("[register your platform](https://dashboard.stripe.com/account/applications/settings)");
+    }
+    expect(index).toContain("   * Updates a [connected account](/docs/connect/accounts) by setting the values of the parameters passed.");
+  });
+
+  it("gives GET operations no body: Stripe's empty form bodies on them are ignored, one warning each", () => {
+    const gets = specOperations().filter((o) => o.method === "GET");
+    const ignored = result.diagnostics.filter((d) => d.code === "openapi/body-ignored");
+    expect(ignored).toHaveLength(gets.length);
+    expect(ignored.every((d) => d.severity === "warning" && /^#\/paths\/.+\/get\/requestBody$/.test(d.location?.pointer ?? ""))).toBe(true);
+    const params = /export interface GetCustomersCustomerParams \{\n([\s\S]*?)\n\}/.exec(index)?.[1] ?? "";
+    expect(params).toContain("path:");
+    expect(params).not.toContain("body");
+    expect(index).not.toMatch(/const get\w+Operation: OperationDefinition = \{[^}]*\n {2}body:/);
+  });
+
   it("is deterministic: a second generate gives byte-identical files", async () => {
     const again = await generate({ configPath: "services.toml", cwd: CASE });
     expect(again.files.map((f) => f.path)).toEqual(result.files.map((f) => f.path));

@@ -19,7 +19,8 @@ export function jsdoc(lines: ReadonlyArray<string | undefined>, indent = ""): st
     // Other control characters have no business in a comment.
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")
     .split("\n")
-    .map((l) => l.replace(/\s+$/, ""));
+    // trimEnd, not /\s+$/: that regex is quadratic on a long run of spaces followed by text.
+    .map((l) => l.trimEnd());
   while (body.length > 0 && body[body.length - 1] === "") body.pop();
   if (body.length === 0) return "";
   if (body.length === 1) return `${indent}/** ${body[0]} */\n`;

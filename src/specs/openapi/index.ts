@@ -12,6 +12,7 @@ import { isObject, own } from "./pointer.js";
 import type { WalkProblem } from "./report.js";
 import { checkSchemas } from "./schema-check.js";
 import { schemaTyper, typesSource } from "./types-source.js";
+import { readableDocs } from "./readable-docs.js";
 
 export { methodName, uniqueNames, type NamedOperation } from "./naming.js";
 
@@ -76,7 +77,8 @@ export async function loadOpenApi(entry: OpenApiEntry, configDir: string, option
 
   let types = "";
   try {
-    types = scrubPaths(await typesSource(doc, redoc), configDir, bundled.inputs);
+    // Its JSDoc gets the descriptions as the client methods do: HTML turned into Markdown (doc-text.ts).
+    types = scrubPaths(await typesSource(readableDocs(doc), redoc), configDir, bundled.inputs);
   } catch (e) {
     diagnostics.push(typesFailure(e, file, root.source, (text) => scrubPaths(text, configDir, bundled.inputs)));
   }

@@ -2,6 +2,7 @@
 
 import type { HttpMethod, OperationModel } from "../../model/types.js";
 import { requestBody, responses } from "./bodies.js";
+import { docText } from "./doc-text.js";
 import { methodName, uniqueNames } from "./naming.js";
 import { collectParameters } from "./parameters.js";
 import { deref, isObject, own, toPointer } from "./pointer.js";
@@ -39,14 +40,17 @@ function operation(
     typeOf,
     report,
   );
-  const body = requestBody(doc, own(op, "requestBody"), [...tokens, "requestBody"], report);
+  const body = bodyAllowed(method, own(op, "requestBody"), [...tokens, "requestBody"], report)
+    ? requestBody(doc, own(op, "requestBody"), [...tokens, "requestBody"], report)
+    : undefined;
   const { success, errors } = responses(doc, own(op, "responses"), [...tokens, "responses"], report);
   return {
     ...(typeof operationId === "string" ? { operationId } : {}),
     method,
     path,
-    ...(typeof summary === "string" ? { summary } : {}),
-    ...(typeof description === "string" ? { description } : {}),
+    // The model carries readable text: HTML descriptions (Stripe's) become Markdown here, once.
+    ...(typeof summary === "string" ? { summary: docText(summary) } : {}),
+    ...(typeof description === "string" ? { description: docText(description) } : {}),
     deprecated: own(op, "deprecated") === true,
     // The one decision: the runtime trusts it and never looks at the method again.
     idempotent: typeof own(op, "x-idempotent") === "boolean" ? (own(op, "x-idempotent") as boolean) : isIdempotentMethod(method),
@@ -56,6 +60,24 @@ function operation(
     errors,
     location: { file, pointer },
   };
+}
+
+/** Methods whose requests carry no body: content in one "has no generally defined semantics" (RFC 9110 §9.3.1, §9.3.2). */
+const NO_BODY: ReadonlySet<HttpMethod> = new Set(["get", "head"]);
+
+/**
+ * A GET or HEAD never exposes or sends a body (servers and proxies may reject or drop it), so a `requestBody` the spec
+ * gives one is left out of the model with a warning at its pointer. Stripe gives every GET an empty form body.
+ */
+function bodyAllowed(method: HttpMethod, raw: unknown, tokens: readonly string[], report: Report): boolean {
+  if (raw === undefined || !NO_BODY.has(method)) return true;
+  report({
+    severity: "warning",
+    code: "openapi/body-ignored",
+    message: `${method.toUpperCase()} requests carry no body; this requestBody is ignored`,
+    pointer: toPointer(tokens),
+  });
+  return false;
 }
 
 /** Every operation under `paths`, named and sorted by name. `file` is the entry spec, relative to the config. */

@@ -38,14 +38,15 @@ describe("OpenAPI 3.0 YAML (petstore-30.yaml)", () => {
     ]);
   });
 
-  it("keeps raw text and locates the operation by JSON pointer", () => {
+  it("keeps text unevaluated (its HTML made Markdown) and locates the operation by JSON pointer", () => {
     const list = op(model, "listPets");
     expect(list).toMatchObject({
       operationId: "listPets",
       method: "get",
       path: "/pets",
       summary: "List pets",
-      description: "Raw text: */ `backticks` ${notEvaluated} <b>",
+      // `<b>` makes it HTML: the empty bold goes, and no comment terminator is left (doc-text.ts).
+      description: "Raw text: *\\/ `backticks` ${notEvaluated}",
       deprecated: false,
       idempotent: true,
       location: { file: "petstore-30.yaml", pointer: "#/paths/~1pets/get" },

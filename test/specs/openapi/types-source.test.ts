@@ -1,10 +1,12 @@
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import openapiTS, { astToString } from "openapi-typescript";
+import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { readableDocs } from "../../../src/specs/openapi/readable-docs.js";
 import { FIXTURES, load, loadModel } from "./load.js";
 
 const VALID = ["petstore-30.yaml", "api-31.json", "multi/openapi.yaml", "hostile.yaml"];
@@ -16,7 +18,12 @@ describe("typesSource", () => {
     "%s: byte-identical to openapiTS(file) + astToString",
     async (rel) => {
       const model = await loadModel(rel);
-      const theirs = astToString(await openapiTS(pathToFileURL(path.join(FIXTURES, rel)), { silent: true }));
+      // Except for one thing svcgen does first: HTML descriptions become Markdown (doc-text.ts). Where that changes
+      // the document (petstore's `<b>`), openapi-typescript gets the converted document.
+      const raw = parseYaml(await readFile(path.join(FIXTURES, rel), "utf8")) as Record<string, unknown>;
+      const readable = readableDocs(raw);
+      const input = readable === raw ? pathToFileURL(path.join(FIXTURES, rel)) : (readable as unknown as OpenAPI3);
+      const theirs = astToString(await openapiTS(input, { silent: true }));
       expect(model.typesSource).toBe(theirs);
       expect(model.typesSource).toMatch(/^export interface paths \{/m);
       expect(model.typesSource).toMatch(/^export interface components \{/m);

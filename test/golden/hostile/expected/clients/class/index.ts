@@ -587,6 +587,11 @@ export interface ClassClient {
   /**
    * 'single' "double" `back`
    *
+   * Reads `*\/ process.exit(1) /\*` safely; see [the docs](https://example.com/docs?a=1&b=2) or [quotes](/docs/quotes), never this.
+   *
+   * - **One** & *two*
+   * - \<script>
+   *
    * `GET /quotes/'single'/"double"/`back`/{__proto__}` (operationId ``backtick``)
    */
   backtick(params: BacktickParams, options?: CallOptions): Promise<BacktickResult>;

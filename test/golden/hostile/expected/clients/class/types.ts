@@ -48,7 +48,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 'single' "double" `back` */
+        /**
+         * 'single' "double" `back`
+         * @description Reads `*\/ process.exit(1) /*` safely; see [the docs](https://example.com/docs?a=1&b=2) or [quotes](/docs/quotes), never this.
+         *
+         *     - **One** & *two*
+         *     - \<script>
+         */
         get: operations["`backtick`"];
         put?: never;
         post?: never;
