@@ -17,6 +17,7 @@ import type { CallRoute } from "./route.js";
 import type { WireBody } from "./body.js";
 import type { AttemptRecord, ClientEvent, OperationDefinition, RedirectHop } from "./types.js";
 import type { Protocol } from "./protocol.js";
+import { nextMacrotask } from "./clock.js";
 
 /** An attempt record the retry layer may still complete (pause, rotation). */
 export interface MutableAttemptRecord {
@@ -115,6 +116,19 @@ export interface Exchange<C extends BaseCall = Call> {
 export type Handler<C extends BaseCall = Call, R = TransportResponse> = (exchange: Exchange<C>) => Promise<R>;
 /** One policy layer of the chain (internal; the public, per-attempt `Middleware` is middleware.ts's). */
 export type Layer<C extends BaseCall = Call, R = TransportResponse> = (next: Handler<C, R>) => Handler<C, R>;
+
+/**
+ * Sends one call through a composed chain from its outermost exchange (HTTP and gRPC alike). A call refused before
+ * anything was sent rejects on a later macrotask (nextMacrotask says why).
+ */
+export async function runCall<C extends BaseCall, R>(chain: Handler<C, R>, call: C): Promise<R> {
+  try {
+    return await chain({ call, signal: undefined, deadlineAt: Infinity, attempt: 0, moveOn: false, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, cancel: undefined });
+  } catch (error) {
+    if (call.attempts.length === 0) await nextMacrotask();
+    throw error;
+  }
+}
 
 /** Builds the chain once; the first layer is the outermost. */
 export function compose<C extends BaseCall, R>(layers: readonly Layer<C, R>[], transport: Handler<C, R>): Handler<C, R> {

@@ -9,10 +9,10 @@
 import { resolveBase } from "./base-url.js";
 import { createBreaker } from "./breaker.js";
 import { RetryBudget } from "./budget.js";
-import { compose } from "./chain.js";
+import { compose, runCall } from "./chain.js";
 import { circuitLayer } from "./circuit.js";
 import { finishError } from "./classify.js";
-import { nextMacrotask, realClock } from "./clock.js";
+import { realClock } from "./clock.js";
 import { deadlineLayer } from "./deadline.js";
 import { RequestError } from "./errors.js";
 import { EventSink } from "./events.js";
@@ -182,14 +182,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       route: new CallRoute(op.id, request.headers, set),
       attempts: [],
     };
-    let res: Awaited<ReturnType<Handler>>;
-    try {
-      res = await handler({ call, signal: undefined, deadlineAt: Infinity, attempt: 0, moveOn: false, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, cancel: undefined });
-    } catch (error) {
-      // Fail-fast outcomes (nothing sent) settle on a macrotask (nextMacrotask says why).
-      if (call.attempts.length === 0) await nextMacrotask();
-      throw error;
-    }
+    const res = await runCall(handler, call);
     const status = res.status;
     const endpoint = call.attempts[call.attempts.length - 1]?.endpoint ?? "";
     const ok = status >= 200 && status < 300;

@@ -24,7 +24,7 @@ import { envKey, resolveBase } from "../base-url.js";
 import { createBreaker } from "../breaker.js";
 import { RetryBudget } from "../budget.js";
 import { nextMacrotask, realClock } from "../clock.js";
-import { compose } from "../chain.js";
+import { compose, runCall } from "../chain.js";
 import { deadlineLayer } from "../deadline.js";
 import { circuitLayer } from "../circuit.js";
 import { retryLayer } from "../retry.js";
@@ -225,12 +225,9 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     };
     let res: UnaryAnswer;
     try {
-      res = await unaryChain({ call, signal: undefined, deadlineAt: Infinity, attempt: 0, moveOn: false, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, cancel: undefined });
+      res = await runCall(unaryChain, call);
     } catch (error) {
-      // Fail-fast outcomes (nothing sent) settle on a macrotask (nextMacrotask says why).
-      if (call.attempts.length === 0) await nextMacrotask();
-      // What user middleware threw ends the call as it is.
-      throw error instanceof MiddlewareRejection ? error.error : error;
+      throw unwrapped(error);
     }
     const onResponse = callOptions?.onResponse;
     if (onResponse !== undefined) {
@@ -238,6 +235,11 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       onResponse({ endpoint: attempts[attempts.length - 1]?.endpoint ?? "", headers: metadataRecord(res.header), trailers: metadataRecord(res.trailer), attempts });
     }
     return res.message as MessageShape<O>;
+  }
+
+  /** What user middleware threw ends the call as it is. */
+  function unwrapped(error: unknown): unknown {
+    return error instanceof MiddlewareRejection ? error.error : error;
   }
 
   /** A stream the middleware turned into a failure: cancel it; nobody will hear how it ended. */
@@ -282,10 +284,9 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     };
     let answer: StreamAnswer;
     try {
-      answer = await streamChain({ call, signal: undefined, deadlineAt: Infinity, attempt: 0, moveOn: false, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, cancel: undefined });
+      answer = await runCall(streamChain, call);
     } catch (error) {
-      if (call.attempts.length === 0) await nextMacrotask();
-      throw error instanceof MiddlewareRejection ? error.error : error;
+      throw unwrapped(error);
     }
     // Committed: no more attempts. Until the end, the consumer may stop (abandoned: no verdict for anyone).
     let settlement: Settlement = "abandoned";
