@@ -26,6 +26,8 @@ import { attemptTimeoutLayer } from "./attempt-timeout.js";
 import { httpMiddlewareLayer } from "./http-middleware.js";
 import { httpProtocol } from "./http-protocol.js";
 import { followingRedirects } from "./redirects.js";
+import { OPERATION } from "./operation.js";
+import type { OperationTag } from "./operation.js";
 import { undiciTransport } from "./transport.js";
 import { ClientEndpoints } from "./discovery/client-endpoints.js";
 import { DEFAULT_MAX_CONNECTION_AGE_MS, EndpointPools } from "./pools.js";
@@ -215,6 +217,12 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
   return {
     call<T>(op: OperationDefinition, params: RequestParams | undefined, callOptions?: CallOptions): Promise<T> {
       return invoke(op, params, callOptions, op.response, base.basePath) as Promise<T>;
+    },
+    operation<M>(op: OperationDefinition): M {
+      const method = (params: RequestParams | undefined, callOptions?: CallOptions): Promise<unknown> => invoke(op, params, callOptions, op.response, base.basePath);
+      const tag: OperationTag = { service: def.name, id: op.id, errors: op.errors ?? [] };
+      Object.defineProperty(method, OPERATION, { value: tag });
+      return method as unknown as M;
     },
     // Probes live at the origin root (acton-service mounts /health and /ready there), not under the base path.
     request<T = unknown>(params: RawRequest, callOptions?: CallOptions): Promise<T> {

@@ -4,6 +4,8 @@
 // Every error the runtime throws, each with a stable `code`. Brands use Symbol.for so that checks work across two
 // copies of the runtime (two generated clients in one program): `instanceof` is routed through the brand as well.
 import type { AttemptRecord } from "./types.js";
+import { documents, tagOf } from "./operation.js";
+import type { DocumentedErrors, HttpErrorOf } from "./operation.js";
 
 const BRAND: unique symbol = Symbol.for("svcgen.runtime.error") as never;
 
@@ -61,20 +63,23 @@ function where(context: ErrorContext): string {
   return context.operation === undefined ? `${context.service}: ` : `${context.service}.${context.operation}: `;
 }
 
-/** The service answered with a status that is neither 2xx nor accepted. */
-export class HttpError extends SvcgenError {
+/**
+ * The service answered with a status that is neither 2xx nor accepted. `B` is the body's type where it is known:
+ * `isHttpError(error, client.op)` narrows it to what the operation documents.
+ */
+export class HttpError<B = unknown> extends SvcgenError {
   static readonly CODE = "SVCGEN_HTTP";
   readonly status: number;
   /** Lower-case names; repeated headers joined with `, `. */
   readonly headers: Readonly<Record<string, string>>;
   /** Parsed JSON when the answer said JSON, else the text (undefined when empty). */
-  readonly body: unknown;
+  readonly body: B;
   /**
    * Added by the runtime: the body was longer than the error-body limit (64 KiB, ERROR_BODY_LIMIT) and `body` holds
    * only its start (as text: a cut JSON document does not parse).
    */
   readonly truncated: boolean;
-  constructor(status: number, headers: Readonly<Record<string, string>>, body: unknown, context: ErrorContext = {}, truncated = false) {
+  constructor(status: number, headers: Readonly<Record<string, string>>, body: B, context: ErrorContext = {}, truncated = false) {
     super(HttpError.CODE, `${where(context)}HTTP ${status}${context.endpoint ? ` from ${context.endpoint}` : ""}${truncated ? " (error body truncated)" : ""}`, context);
     this.name = "HttpError";
     this.status = status;
@@ -270,8 +275,21 @@ function causeText(cause: unknown): string {
 export function isSvcgenError(value: unknown): value is SvcgenError {
   return hasCode(value, undefined);
 }
-export function isHttpError(value: unknown): value is HttpError {
-  return hasCode(value, HttpError.CODE);
+/**
+ * `isHttpError(error)`: any HttpError. `isHttpError(error, client.getItem)`: an HttpError from that operation of that
+ * service whose status the spec documents for it (an exact status, its `4XX` range or `default`; any status when it
+ * documents none), with `body` typed as documented for that status (narrowed further by checking `status`). A body
+ * cut at the error-body limit (`truncated`) is text, so such an error does not match.
+ */
+export function isHttpError(value: unknown): value is HttpError;
+export function isHttpError<E>(value: unknown, operation: DocumentedErrors<E>): value is HttpErrorOf<E>;
+export function isHttpError(value: unknown, operation?: DocumentedErrors<unknown>): boolean {
+  if (!hasCode(value, HttpError.CODE)) return false;
+  if (operation === undefined) return true;
+  const tag = tagOf(operation);
+  if (tag === undefined) throw new TypeError("isHttpError: the second argument must be a generated client's operation method");
+  const error = value as HttpError;
+  return error.operation === tag.id && error.service === tag.service && !error.truncated && documents(tag, error.status);
 }
 export function isResponseTooLargeError(value: unknown): value is ResponseTooLargeError {
   return hasCode(value, ResponseTooLargeError.CODE);

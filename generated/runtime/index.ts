@@ -5,6 +5,16 @@
 export { createServiceClient, createServiceClientWith } from "./client.js";
 export type { RuntimeHooks } from "./client.js";
 export type { AttemptHandler, AttemptRequest, AttemptResponse, Middleware } from "./middleware.js";
+export { OPERATION } from "./operation.js";
+export type {
+  AcceptedBody,
+  DocumentedErrors,
+  HttpErrorOf,
+  OperationMethod,
+  OperationResult,
+  OperationTag,
+  OptionalParamsOperationMethod,
+} from "./operation.js";
 export {
   SvcgenError,
   HttpError,

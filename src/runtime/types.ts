@@ -167,6 +167,11 @@ export interface OperationDefinition {
   readonly timeoutMs?: number;
   /** Added by the runtime: response body cap for this operation (bytes), when services.toml sets one. */
   readonly maxResponseBytes?: number;
+  /**
+   * Added by the runtime: the non-2xx statuses the spec documents, as it spells them (`"404"`, `"4XX"`, `"default"`),
+   * which `isHttpError(error, client.op)` matches. Absent: none documented.
+   */
+  readonly errors?: readonly string[];
 }
 
 /** The first argument of every generated method. Generated code narrows these types per operation. */
@@ -212,8 +217,11 @@ export interface RedirectHop {
   readonly method: string;
 }
 
-/** The second argument of every generated method. */
-export interface CallOptions {
+/**
+ * The second argument of every generated method. `S`: the statuses of `acceptStatus`, which a generated method
+ * infers from a literal list to type what the call resolves to.
+ */
+export interface CallOptions<S extends number = number> {
   /** Aborts the whole call (every attempt and pause) at once. */
   signal?: AbortSignal;
   /** Overall deadline for this call in ms, covering every attempt and pause (defaults to the service's timeout_ms). */
@@ -227,7 +235,7 @@ export interface CallOptions {
   /** Hears the final response's status, headers and attempt trace. */
   onResponse?: (info: ResponseInfo) => void;
   /** Added by the runtime: non-2xx statuses returned as a success (decoded like an error body) instead of an HttpError. */
-  acceptStatus?: readonly number[];
+  acceptStatus?: readonly S[];
   /** Added by the runtime: hears this call's own events (attempts, re-sends), after the client's `onEvent`. */
   onEvent?: (event: ClientEvent) => void;
   /**
@@ -324,6 +332,11 @@ export interface ClientEvent {
 /** What a generated client is built on. */
 export interface ServiceClient {
   call<T>(op: OperationDefinition, params: RequestParams | undefined, options?: CallOptions): Promise<T>;
+  /**
+   * Added by the runtime: `op` as a method `(params, options) => call(op, params, options)`, tagged (OPERATION) so
+   * `isHttpError(error, method)` knows it. `M` is the generated method type; the runtime trusts it as it trusts `call`.
+   */
+  operation<M>(op: OperationDefinition): M;
   /**
    * Added by the runtime: any request through the same chain (operation name `request` in events, errors and
    * middleware). Resolves to the decoded body: JSON when the answer says JSON, text for `text/*`, else bytes.

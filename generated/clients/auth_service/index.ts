@@ -2,7 +2,7 @@
 // source: examples/services.toml → auth_service (specs/auth.yaml, protos/auth.proto)
 
 import { type GrpcCallOptions, type GrpcClientDescription, type GrpcClientOptions, type GrpcHealthStatus, type GrpcServiceDefinition, createGrpcServiceClient, inheritGrpcOptions } from "../../runtime/grpc/index.js";
-import { type CallOptions, type ClientDescription, type ClientOptions, type OperationDefinition, type RawRequest, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
+import { type CallOptions, type ClientDescription, type ClientOptions, type OperationDefinition, type OptionalParamsOperationMethod, type RawRequest, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
 import { AuthService, type IssueTokenRequestSchema, type IssuedToken, type ListKeysRequestSchema, type RefreshRequestSchema, type RefreshResponse, type RevokeSummary, type RevokeTokenRequestSchema, type SigningKey, type TokenInfo, type ValidateTokenRequestSchema } from "./grpc.js";
 import type { paths } from "./types.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
@@ -56,8 +56,13 @@ export interface GetJwksParams {}
 /** What `getJwks` resolves to (200). */
 export type GetJwksResult = paths["/v1/keys"]["get"]["responses"]["200"]["content"]["application/json"];
 
+/** The error bodies `getJwks` documents, by status: `isHttpError(error, client.getJwks)` narrows to them. */
+export interface GetJwksErrors {
+  default: paths["/v1/keys"]["get"]["responses"]["default"]["content"]["application/json"];
+}
+
 /** The body of an `HttpError` from `getJwks` (default). */
-export type GetJwksErrorBody = paths["/v1/keys"]["get"]["responses"]["default"]["content"]["application/json"];
+export type GetJwksErrorBody = GetJwksErrors[keyof GetJwksErrors];
 const getJwksOperation: OperationDefinition = {
   id: "getJwks",
   method: "GET",
@@ -65,6 +70,7 @@ const getJwksOperation: OperationDefinition = {
   idempotent: true,
   params: [],
   response: "json",
+  errors: ["default"],
 };
 
 /** What `validateToken` sends: `POST /v1/tokens/validate`. */
@@ -75,8 +81,14 @@ export interface ValidateTokenParams {
 /** What `validateToken` resolves to (200). */
 export type ValidateTokenResult = paths["/v1/tokens/validate"]["post"]["responses"]["200"]["content"]["application/json"];
 
+/** The error bodies `validateToken` documents, by status: `isHttpError(error, client.validateToken)` narrows to them. */
+export interface ValidateTokenErrors {
+  401: paths["/v1/tokens/validate"]["post"]["responses"]["401"]["content"]["application/json"];
+  default: paths["/v1/tokens/validate"]["post"]["responses"]["default"]["content"]["application/json"];
+}
+
 /** The body of an `HttpError` from `validateToken` (401, default). */
-export type ValidateTokenErrorBody = paths["/v1/tokens/validate"]["post"]["responses"]["401"]["content"]["application/json"] | paths["/v1/tokens/validate"]["post"]["responses"]["default"]["content"]["application/json"];
+export type ValidateTokenErrorBody = ValidateTokenErrors[keyof ValidateTokenErrors];
 const validateTokenOperation: OperationDefinition = {
   id: "validateToken",
   method: "POST",
@@ -88,6 +100,7 @@ const validateTokenOperation: OperationDefinition = {
     contentType: "application/json",
   },
   response: "json",
+  errors: ["401", "default"],
 };
 
 /** A typed client for `auth_service`; create it with {@link createAuthServiceClient}. */
@@ -97,7 +110,7 @@ export interface AuthServiceClient {
    *
    * `GET /v1/keys` (operationId `getJwks`)
    */
-  getJwks(params?: GetJwksParams, options?: CallOptions): Promise<GetJwksResult>;
+  getJwks: OptionalParamsOperationMethod<GetJwksParams, GetJwksResult, GetJwksErrors>;
   /**
    * Validate a bearer token
    *
@@ -107,7 +120,7 @@ export interface AuthServiceClient {
    *
    * `POST /v1/tokens/validate` (operationId `validateToken`)
    */
-  validateToken(params?: ValidateTokenParams, options?: CallOptions): Promise<ValidateTokenResult>;
+  validateToken: OptionalParamsOperationMethod<ValidateTokenParams, ValidateTokenResult, ValidateTokenErrors>;
   /**
    * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
    *
@@ -135,8 +148,8 @@ export function createAuthServiceClient(options?: ClientOptions & { grpc?: GrpcC
   const client = createServiceClient(authServiceDefinition, options);
   let grpcClient: AuthServiceGrpcClient | undefined;
   return {
-    getJwks: (params, options) => client.call(getJwksOperation, params, options),
-    validateToken: (params, options) => client.call(validateTokenOperation, params, options),
+    getJwks: client.operation(getJwksOperation),
+    validateToken: client.operation(validateTokenOperation),
     request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),

@@ -10,6 +10,8 @@ export interface OperationNames {
   params: string;
   result: string;
   errorBody: string;
+  /** Documented error bodies by status (what isHttpError and acceptStatus read). */
+  errors: string;
   definition: string;
 }
 
@@ -19,6 +21,7 @@ export function operationNames(op: OperationModel, scope: NameScope): OperationN
     params: scope.take(`${base}Params`),
     result: scope.take(`${base}Result`),
     errorBody: scope.take(`${base}ErrorBody`),
+    errors: scope.take(`${base}Errors`),
     definition: scope.take(`${op.name}Operation`),
   };
 }
@@ -55,6 +58,7 @@ export function definitionOf(op: OperationModel): OperationDefinition {
     response: op.success[0]?.kind ?? "empty",
     ...(op.timeoutMs !== undefined ? { timeoutMs: op.timeoutMs } : {}),
     ...(op.maxResponseBytes !== undefined ? { maxResponseBytes: op.maxResponseBytes } : {}),
+    ...(op.errors.length > 0 ? { errors: op.errors.map((r) => r.status) } : {}),
   };
   return def;
 }
@@ -71,6 +75,17 @@ function responseType(opType: string, r: ResponseModel): string {
     case "json":
       return `${opType}["responses"][${str(r.status)}]["content"][${str(r.contentType ?? "application/json")}]`;
   }
+}
+
+/** Type of one documented error body as HttpError carries it: JSON parsed, anything else as text. */
+function errorBodyType(opType: string, r: ResponseModel): string {
+  return r.kind === "binary" ? "string" : responseType(opType, r);
+}
+
+/** The key of a status in the `…Errors` interface: `404`, `"4XX"` (upper-case, as the runtime matches), `default`. */
+function statusKey(status: string): string {
+  if (/^\d+$/.test(status) || status === "default") return status;
+  return str(status.toUpperCase());
 }
 
 function union(types: string[]): string {
@@ -119,9 +134,11 @@ export function operationTypes(
   const success = op.success.map((r) => responseType(opType, r));
   out += `\n${jsdoc([`What \`${op.name}\` resolves to (${op.success.map((r) => r.status).join(", ") || "no documented 2xx"}).`])}`;
   out += `export type ${names.result} = ${success.length === 0 ? "unknown" : union(success)};\n`;
-  const errors = op.errors.map((r) => responseType(opType, r));
+  const documented = op.errors.map((r) => `  ${statusKey(r.status)}: ${errorBodyType(opType, r)};`);
+  out += `\n${jsdoc([`The error bodies \`${op.name}\` documents, by status: \`isHttpError(error, client.${op.name})\` narrows to them.`])}`;
+  out += documented.length === 0 ? `export interface ${names.errors} {}\n` : `export interface ${names.errors} {\n${documented.join("\n")}\n}\n`;
   out += `\n${jsdoc([`The body of an \`HttpError\` from \`${op.name}\` (${op.errors.map((r) => r.status).join(", ") || "none documented"}).`])}`;
-  out += `export type ${names.errorBody} = ${union(errors)};\n`;
+  out += `export type ${names.errorBody} = ${documented.length === 0 ? "unknown" : `${names.errors}[keyof ${names.errors}]`};\n`;
   return out;
 }
 
@@ -152,8 +169,11 @@ export function operationDefinition(op: OperationModel, names: OperationNames, d
   return `const ${names.definition}: ${defType} = ${literal(definitionOf(op))};\n`;
 }
 
-/** The method's signature in the client interface, with its JSDoc. */
-export function operationSignature(op: OperationModel, names: OperationNames, callOptions: string): string {
+/**
+ * The method's member in the client interface, with its JSDoc: a property typed by the runtime's OperationMethod, so
+ * the method carries its documented errors (isHttpError) and types `acceptStatus`.
+ */
+export function operationSignature(op: OperationModel, names: OperationNames, callOptions: string, method: OperationMethodTypes): string {
   const doc = jsdoc(
     [
       op.summary,
@@ -165,12 +185,18 @@ export function operationSignature(op: OperationModel, names: OperationNames, ca
     ],
     "  ",
   );
-  const params = `params${paramsOptional(op) ? "?" : ""}: ${names.params}`;
-  const plain = `  ${op.name}(${params}, options?: ${callOptions}): Promise<${names.result}>;\n`;
-  if (!streamable(op)) return `${doc}${plain}`;
-  // A download may be taken as a stream (no size limit): the overload types what `responseType: "stream"` returns.
-  const streamParams = `params: ${names.params}${paramsOptional(op) ? " | undefined" : ""}`;
-  return `${doc}  ${op.name}(${streamParams}, options: ${callOptions} & { responseType: "stream" }): Promise<ReadableStream<Uint8Array>>;\n${doc}${plain}`;
+  const optional = paramsOptional(op);
+  const typed = `${optional ? method.optional() : method.required()}<${names.params}, ${names.result}, ${names.errors}>`;
+  if (!streamable(op)) return `${doc}  ${op.name}: ${typed};\n`;
+  // A download may be taken as a stream (no size limit): the first signature types what `responseType: "stream"` returns.
+  const stream = `(params: ${names.params}${optional ? " | undefined" : ""}, options: ${callOptions} & { responseType: "stream" }) => Promise<ReadableStream<Uint8Array>>`;
+  return `${doc}  ${op.name}: (${stream}) & ${typed};\n`;
+}
+
+/** Local names of the runtime's OperationMethod types, registered on first use. */
+export interface OperationMethodTypes {
+  required(): string;
+  optional(): string;
 }
 
 /** Operations whose typed result is binary get the `responseType: "stream"` overload. */
@@ -178,9 +204,6 @@ function streamable(op: OperationModel): boolean {
   return op.success[0]?.kind === "binary";
 }
 
-export function operationBinding(op: OperationModel, names: OperationNames, client: string, clientType: string, callOptions: string): string {
-  if (!streamable(op)) return `    ${op.name}: (params, options) => ${client}.call(${names.definition}, params, options),\n`;
-  // Overloads give the arrow no contextual parameter types: spell them, and assert the overloaded type.
-  const params = `params: ${names.params}${paramsOptional(op) ? " | undefined" : ""}`;
-  return `    ${op.name}: ((${params}, options?: ${callOptions}) => ${client}.call(${names.definition}, params, options)) as ${clientType}[${str(op.name)}],\n`;
+export function operationBinding(op: OperationModel, names: OperationNames, client: string): string {
+  return `    ${op.name}: ${client}.operation(${names.definition}),\n`;
 }

@@ -59,6 +59,8 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
     RawRequest,
     ServiceDefinition,
     "OperationDefinition",
+    "OperationMethod",
+    "OptionalParamsOperationMethod",
     "paths",
     "components",
     "operations",
@@ -94,9 +96,13 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   });
 
   body += `\n${jsdoc([`A typed client for \`${s.key}\`; create it with {@link ${factory}}.`])}`;
+  const methodTypes = {
+    required: () => imports.type(RUNTIME, "OperationMethod"),
+    optional: () => imports.type(RUNTIME, "OptionalParamsOperationMethod"),
+  };
   body += `export interface ${clientType} {\n`;
   ops.forEach((op, i) => {
-    body += operationSignature(op, names[i]!, CallOptions);
+    body += operationSignature(op, names[i]!, CallOptions, methodTypes);
   });
   body += jsdoc(
     [
@@ -135,7 +141,7 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   }
   body += `  return {\n`;
   ops.forEach((op, i) => {
-    body += operationBinding(op, names[i]!, "client", clientType, CallOptions);
+    body += operationBinding(op, names[i]!, "client");
   });
   body += `    request: <T = unknown>(params: ${RawRequest}, options?: ${CallOptions}): Promise<T> => client.request<T>(params, options),\n`;
   body += `    health: (options) => client.health(options),\n`;

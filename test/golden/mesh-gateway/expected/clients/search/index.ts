@@ -2,7 +2,7 @@
 // source: services.toml → search (specs/search.yaml, protos/search.proto)
 
 import { type GrpcCallOptions, type GrpcClientDescription, type GrpcClientOptions, type GrpcHealthStatus, type GrpcServiceDefinition, createGrpcServiceClient, inheritGrpcOptions } from "../../runtime/grpc/index.js";
-import { type CallOptions, type ClientDescription, type ClientOptions, type OperationDefinition, type RawRequest, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
+import { type CallOptions, type ClientDescription, type ClientOptions, type OperationDefinition, type OperationMethod, type RawRequest, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
 import { Indexer, Query, type RequestSchema, type Response } from "./grpc.js";
 import type { paths } from "./types.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
@@ -59,6 +59,9 @@ export interface PutDocumentParams {
 /** What `putDocument` resolves to (204). */
 export type PutDocumentResult = undefined;
 
+/** The error bodies `putDocument` documents, by status: `isHttpError(error, client.putDocument)` narrows to them. */
+export interface PutDocumentErrors {}
+
 /** The body of an `HttpError` from `putDocument` (none documented). */
 export type PutDocumentErrorBody = unknown;
 const putDocumentOperation: OperationDefinition = {
@@ -89,6 +92,9 @@ export interface SearchParams {
 /** What `search` resolves to (200). */
 export type SearchResult = paths["/search"]["get"]["responses"]["200"]["content"]["application/json"];
 
+/** The error bodies `search` documents, by status: `isHttpError(error, client.search)` narrows to them. */
+export interface SearchErrors {}
+
 /** The body of an `HttpError` from `search` (none documented). */
 export type SearchErrorBody = unknown;
 const searchOperation: OperationDefinition = {
@@ -110,9 +116,9 @@ const searchOperation: OperationDefinition = {
 /** A typed client for `search`; create it with {@link createSearchClient}. */
 export interface SearchClient {
   /** `PUT /documents/{id}` (operationId `putDocument`) — not retried without `idempotencyKey` */
-  putDocument(params: PutDocumentParams, options?: CallOptions): Promise<PutDocumentResult>;
+  putDocument: OperationMethod<PutDocumentParams, PutDocumentResult, PutDocumentErrors>;
   /** `GET /search` (operationId `search`) */
-  search(params: SearchParams, options?: CallOptions): Promise<SearchResult>;
+  search: OperationMethod<SearchParams, SearchResult, SearchErrors>;
   /**
    * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
    *
@@ -140,8 +146,8 @@ export function createSearchClient(options?: ClientOptions & { grpc?: GrpcClient
   const client = createServiceClient(searchDefinition, options);
   let grpcClient: SearchGrpcClient | undefined;
   return {
-    putDocument: (params, options) => client.call(putDocumentOperation, params, options),
-    search: (params, options) => client.call(searchOperation, params, options),
+    putDocument: client.operation(putDocumentOperation),
+    search: client.operation(searchOperation),
     request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
