@@ -1,10 +1,10 @@
 // The one deepObject convention, shared by query parameters (params.ts) and form/multipart bodies (body.ts).
 // OpenAPI defines deepObject for one level of scalars only (`color[R]=100`); arrays and nesting are left undefined.
-// svcgen writes what Stripe documents and what Rack, PHP and qs parse back into the same value:
+// svcgen writes what Stripe documents and what qs, PHP and Rack parse into nested values:
 //   nested objects   a[b][c]=v
 //   array of scalars expand[]=a&expand[]=b
 //   array holding any object or array: indices for every item, items[0][price]=x&items[0][quantity]=1
-//   (`items[][price]=x&items[][quantity]=1` is ambiguous: Rack and qs disagree on where one object ends)
+//   (`items[][price]=x&items[][quantity]=1` is ambiguous: PHP reads two objects there, Rack one)
 // undefined and null are skipped, and so are empty arrays and objects (they write nothing); indices count only the
 // items that wrote something, so the server always reads a dense list. A top-level scalar is `name=v`.
 // Brackets go out as %5B/%5D in queries and bodies alike: queries write keys percent-encoded as they are built
