@@ -172,8 +172,9 @@ describe("features client: parameters", () => {
 
     const seen = server.seen[0]!;
     expect([seen.method, seen.path]).toEqual(["GET", "/items"]);
-    // tags: one pair per item, a comma inside an item is data (encoded); ids: one pair, literal commas between items.
-    expect(seen.query).toBe("tags=a&tags=b%2Cc&tags=d%20e&ids=1,2,3&filter[status]=active&filter[minPrice]=5&sort=-name&limit=5&page=2");
+    // tags: one pair per item, a comma inside an item is data (encoded); ids: one pair, literal commas between items;
+    // filter: deepObject, its brackets percent-encoded as in form bodies.
+    expect(seen.query).toBe("tags=a&tags=b%2Cc&tags=d%20e&ids=1,2,3&filter%5Bstatus%5D=active&filter%5BminPrice%5D=5&sort=-name&limit=5&page=2");
     expect([...new URLSearchParams(seen.query)]).toEqual([
       ["tags", "a"],
       ["tags", "b,c"],

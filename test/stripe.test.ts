@@ -134,6 +134,10 @@ describe("Stripe's spec (452 operations)", () => {
         '    body: { email: "jenny@example.com", metadata: { order: "1" }, address: { line1: "1 Main St", city: "Berlin" } },',
         "  });",
         "  const id: string = created.id;",
+        "  // The deepObject round trip below sends these; their generated types must take arrays of objects.",
+        '  const items = [{ price: "price_1", quantity: 2, tax_rates: ["txr_1"] }];',
+        '  await client.getInvoicesUpcoming({ query: { customer: "cus_1", subscription_items: items, expand: ["customer"] } });',
+        '  await client.postSubscriptions({ body: { customer: "cus_1", items, expand: ["customer"] } });',
         "  try {",
         '    await client.deleteCustomersCustomer({ path: { customer: "cus_1" } });',
         "  } catch (error) {",
@@ -179,6 +183,12 @@ interface StripeClient {
       balance?: number;
     };
   }): Promise<StripeCustomer>;
+  getInvoicesUpcoming(params: {
+    query: { customer?: string; subscription_items?: Array<{ price?: string; quantity?: number; tax_rates?: string[] }>; expand?: string[] };
+  }): Promise<{ object: "invoice" }>;
+  postSubscriptions(params: {
+    body: { customer: string; items?: Array<{ price?: string; quantity?: number; tax_rates?: string[] }>; expand?: string[]; metadata?: Record<string, string> };
+  }): Promise<{ id: string; object: "subscription" }>;
   postFiles(params: {
     body: { file: Blob; purpose: string; file_link_data?: { create: boolean; metadata?: Record<string, string> }; expand?: string[] };
   }): Promise<{ id: string; object: "file"; parts: Array<{ name: string; filename: string | null; contentType: string | null; text: string | null }> }>;
@@ -212,6 +222,8 @@ async function startStripe(): Promise<RunningServer> {
             return json(200, { id: "cus_new", object: "customer", email: form.get("email"), name: form.get("name"), metadata });
           },
         },
+        { method: "GET", pattern: "/v1/invoices/upcoming", handle: () => json(200, { object: "invoice" }) },
+        { method: "POST", pattern: "/v1/subscriptions", handle: () => json(200, { id: "sub_1", object: "subscription" }) },
         {
           method: "POST",
           pattern: "/v1/files",
@@ -250,7 +262,7 @@ describe("Stripe client round trip", () => {
 
     const [get, post] = server.seen;
     expect(server.seen).toHaveLength(2);
-    expect([get!.method, get!.path, get!.query]).toEqual(["GET", "/v1/customers/cus_9%20%2Fx", "expand[]=default_source&expand[]=tax"]);
+    expect([get!.method, get!.path, get!.query]).toEqual(["GET", "/v1/customers/cus_9%20%2Fx", "expand%5B%5D=default_source&expand%5B%5D=tax"]);
     expect(get!.body.length).toBe(0);
     expect(header(get!, "content-type")).toBeUndefined();
     expect(header(get!, "authorization")).toBe("Bearer sk_test_123");
@@ -272,7 +284,7 @@ describe("Stripe client round trip", () => {
     );
   });
 
-  it("follows the spec's `encoding` (deepObject): arrays in a form body get indices, nested arrays of objects too", async () => {
+  it("follows the spec's `encoding` (deepObject) in a form body: scalar arrays get [], arrays of objects indices", async () => {
     // The generated definition carries Stripe's encoding map; `balance` has no entry and keeps the default rule.
     expect(index).toMatch(/const postCustomersOperation: OperationDefinition = \{[\s\S]*?\n {4}encoding: \[\n {6}\{\n {8}name: "address",\n {8}style: "deepObject",\n {8}explode: true,\n {6}\},/);
     const server = await startStripe();
@@ -293,12 +305,46 @@ describe("Stripe client round trip", () => {
     });
     const raw = server.seen[0]!.body.toString("utf8");
     expect(raw).toBe(
-      "email=jenny%40example.com&preferred_locales%5B0%5D=en&preferred_locales%5B1%5D=fr&expand%5B0%5D=tax" +
+      "email=jenny%40example.com&preferred_locales%5B%5D=en&preferred_locales%5B%5D=fr&expand%5B%5D=tax" +
         "&tax_id_data%5B0%5D%5Btype%5D=eu_vat&tax_id_data%5B0%5D%5Bvalue%5D=DE123&metadata%5Border%5D=1&balance=-5",
     );
     expect([...new URLSearchParams(raw)].map(([k, v]) => `${k}=${v}`).join("&")).toBe(
-      "email=jenny@example.com&preferred_locales[0]=en&preferred_locales[1]=fr&expand[0]=tax&tax_id_data[0][type]=eu_vat&tax_id_data[0][value]=DE123&metadata[order]=1&balance=-5",
+      "email=jenny@example.com&preferred_locales[]=en&preferred_locales[]=fr&expand[]=tax&tax_id_data[0][type]=eu_vat&tax_id_data[0][value]=DE123&metadata[order]=1&balance=-5",
     );
+  });
+
+  it("writes deepObject the same way in a query (GET /v1/invoices/upcoming) and a form body (POST /v1/subscriptions)", async () => {
+    const server = await startStripe();
+    const { createStripeClient } = (await import(pathToFileURL(path.join(OUT, "clients", "index.ts")).href)) as {
+      createStripeClient(options?: ClientOptions): StripeClient;
+    };
+    const stripe = createStripeClient({ baseUrl: server.url, env: {} });
+    open.push(stripe);
+    const items = [{ price: "price_1", quantity: 2, tax_rates: ["txr_1", "txr_2"] }, { price: "price_2" }];
+    const expand = ["latest_invoice.payment_intent", "customer"];
+    await stripe.getInvoicesUpcoming({ query: { customer: "cus_1", subscription_items: items, expand } });
+    await stripe.postSubscriptions({ body: { customer: "cus_1", items, expand } });
+
+    const [get, post] = server.seen;
+    expect(server.seen).toHaveLength(2);
+    const written = (name: string): string =>
+      `customer=cus_1&${name}%5B0%5D%5Bprice%5D=price_1&${name}%5B0%5D%5Bquantity%5D=2` +
+      `&${name}%5B0%5D%5Btax_rates%5D%5B%5D=txr_1&${name}%5B0%5D%5Btax_rates%5D%5B%5D=txr_2&${name}%5B1%5D%5Bprice%5D=price_2` +
+      "&expand%5B%5D=latest_invoice.payment_intent&expand%5B%5D=customer";
+    expect([get!.method, get!.path, get!.query]).toEqual(["GET", "/v1/invoices/upcoming", written("subscription_items")]);
+    expect([post!.method, post!.path, post!.query]).toEqual(["POST", "/v1/subscriptions", ""]);
+    expect(mediaType(post!)).toBe("application/x-www-form-urlencoded");
+    expect(post!.body.toString("utf8")).toBe(written("items"));
+    expect([...new URLSearchParams(post!.body.toString("utf8"))].map(([k, v]) => `${k}=${v}`)).toEqual([
+      "customer=cus_1",
+      "items[0][price]=price_1",
+      "items[0][quantity]=2",
+      "items[0][tax_rates][]=txr_1",
+      "items[0][tax_rates][]=txr_2",
+      "items[1][price]=price_2",
+      "expand[]=latest_invoice.payment_intent",
+      "expand[]=customer",
+    ]);
   });
 
   it("sends a multipart upload with deepObject fields flattened into parts and the file as a file part", async () => {
@@ -315,7 +361,7 @@ describe("Stripe client round trip", () => {
       { name: "purpose", filename: null, contentType: null, text: "dispute_evidence" },
       { name: "file_link_data[create]", filename: null, contentType: null, text: "true" },
       { name: "file_link_data[metadata][case]", filename: null, contentType: null, text: "7" },
-      { name: "expand[0]", filename: null, contentType: null, text: "links" },
+      { name: "expand[]", filename: null, contentType: null, text: "links" },
     ]);
     expect(mediaType(server.seen[0]!)).toBe("multipart/form-data");
     expect(server.seen[0]!.body.toString("utf8")).toContain('Content-Disposition: form-data; name="file_link_data[create]"\r\n\r\ntrue\r\n');

@@ -2,6 +2,7 @@
 // a streaming body is never retried.
 import { randomUUID } from "node:crypto";
 import type { FormData } from "undici";
+import { RAW_KEYS, deepObject, isLeaf } from "./deep-object.js";
 import { scalar } from "./params.js";
 import type { BodyEncoding, RequestBodyKind } from "./types.js";
 
@@ -45,20 +46,19 @@ type Pair = [key: string, value: unknown];
  * `application/x-www-form-urlencoded` (Encoding Object: OpenAPI 3.0 §4.7.15, 3.1 §4.8.15, styles as in the parameter
  * style table §4.8.12.4). Each top-level property `name` with value `v` and its encoding entry `e`, if any:
  * - no entry (or an entry with neither style nor explode, and no JSON contentType): svcgen's default. Primitives
- *   `name=v`; arrays repeat the key (`name=a&name=b`, i.e. form + explode); objects nest brackets (`name[k]=v`,
- *   `name[k][j]=v`) and arrays inside them repeat their bracketed key.
+ *   `name=v`; arrays repeat the key (`name=a&name=b`, i.e. form + explode); objects are written as deepObject.
  * - `style`/`explode` both absent, `contentType` JSON (`application/json`, `*+json`): objects and arrays are sent as
  *   their JSON text, `name={"a":1}` (3.1.1: without style fields the value is serialised by its content type).
  * - otherwise style (default `form`) and explode (default true for `form`, false for the others):
  *   form, explode:  `name=v`; array `name=a&name=b`; object `k1=v1&k2=v2` (the property name is dropped, as OAS says);
  *   form, !explode: array `name=a,b`; object `name=k1,v1,k2,v2`;
  *   spaceDelimited / pipeDelimited, !explode: the same with " " / "|" between; with explode they act as form;
- *   deepObject (explode is moot): object `name[k]=v`, nested `name[k][j]=v`; arrays at any depth use indices
- *   `name[0]=a&name[1]=b`, `name[0][type]=eu_vat` (OAS leaves arrays and nesting under deepObject undefined; this is
- *   the qs "indices" convention Stripe documents and its SDKs send); a primitive is `name=v`.
+ *   deepObject (explode is moot): the convention in deep-object.ts, the same one queries use. Object `name[k]=v`,
+ *   nested `name[k][j]=v`; an array of scalars `name[]=a&name[]=b`; an array holding objects or arrays uses indices
+ *   `name[0][type]=eu_vat`; empty arrays and objects write nothing; a primitive is `name=v`.
  * Leaves: strings as given, numbers/booleans via String, Dates as ISO 8601, objects left over as JSON text.
- * undefined and null are skipped (array items too; the other items keep their indices). Keys and values are then
- * form-urlencoded by URLSearchParams (space → `+`, `[` → `%5B`, `]` → `%5D`). A string or URLSearchParams is sent as given.
+ * undefined and null are skipped. Keys and values are then form-urlencoded by URLSearchParams (space → `+`,
+ * `[` → `%5B`, `]` → `%5D`, as in queries). A string or URLSearchParams is sent as given.
  */
 export function formBody(value: unknown, encoding?: BodyEncodings): string {
   if (typeof value === "string") return value;
@@ -96,11 +96,6 @@ function entryFor(encoding: BodyEncodings | undefined, name: string): BodyEncodi
   return map.get(name);
 }
 
-/** Values sent as one part or one scalar, never walked into. */
-function isLeaf(value: object): boolean {
-  return value instanceof Date || value instanceof Blob || value instanceof ArrayBuffer || ArrayBuffer.isView(value);
-}
-
 function isObjectValue(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !isLeaf(value);
 }
@@ -109,24 +104,21 @@ function present(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
 
-/** svcgen's default: arrays repeat the key, objects nest brackets. */
+/** svcgen's default: arrays repeat the key, objects are written as deepObject. */
 function nested(out: Pair[], key: string, value: unknown): void {
   if (!present(value)) return;
   if (Array.isArray(value)) {
     for (const item of value) if (present(item)) out.push([key, item]);
   } else if (isObjectValue(value)) {
-    for (const k of Object.keys(value)) nested(out, `${key}[${k}]`, value[k]);
+    deepObject(out, key, value, RAW_KEYS, pair);
   } else {
     out.push([key, value]);
   }
 }
 
-/** deepObject with the qs "indices" convention for arrays. */
-function deep(out: Pair[], key: string, value: unknown): void {
-  if (!present(value)) return;
-  if (Array.isArray(value)) value.forEach((item, i) => deep(out, `${key}[${i}]`, item));
-  else if (isObjectValue(value)) for (const k of Object.keys(value)) deep(out, `${key}[${k}]`, value[k]);
-  else out.push([key, value]);
+/** deepObject's leaf as a pair, encoded later (URLSearchParams for a form, one part each in multipart). */
+function pair(out: Pair[], key: string, leaf: unknown): void {
+  out.push([key, leaf]);
 }
 
 const DELIMITERS = { form: ",", spaceDelimited: " ", pipeDelimited: "|" } as const;
@@ -134,7 +126,7 @@ const DELIMITERS = { form: ",", spaceDelimited: " ", pipeDelimited: "|" } as con
 function styled(out: Pair[], name: string, value: unknown, e: BodyEncoding): void {
   const style = e.style ?? "form";
   if (style === "deepObject") {
-    deep(out, name, value);
+    deepObject(out, name, value, RAW_KEYS, pair);
     return;
   }
   if (!present(value)) return;

@@ -1,6 +1,7 @@
 // Parameter serialisation per OpenAPI 3 `style`/`explode` (spec §4.8.12.4 "Style Values" and its examples table).
 // Values: strings as given, numbers/booleans/bigints via String, Dates as ISO 8601, other objects as JSON.
 // `undefined` and `null` are skipped (query, header, cookie); a missing path parameter is an error for the caller.
+import { PERCENT_KEYS, deepObject } from "./deep-object.js";
 import type { ParamDefinition, ParamStyle } from "./types.js";
 
 const enc = encodeURIComponent;
@@ -55,17 +56,23 @@ export function pathParam(name: string, value: unknown, style: ParamStyle, explo
   return text;
 }
 
-/** Appends one query parameter (`form` default, `spaceDelimited`, `pipeDelimited`, `deepObject`) to `out`. */
+/**
+ * Appends one query parameter (`form` default, `spaceDelimited`, `pipeDelimited`, `deepObject`) to `out`.
+ * deepObject follows the convention in deep-object.ts, the same one form bodies use: `filter%5Bstatus%5D=open`,
+ * `expand%5B%5D=a&expand%5B%5D=b`, `items%5B0%5D%5Bprice%5D=x`.
+ */
 export function queryParam(out: string[], name: string, value: unknown, style: ParamStyle, explode: boolean): void {
   if (value === undefined || value === null) return;
+  if (style === "deepObject") {
+    deepObject(out, name, value, PERCENT_KEYS, queryPair);
+    return;
+  }
   const key = enc(name);
   if (Array.isArray(value)) {
     const items: string[] = [];
     for (const v of value) if (v !== undefined && v !== null) items.push(enc(scalar(v)));
     if (items.length === 0) return;
-    if (style === "deepObject") {
-      for (const v of items) out.push(`${key}[]=${v}`);
-    } else if (explode) {
+    if (explode) {
       for (const v of items) out.push(`${key}=${v}`);
     } else {
       out.push(`${key}=${items.join(delimiter(style))}`);
@@ -73,10 +80,6 @@ export function queryParam(out: string[], name: string, value: unknown, style: P
     return;
   }
   if (isPlainObject(value)) {
-    if (style === "deepObject") {
-      deepObject(out, key, value);
-      return;
-    }
     const pairs = entries(value);
     if (pairs.length === 0) return;
     if (explode) {
@@ -95,19 +98,9 @@ function delimiter(style: ParamStyle): string {
   return ",";
 }
 
-// deepObject is only defined one level deep; deeper objects nest brackets (`a[b][c]=v`) and arrays repeat the key
-// (`a[b]=1&a[b]=2`), as qs and most servers read them.
-function deepObject(out: string[], prefix: string, value: Record<string, unknown>): void {
-  for (const [k, v] of entries(value)) {
-    const key = `${prefix}[${enc(k)}]`;
-    if (Array.isArray(v)) {
-      for (const item of v) if (item !== undefined && item !== null) out.push(`${key}=${enc(scalar(item))}`);
-    } else if (isPlainObject(v)) {
-      deepObject(out, key, v);
-    } else {
-      out.push(`${key}=${enc(scalar(v))}`);
-    }
-  }
+/** deepObject's leaf as a query pair; the key comes percent-encoded, brackets included (`a%5Bb%5D`). */
+function queryPair(out: string[], key: string, leaf: unknown): void {
+  out.push(`${key}=${enc(scalar(leaf))}`);
 }
 
 /** A header parameter (`simple` style); undefined when the value is absent. Header values are not percent-encoded. */

@@ -24,7 +24,7 @@ describe("formBody: the Encoding Object's styles", () => {
   const rows: Array<[string, { value: Record<string, unknown>; encoding?: Entries; want: string }]> = [
     ["no entry: primitive", { value: { a: "x y", n: 1, t: true }, want: "a=x+y&n=1&t=true" }],
     ["no entry: array repeats the key", { value: { a: ARR }, want: "a=a&a=b+c" }],
-    ["no entry: object nests brackets, arrays inside repeat", { value: { o: { k: "v", l: [1, 2], d: { e: 1 } } }, want: "o[k]=v&o[l]=1&o[l]=2&o[d][e]=1" }],
+    ["no entry: object as deepObject", { value: { o: { k: "v", l: [1, 2], d: { e: 1 }, m: [{ n: 1 }] } }, want: "o[k]=v&o[l][]=1&o[l][]=2&o[d][e]=1&o[m][0][n]=1" }],
     ["form (explode by default): array", { value: { a: ARR }, encoding: { a: { style: "form" } }, want: "a=a&a=b+c" }],
     ["form, explode: object drops the name", { value: { o: OBJ }, encoding: { o: { style: "form", explode: true } }, want: "R=100&G=200" }],
     ["form, !explode: array", { value: { a: ARR }, encoding: { a: { style: "form", explode: false } }, want: "a=a%2Cb+c" }],
@@ -34,17 +34,27 @@ describe("formBody: the Encoding Object's styles", () => {
     ["pipeDelimited: array", { value: { a: [1, 2, 3] }, encoding: { a: { style: "pipeDelimited" } }, want: "a=1%7C2%7C3" }],
     ["pipeDelimited: object", { value: { o: OBJ }, encoding: { o: { style: "pipeDelimited", explode: false } }, want: "o=R%7C100%7CG%7C200" }],
     ["deepObject: object", { value: { o: OBJ }, encoding: { o: { style: "deepObject", explode: true } }, want: "o[R]=100&o[G]=200" }],
-    ["deepObject: array gets indices", { value: { expand: ["tax", "x"] }, encoding: { expand: { style: "deepObject" } }, want: "expand[0]=tax&expand[1]=x" }],
+    ["deepObject: array of scalars gets empty brackets", { value: { expand: ["tax", "x"] }, encoding: { expand: { style: "deepObject" } }, want: "expand[]=tax&expand[]=x" }],
     [
       "deepObject: arrays of objects and objects of arrays",
       {
         value: { t: [{ type: "eu_vat", value: "DE1" }], s: { f: [{ name: "n", value: "v" }], k: ["a"] } },
         encoding: { t: { style: "deepObject", explode: true }, s: { style: "deepObject", explode: true } },
-        want: "t[0][type]=eu_vat&t[0][value]=DE1&s[f][0][name]=n&s[f][0][value]=v&s[k][0]=a",
+        want: "t[0][type]=eu_vat&t[0][value]=DE1&s[f][0][name]=n&s[f][0][value]=v&s[k][]=a",
       },
     ],
     ["deepObject: a primitive is name=value", { value: { p: "x" }, encoding: { p: { style: "deepObject" } }, want: "p=x" }],
-    ["deepObject: nulls skipped, the other items keep their index", { value: { a: ["x", null, "z"] }, encoding: { a: { style: "deepObject" } }, want: "a[0]=x&a[2]=z" }],
+    ["deepObject: null items skipped", { value: { a: ["x", null, "z"] }, encoding: { a: { style: "deepObject" } }, want: "a[]=x&a[]=z" }],
+    [
+      "deepObject: skipped objects leave no gap in the indices",
+      { value: { a: [{ k: 1 }, null, {}, { k: 2 }] }, encoding: { a: { style: "deepObject" } }, want: "a[0][k]=1&a[1][k]=2" },
+    ],
+    ["deepObject: mixed array gets indices for every item", { value: { a: ["x", { k: 1 }] }, encoding: { a: { style: "deepObject" } }, want: "a[0]=x&a[1][k]=1" }],
+    ["deepObject: array of arrays", { value: { a: [["x", "y"], ["z"]] }, encoding: { a: { style: "deepObject" } }, want: "a[0][]=x&a[0][]=y&a[1][]=z" }],
+    [
+      "deepObject: empty arrays, empty objects and nulls inside write nothing",
+      { value: { o: { a: [], e: {}, n: null, d: { f: [] } }, s: { v: "" } }, encoding: { o: { style: "deepObject" }, s: { style: "deepObject" } }, want: "s[v]=" },
+    ],
     ["contentType JSON alone: JSON text", { value: { o: { a: [1] }, p: "s" }, encoding: { o: { contentType: "application/json" }, p: { contentType: "application/json" } }, want: "o=%7B%22a%22%3A[1]%7D&p=s" }],
     ["contentType not JSON alone: the default rule", { value: { o: { a: 1 } }, encoding: { o: { contentType: "text/plain" } }, want: "o[a]=1" }],
     ["Dates as ISO 8601", { value: { d: new Date(0) }, encoding: { d: { style: "form" } }, want: "d=1970-01-01T00%3A00%3A00.000Z" }],
@@ -61,7 +71,7 @@ describe("formBody: the Encoding Object's styles", () => {
   it("finds entries by name only, whatever the property is called", () => {
     const encoding: BodyEncoding[] = [{ name: "__proto__", style: "deepObject" }, { name: 'a"b', style: "form", explode: false }];
     const value = JSON.parse('{"__proto__": ["x"], "a\\"b": [1, 2], "constructor": [3, 4], "toString": {"k": 1}}') as Record<string, unknown>;
-    expect(readable(formBody(value, encoding))).toBe("__proto__[0]=x&a%22b=1%2C2&constructor=3&constructor=4&toString[k]=1");
+    expect(readable(formBody(value, encoding))).toBe("__proto__[]=x&a%22b=1%2C2&constructor=3&constructor=4&toString[k]=1");
   });
 
   it("sends a string or URLSearchParams as given", () => {
@@ -128,7 +138,7 @@ describe("multipartBody", () => {
   it("flattens a styled entry (deepObject) into one text part per pair", async () => {
     const { text } = await wire({ data: { create: true, tags: ["a"] } }, { data: { style: "deepObject", explode: true } });
     expect(text).toContain('name="data[create]"\r\n\r\ntrue\r\n');
-    expect(text).toContain('name="data[tags][0]"\r\n\r\na\r\n');
+    expect(text).toContain('name="data[tags][]"\r\n\r\na\r\n');
   });
 
   it("keeps hostile names and header-breaking content types out of the part headers", async () => {
@@ -161,7 +171,7 @@ describe("over a real connection", () => {
       },
     });
     await c.call(form, { body: { locales: ["en", "fr"], ids: [1, 2], plain: ["x", "y"] } });
-    expect(s.requests[0]!.body.toString()).toBe("locales%5B0%5D=en&locales%5B1%5D=fr&ids=1%7C2&plain=x&plain=y");
+    expect(s.requests[0]!.body.toString()).toBe("locales%5B%5D=en&locales%5B%5D=fr&ids=1%7C2&plain=x&plain=y");
 
     const upload = op("upload", "PUT", "/upload", { body: { kind: "multipart", contentType: "multipart/form-data" } });
     await c.call(upload, { body: { meta: { a: 1 }, note: "n" } });

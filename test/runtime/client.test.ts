@@ -46,7 +46,7 @@ describe("request layer", () => {
     }, { headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" } });
     expect(out).toEqual({ ok: true });
     const seen = s.requests[0]!;
-    expect(seen.url).toBe("/api/things/a%2Fb%20c/.1,2/;matrix=x;matrix=y?tags=p|q&filter[name]=%C3%A9&page=2&ids=1&ids=2");
+    expect(seen.url).toBe("/api/things/a%2Fb%20c/.1,2/;matrix=x;matrix=y?tags=p|q&filter%5Bname%5D=%C3%A9&page=2&ids=1&ids=2");
     expect(seen.headers["x-ids"]).toBe("7,8");
     expect(seen.headers["x-absent"]).toBeUndefined();
     expect(seen.headers["cookie"]).toBe("session=s%201");

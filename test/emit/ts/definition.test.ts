@@ -204,7 +204,7 @@ describe("the generated client", () => {
       await c.submitForm({ body });
       const seen = server.seen.slice(before).find((r) => r.path === "/form")!;
       expect(decodeURIComponent(seen.body.toString("utf8").replaceAll("+", " "))).toBe(
-        `__proto__[k][0]=x&constructor=1|2&${HOSTILE[2]}=r,1&${HOSTILE[3]}={"j":true}&other=p&other=q`,
+        `__proto__[k][]=x&constructor=1|2&${HOSTILE[2]}=r,1&${HOSTILE[3]}={"j":true}&other=p&other=q`,
       );
     } finally {
       await c.close();
