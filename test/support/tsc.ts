@@ -32,3 +32,14 @@ export function typeCheck(dir: string, include: string[] = ["**/*.ts"]): { code:
   });
   return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
 }
+
+/**
+ * One tsc run over `include` (the clients, a usage file and a file of planted mistakes, each a module): the errors
+ * in `planted` apart from every other error line (which a clean usage must not have). Saves a tsc run per test file.
+ */
+export function typeCheckPlanted(dir: string, include: string[], planted = "planted.ts"): { others: string[]; planted: string[] } {
+  const { output } = typeCheck(dir, include);
+  const lines = output.split("\n").filter((l) => l.trim() !== "" && !/^\s/.test(l));
+  const inPlanted = (l: string): boolean => l.startsWith(`${planted}(`) || l.includes(`/${planted}(`);
+  return { others: lines.filter((l) => !inPlanted(l)), planted: lines.filter((l) => inPlanted(l) && l.includes(": error TS")) };
+}
