@@ -7,6 +7,18 @@ export type { RuntimeHooks } from "./client.js";
 export type { AttemptHandler, AttemptRequest, AttemptResponse, Middleware } from "./middleware.js";
 export { OPERATION } from "./operation.js";
 export type {
+  AuthOptions,
+  BasicCredential,
+  Credential,
+  CredentialSource,
+  SecurityRequirements,
+  SecuritySchemeDefinition,
+  TlsOptions,
+  TlsSettings,
+  TokenProvider,
+  TokenResult,
+} from "./auth/types.js";
+export type {
   AcceptedBody,
   DocumentedErrors,
   HttpErrorOf,

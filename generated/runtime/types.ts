@@ -6,6 +6,7 @@
 import type { Dispatcher } from "undici";
 import type { Balancer, BalancerFactory, HealthCheckOptions } from "./balancer.js";
 import type { Middleware } from "./middleware.js";
+import type { AuthOptions, CredentialSource, SecurityRequirements, SecuritySchemeDefinition, TlsOptions, TlsSettings } from "./auth/types.js";
 
 export type { AttemptResult, Balancer, BalancerContext, BalancerFactory, EndpointChange, HealthCheckOptions, PickRequest } from "./balancer.js";
 
@@ -109,6 +110,14 @@ export interface ServiceDefinition {
   readonly policy: PolicySettings;
   readonly healthPath: string;
   readonly readyPath: string;
+  /** Added by the runtime: security schemes by name (the spec's, or the implied `bearer`/`basic`). */
+  readonly securitySchemes?: Readonly<Record<string, SecuritySchemeDefinition>>;
+  /** Added by the runtime: the default requirement (the spec's root `security`); operations may override it. */
+  readonly security?: SecurityRequirements;
+  /** Added by the runtime: services.toml credential sources by scheme name (names and paths, never secrets). */
+  readonly auth?: Readonly<Record<string, CredentialSource>>;
+  /** Added by the runtime: services.toml mTLS files. */
+  readonly tls?: TlsSettings;
 }
 
 export type ParamLocation = "path" | "query" | "header" | "cookie";
@@ -175,6 +184,8 @@ export interface OperationDefinition {
    * which `isHttpError(error, client.op)` matches. Absent: none documented.
    */
   readonly errors?: readonly string[];
+  /** Added by the runtime: this operation's own security requirement (wins over ServiceDefinition.security). */
+  readonly security?: SecurityRequirements;
 }
 
 /** The first argument of every generated method. Generated code narrows these types per operation. */
@@ -239,6 +250,8 @@ export interface CallOptions<S extends number = number> {
   onResponse?: (info: ResponseInfo) => void;
   /** Added by the runtime: non-2xx statuses returned as a success (decoded like an error body) instead of an HttpError. */
   acceptStatus?: readonly S[];
+  /** Added by the runtime: credentials for this call by scheme name (win, per scheme, over the client's). */
+  auth?: AuthOptions;
   /** Added by the runtime: hears this call's own events (attempts, re-sends), after the client's `onEvent`. */
   onEvent?: (event: ClientEvent) => void;
   /**
@@ -324,6 +337,10 @@ export interface ClientOptions {
   middleware?: Middleware[];
   /** Added by the runtime: follow redirects on every call (CallOptions.followRedirects wins); default off. */
   followRedirects?: boolean | "any";
+  /** Added by the runtime: credentials by scheme name (win over services.toml's sources). Generated clients type it. */
+  auth?: AuthOptions;
+  /** Added by the runtime: mTLS client certificate and CA (wins over services.toml's `tls`). */
+  tls?: TlsOptions;
 }
 
 export interface ClientEvent {
