@@ -153,7 +153,17 @@ export interface OpenApiModel {
   typesSource: string;
   /** Sorted by method name. */
   operations: OperationModel[];
+  /** Security schemes the runtime can send, by name (components.securitySchemes less unsupported ones). */
+  securitySchemes: Record<string, SecuritySchemeModel>;
+  /** The root `security` requirement: alternatives (OR) of scheme names (AND); absent when the spec has none. */
+  security?: string[][];
 }
+
+/** How a scheme's credential is sent; `type` is the spec's scheme type (for documentation). */
+export type SecuritySchemeModel =
+  | { kind: "bearer"; type: "http" | "oauth2" | "openIdConnect" }
+  | { kind: "basic"; type: "http" }
+  | { kind: "apiKey"; type: "apiKey"; in: "header" | "query" | "cookie"; name: string };
 
 export type HttpMethod = "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
 
@@ -243,5 +253,7 @@ export interface OperationModel {
   timeoutMs?: number;
   /** Response body cap for this operation from `[external_services.x.operations.<id>] max_response_bytes`. */
   maxResponseBytes?: number;
+  /** The operation's own `security` (replaces the root's; `[]`: no credential); absent: the root's applies. */
+  security?: string[][];
   location: SourceLocation;
 }

@@ -2,7 +2,7 @@
 // source: examples/services.toml → auth_service (specs/auth.yaml, protos/auth.proto)
 
 import { type GrpcCallOptions, type GrpcClientDescription, type GrpcClientOptions, type GrpcHealthStatus, type GrpcServiceDefinition, createGrpcServiceClient, inheritGrpcOptions } from "../../runtime/grpc/index.js";
-import { type CallOptions, type ClientDescription, type ClientOptions, type OperationDefinition, type OptionalParamsOperationMethod, type RawRequest, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
+import { type CallOptions, type ClientDescription, type ClientOptions, type OperationDefinition, type OptionalParamsOperationMethod, type RawRequest, type ServiceDefinition, type TokenProvider, createServiceClient } from "../../runtime/index.js";
 import { AuthService, type IssueTokenRequestSchema, type IssuedToken, type ListKeysRequestSchema, type RefreshRequestSchema, type RefreshResponse, type RevokeSummary, type RevokeTokenRequestSchema, type SigningKey, type TokenInfo, type ValidateTokenRequestSchema } from "./grpc.js";
 import type { paths } from "./types.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
@@ -48,7 +48,18 @@ export const authServiceDefinition: ServiceDefinition = {
   },
   healthPath: "/health",
   readyPath: "/ready",
+  securitySchemes: {
+    bearerAuth: {
+      kind: "bearer",
+    },
+  },
 };
+
+/** Credentials for `auth_service` by the spec's security schemes: the client option `auth` (a call's `auth` wins per scheme). */
+export interface AuthServiceAuth {
+  /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
+  bearerAuth?: string | TokenProvider;
+}
 
 /** What `getJwks` sends: `GET /v1/keys`. */
 export interface GetJwksParams {}
@@ -71,6 +82,7 @@ const getJwksOperation: OperationDefinition = {
   params: [],
   response: "json",
   errors: ["default"],
+  security: [],
 };
 
 /** What `validateToken` sends: `POST /v1/tokens/validate`. */
@@ -101,6 +113,9 @@ const validateTokenOperation: OperationDefinition = {
   },
   response: "json",
   errors: ["401", "default"],
+  security: [
+    ["bearerAuth"],
+  ],
 };
 
 /** A typed client for `auth_service`; create it with {@link createAuthServiceClient}. */
@@ -144,7 +159,7 @@ export interface AuthServiceClient {
  *
  * `options.baseUrl` wins over every other way of finding the service.
  */
-export function createAuthServiceClient(options?: ClientOptions & { grpc?: GrpcClientOptions }): AuthServiceClient {
+export function createAuthServiceClient(options?: Omit<ClientOptions, "auth"> & { auth?: AuthServiceAuth; grpc?: GrpcClientOptions }): AuthServiceClient {
   const client = createServiceClient(authServiceDefinition, options);
   let grpcClient: AuthServiceGrpcClient | undefined;
   return {
@@ -205,6 +220,11 @@ export const authServiceGrpcDefinition: GrpcServiceDefinition = {
   },
   healthPath: "/grpc.health.v1.Health/Check",
   readyPath: "/grpc.health.v1.Health/Check",
+  securitySchemes: {
+    bearerAuth: {
+      kind: "bearer",
+    },
+  },
   grpcRetryOn: ["UNAVAILABLE"],
 };
 

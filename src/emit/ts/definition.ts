@@ -1,6 +1,25 @@
 // The literal a generated HTTP client bakes in (runtime ServiceDefinition), from the model.
-import type { ServiceModel } from "../../model/types.js";
+import type { SecuritySchemeModel, ServiceModel } from "../../model/types.js";
+import type { SecuritySchemeDefinition } from "../../runtime/auth/types.js";
 import type { ServiceDefinition } from "../../runtime/types.js";
+
+/** Schemes a service without spec schemes (acton-service form, gRPC) takes: `auth: { bearer }` or `auth: { basic }`. */
+export const IMPLIED_SCHEMES: Readonly<Record<string, SecuritySchemeModel>> = {
+  basic: { kind: "basic", type: "http" },
+  bearer: { kind: "bearer", type: "http" },
+};
+const IMPLIED_SECURITY = [["bearer"], ["basic"]];
+
+/** The schemes a client sends: the spec's, or the implied `bearer`/`basic` when the spec defines none. */
+export function schemesOf(s: ServiceModel): { schemes: Readonly<Record<string, SecuritySchemeModel>>; security?: string[][] } {
+  const own = s.openapi?.securitySchemes ?? {};
+  if (Object.keys(own).length === 0) return { schemes: IMPLIED_SCHEMES, security: IMPLIED_SECURITY };
+  return { schemes: own, ...(s.openapi?.security !== undefined ? { security: s.openapi.security } : {}) };
+}
+
+function schemeDefinition(m: SecuritySchemeModel): SecuritySchemeDefinition {
+  return m.kind === "apiKey" ? { kind: "apiKey", in: m.in, name: m.name } : { kind: m.kind };
+}
 
 export function serviceDefinitionOf(s: ServiceModel): ServiceDefinition {
   // `mesh.http_port_name`, as src/mesh resolved it for the Service manifest (absent for hosts outside the cluster).
@@ -27,5 +46,7 @@ export function serviceDefinitionOf(s: ServiceModel): ServiceDefinition {
     policy: s.policy,
     healthPath: s.healthPath,
     readyPath: s.readyPath,
+    securitySchemes: Object.fromEntries(Object.entries(schemesOf(s).schemes).map(([name, m]) => [name, schemeDefinition(m)])),
+    ...(schemesOf(s).security !== undefined ? { security: schemesOf(s).security } : {}),
   };
 }

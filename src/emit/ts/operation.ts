@@ -59,6 +59,7 @@ export function definitionOf(op: OperationModel): OperationDefinition {
     ...(op.timeoutMs !== undefined ? { timeoutMs: op.timeoutMs } : {}),
     ...(op.maxResponseBytes !== undefined ? { maxResponseBytes: op.maxResponseBytes } : {}),
     ...(op.errors.length > 0 ? { errors: op.errors.map((r) => r.status) } : {}),
+    ...(op.security !== undefined ? { security: op.security } : {}),
   };
   return def;
 }

@@ -3,7 +3,7 @@ import type { ServiceModel } from "../../model/types.js";
 import { ImportSet } from "./imports.js";
 import { jsdoc, literal, str } from "./literal.js";
 import { NameScope, camelCase } from "../../model/names.js";
-import { serviceDefinitionOf } from "./definition.js";
+import { schemesOf, serviceDefinitionOf } from "./definition.js";
 import { GRPC_IMPORTS, GRPC_RUNTIME, grpcModule, grpcNames } from "./grpc-client.js";
 import { protoNames, protoScope } from "./proto-names.js";
 import { protoTypesFile } from "./proto-file.js";
@@ -69,9 +69,12 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
     clientType,
     factory,
     definition,
+    "TokenProvider",
+    "BasicCredential",
   ];
   // With gRPC, index.ts also re-exports grpc.ts: one scope for both, which keeps globals free as well.
   const scope = grpc ? protoScope([...seeds, ...GRPC_IMPORTS, "grpc", "grpcClient"]) : new NameScope(seeds);
+  const authType = scope.take(`${s.pascal}Auth`);
   const names = ops.map((op) => operationNames(op, scope));
   const gNames = grpc ? grpcNames(s, scope) : undefined;
   const pNames = grpc ? protoNames(s.proto!, scope) : undefined;
@@ -84,6 +87,8 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   const where = s.openapi ? ` from ${s.openapi.file} (${s.openapi.title} ${s.openapi.version})` : "";
   body += jsdoc([`\`${s.key}\` as services.toml describes it${where}: where it lives and the policies baked in.`]);
   body += `export const ${definition}: ${ServiceDefinition} = ${literal(serviceDefinitionOf(s))};\n`;
+
+  body += `\n${authInterface(s, authType, imports)}`;
 
   if (ops.some((op) => op.requestBody?.kind === "multipart")) {
     body += `\n/** A multipart body: every field may also be a file (Blob) or raw bytes. */\n`;
@@ -132,11 +137,11 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   ])}`;
   const inherit = gNames ? imports.value(GRPC_RUNTIME, "inheritGrpcOptions") : "";
   if (gNames) {
-    body += `export function ${factory}(options?: ${ClientOptions} & { grpc?: ${GrpcClientOptions} }): ${clientType} {\n`;
+    body += `export function ${factory}(options?: Omit<${ClientOptions}, "auth"> & { auth?: ${authType}; grpc?: ${GrpcClientOptions} }): ${clientType} {\n`;
     body += `  const client = ${createServiceClient}(${definition}, options);\n`;
     body += `  let grpcClient: ${gNames.client} | undefined;\n`;
   } else {
-    body += `export function ${factory}(options?: ${ClientOptions}): ${clientType} {\n`;
+    body += `export function ${factory}(options?: Omit<${ClientOptions}, "auth"> & { auth?: ${authType} }): ${clientType} {\n`;
     body += `  const client = ${createServiceClient}(${definition}, options);\n`;
   }
   body += `  return {\n`;
@@ -165,4 +170,20 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   const protoImports = new ImportSet();
   const protoBody = protoTypesFile(s.proto!, pNames, protoImports);
   return { imports, body, protoTypes: { imports: protoImports, body: protoBody }, grpcExports: { factory: gNames.factory, client: gNames.client } };
+}
+
+/** `<Pascal>Auth`: the client option `auth`, one optional member per security scheme the client can send. */
+function authInterface(s: ServiceModel, name: string, imports: ImportSet): string {
+  const { schemes } = schemesOf(s);
+  const members = Object.keys(schemes).map((scheme) => {
+    const m = schemes[scheme]!;
+    const key = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(scheme) ? scheme : str(scheme);
+    if (m.kind === "basic") {
+      return `${jsdoc(["`Authorization: Basic …` (http basic)."], "  ")}  ${key}?: ${imports.type(RUNTIME, "BasicCredential")};`;
+    }
+    const how = m.kind === "bearer" ? `\`Authorization: Bearer <token>\` (${m.type === "http" ? "http bearer" : m.type})` : `API key in the ${m.in} \`${m.name}\``;
+    return `${jsdoc([`${how}: a token, or a provider called when one is needed (cached until shortly before \`expiresAt\`).`], "  ")}  ${key}?: string | ${imports.type(RUNTIME, "TokenProvider")};`;
+  });
+  const source = s.openapi !== undefined && Object.keys(s.openapi.securitySchemes).length > 0 ? "the spec's security schemes" : "`bearer` or `basic` (the spec defines no scheme)";
+  return `${jsdoc([`Credentials for \`${s.key}\` by ${source}: the client option \`auth\` (a call's \`auth\` wins per scheme).`])}export interface ${name} {\n${members.join("\n")}\n}\n`;
 }

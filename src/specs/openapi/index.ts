@@ -7,6 +7,7 @@ import type { Diagnostic, OpenApiModel } from "../../model/types.js";
 import { bundleSpec, redoclyConfig } from "./bundle.js";
 import { lineColumn } from "./locate.js";
 import { extractOperations } from "./operations.js";
+import { readSecurity, withOperationSecurity } from "./security.js";
 import { relativeTo, scrubPaths } from "./paths.js";
 import { isObject, own } from "./pointer.js";
 import type { WalkProblem } from "./report.js";
@@ -61,6 +62,8 @@ export async function loadOpenApi(entry: OpenApiEntry, configDir: string, option
   // Walk before openapi-typescript runs: its discriminator handling patches the document in place.
   const redoc = await redoclyConfig();
   const operations = extractOperations(doc, file, await schemaTyper(doc, redoc), (p) => walkProblems.push(p));
+  const security = readSecurity(doc, (p) => walkProblems.push(p));
+  withOperationSecurity(doc, operations, security, (p) => walkProblems.push(p));
   checkSchemas(doc, (p) => walkProblems.push(p));
   for (const p of walkProblems) {
     diagnostics.push({
@@ -95,6 +98,8 @@ export async function loadOpenApi(entry: OpenApiEntry, configDir: string, option
       version: typeof version === "string" || typeof version === "number" ? String(version) : "",
       typesSource: types,
       operations,
+      securitySchemes: security.schemes,
+      ...(security.root !== undefined ? { security: security.root } : {}),
     },
     diagnostics: sorted,
   };

@@ -2,7 +2,7 @@
 // source: services.toml → search (specs/search.yaml, protos/search.proto)
 
 import { type GrpcCallOptions, type GrpcClientDescription, type GrpcClientOptions, type GrpcHealthStatus, type GrpcServiceDefinition, createGrpcServiceClient, inheritGrpcOptions } from "../../runtime/grpc/index.js";
-import { type CallOptions, type ClientDescription, type ClientOptions, type OperationDefinition, type OperationMethod, type RawRequest, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
+import { type BasicCredential, type CallOptions, type ClientDescription, type ClientOptions, type OperationDefinition, type OperationMethod, type RawRequest, type ServiceDefinition, type TokenProvider, createServiceClient } from "../../runtime/index.js";
 import { Indexer, Query, type RequestSchema, type Response } from "./grpc.js";
 import type { paths } from "./types.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
@@ -48,7 +48,27 @@ export const searchDefinition: ServiceDefinition = {
   },
   healthPath: "/health",
   readyPath: "/ready",
+  securitySchemes: {
+    basic: {
+      kind: "basic",
+    },
+    bearer: {
+      kind: "bearer",
+    },
+  },
+  security: [
+    ["bearer"],
+    ["basic"],
+  ],
 };
+
+/** Credentials for `search` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+export interface SearchAuth {
+  /** `Authorization: Basic …` (http basic). */
+  basic?: BasicCredential;
+  /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
+  bearer?: string | TokenProvider;
+}
 
 /** What `putDocument` sends: `PUT /documents/{id}`. */
 export interface PutDocumentParams {
@@ -142,7 +162,7 @@ export interface SearchClient {
  *
  * `options.baseUrl` wins over every other way of finding the service.
  */
-export function createSearchClient(options?: ClientOptions & { grpc?: GrpcClientOptions }): SearchClient {
+export function createSearchClient(options?: Omit<ClientOptions, "auth"> & { auth?: SearchAuth; grpc?: GrpcClientOptions }): SearchClient {
   const client = createServiceClient(searchDefinition, options);
   let grpcClient: SearchGrpcClient | undefined;
   return {
@@ -202,6 +222,18 @@ export const searchGrpcDefinition: GrpcServiceDefinition = {
   },
   healthPath: "/grpc.health.v1.Health/Check",
   readyPath: "/grpc.health.v1.Health/Check",
+  securitySchemes: {
+    basic: {
+      kind: "basic",
+    },
+    bearer: {
+      kind: "bearer",
+    },
+  },
+  security: [
+    ["bearer"],
+    ["basic"],
+  ],
   grpcRetryOn: ["UNAVAILABLE"],
   methods: [
     {

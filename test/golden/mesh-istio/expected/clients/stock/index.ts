@@ -2,7 +2,7 @@
 // source: services.toml → stock (protos/stock.proto)
 
 import { type GrpcCallOptions, type GrpcClientDescription, type GrpcClientOptions, type GrpcHealthStatus, type GrpcServiceDefinition, createGrpcServiceClient, inheritGrpcOptions } from "../../runtime/grpc/index.js";
-import { type CallOptions, type ClientDescription, type ClientOptions, type RawRequest, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
+import { type BasicCredential, type CallOptions, type ClientDescription, type ClientOptions, type RawRequest, type ServiceDefinition, type TokenProvider, createServiceClient } from "../../runtime/index.js";
 import { type GetLevelRequestSchema, type Level, type Reservation, type ReservationSchema, type ReserveRequestSchema, Stock } from "./grpc.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 
@@ -46,7 +46,27 @@ export const stockDefinition: ServiceDefinition = {
   },
   healthPath: "/health",
   readyPath: "/ready",
+  securitySchemes: {
+    basic: {
+      kind: "basic",
+    },
+    bearer: {
+      kind: "bearer",
+    },
+  },
+  security: [
+    ["bearer"],
+    ["basic"],
+  ],
 };
+
+/** Credentials for `stock` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+export interface StockAuth {
+  /** `Authorization: Basic …` (http basic). */
+  basic?: BasicCredential;
+  /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
+  bearer?: string | TokenProvider;
+}
 
 /** A typed client for `stock`; create it with {@link createStockClient}. */
 export interface StockClient {
@@ -73,7 +93,7 @@ export interface StockClient {
  *
  * `options.baseUrl` wins over every other way of finding the service.
  */
-export function createStockClient(options?: ClientOptions & { grpc?: GrpcClientOptions }): StockClient {
+export function createStockClient(options?: Omit<ClientOptions, "auth"> & { auth?: StockAuth; grpc?: GrpcClientOptions }): StockClient {
   const client = createServiceClient(stockDefinition, options);
   let grpcClient: StockGrpcClient | undefined;
   return {
@@ -133,6 +153,18 @@ export const stockGrpcDefinition: GrpcServiceDefinition = {
   },
   healthPath: "/grpc.health.v1.Health/Check",
   readyPath: "/grpc.health.v1.Health/Check",
+  securitySchemes: {
+    basic: {
+      kind: "basic",
+    },
+    bearer: {
+      kind: "bearer",
+    },
+  },
+  security: [
+    ["bearer"],
+    ["basic"],
+  ],
   grpcRetryOn: ["UNAVAILABLE", "RESOURCE_EXHAUSTED"],
   methods: [
     {

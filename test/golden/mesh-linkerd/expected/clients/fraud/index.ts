@@ -2,7 +2,7 @@
 // source: services.toml → fraud (protos/fraud.proto)
 
 import { type GrpcCallOptions, type GrpcClientDescription, type GrpcClientOptions, type GrpcHealthStatus, type GrpcServiceDefinition, createGrpcServiceClient, inheritGrpcOptions } from "../../runtime/grpc/index.js";
-import { type CallOptions, type ClientDescription, type ClientOptions, type RawRequest, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
+import { type BasicCredential, type CallOptions, type ClientDescription, type ClientOptions, type RawRequest, type ServiceDefinition, type TokenProvider, createServiceClient } from "../../runtime/index.js";
 import { type Ack, Fraud, type ReportSchema, type Score, type ScoreRequestSchema } from "./grpc.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 
@@ -45,7 +45,27 @@ export const fraudDefinition: ServiceDefinition = {
   },
   healthPath: "/health",
   readyPath: "/ready",
+  securitySchemes: {
+    basic: {
+      kind: "basic",
+    },
+    bearer: {
+      kind: "bearer",
+    },
+  },
+  security: [
+    ["bearer"],
+    ["basic"],
+  ],
 };
+
+/** Credentials for `fraud` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+export interface FraudAuth {
+  /** `Authorization: Basic …` (http basic). */
+  basic?: BasicCredential;
+  /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
+  bearer?: string | TokenProvider;
+}
 
 /** A typed client for `fraud`; create it with {@link createFraudClient}. */
 export interface FraudClient {
@@ -72,7 +92,7 @@ export interface FraudClient {
  *
  * `options.baseUrl` wins over every other way of finding the service.
  */
-export function createFraudClient(options?: ClientOptions & { grpc?: GrpcClientOptions }): FraudClient {
+export function createFraudClient(options?: Omit<ClientOptions, "auth"> & { auth?: FraudAuth; grpc?: GrpcClientOptions }): FraudClient {
   const client = createServiceClient(fraudDefinition, options);
   let grpcClient: FraudGrpcClient | undefined;
   return {
@@ -131,6 +151,18 @@ export const fraudGrpcDefinition: GrpcServiceDefinition = {
   },
   healthPath: "/grpc.health.v1.Health/Check",
   readyPath: "/grpc.health.v1.Health/Check",
+  securitySchemes: {
+    basic: {
+      kind: "basic",
+    },
+    bearer: {
+      kind: "bearer",
+    },
+  },
+  security: [
+    ["bearer"],
+    ["basic"],
+  ],
   grpcRetryOn: ["UNAVAILABLE", "DEADLINE_EXCEEDED"],
   methods: [
     {

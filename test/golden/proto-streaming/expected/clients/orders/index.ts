@@ -2,7 +2,7 @@
 // source: services.toml → orders (protos/orders/v1/orders.proto)
 
 import { type GrpcCallOptions, type GrpcClientDescription, type GrpcClientOptions, type GrpcHealthStatus, type GrpcServiceDefinition, createGrpcServiceClient, inheritGrpcOptions } from "../../runtime/grpc/index.js";
-import { type CallOptions, type ClientDescription, type ClientOptions, type RawRequest, type ServiceDefinition, createServiceClient } from "../../runtime/index.js";
+import { type BasicCredential, type CallOptions, type ClientDescription, type ClientOptions, type RawRequest, type ServiceDefinition, type TokenProvider, createServiceClient } from "../../runtime/index.js";
 import { type Event, type EventSchema, type GetOrderRequestSchema, type LineSchema, type ListOrdersRequestSchema, type Order, type OrderSchema, Orders, type Summary } from "./grpc.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 
@@ -44,7 +44,27 @@ export const ordersDefinition: ServiceDefinition = {
   },
   healthPath: "/health",
   readyPath: "/ready",
+  securitySchemes: {
+    basic: {
+      kind: "basic",
+    },
+    bearer: {
+      kind: "bearer",
+    },
+  },
+  security: [
+    ["bearer"],
+    ["basic"],
+  ],
 };
+
+/** Credentials for `orders` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+export interface OrdersAuth {
+  /** `Authorization: Basic …` (http basic). */
+  basic?: BasicCredential;
+  /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
+  bearer?: string | TokenProvider;
+}
 
 /** A typed client for `orders`; create it with {@link createOrdersClient}. */
 export interface OrdersClient {
@@ -71,7 +91,7 @@ export interface OrdersClient {
  *
  * `options.baseUrl` wins over every other way of finding the service.
  */
-export function createOrdersClient(options?: ClientOptions & { grpc?: GrpcClientOptions }): OrdersClient {
+export function createOrdersClient(options?: Omit<ClientOptions, "auth"> & { auth?: OrdersAuth; grpc?: GrpcClientOptions }): OrdersClient {
   const client = createServiceClient(ordersDefinition, options);
   let grpcClient: OrdersGrpcClient | undefined;
   return {
@@ -129,6 +149,18 @@ export const ordersGrpcDefinition: GrpcServiceDefinition = {
   },
   healthPath: "/grpc.health.v1.Health/Check",
   readyPath: "/grpc.health.v1.Health/Check",
+  securitySchemes: {
+    basic: {
+      kind: "basic",
+    },
+    bearer: {
+      kind: "bearer",
+    },
+  },
+  security: [
+    ["bearer"],
+    ["basic"],
+  ],
   grpcRetryOn: ["UNAVAILABLE", "ABORTED"],
   methods: [
     {
