@@ -70,6 +70,8 @@ export type {
   HealthCheckOptions,
   LoadBalancerKind,
   OperationDefinition,
+  OperationServerDescription,
+  OperationServerSettings,
   ParamDefinition,
   ParamLocation,
   ParamStyle,

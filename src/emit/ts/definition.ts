@@ -27,5 +27,17 @@ export function serviceDefinitionOf(s: ServiceModel): ServiceDefinition {
     policy: s.policy,
     healthPath: s.healthPath,
     readyPath: s.readyPath,
+    ...operationServers(s),
   };
+}
+
+/** The operations' own servers, each with the method names that use it (sorted): describe() and ClientOptions.servers. */
+function operationServers(s: ServiceModel): Pick<ServiceDefinition, "servers"> {
+  const byUrl = new Map<string, string[]>();
+  for (const op of s.openapi?.operations ?? []) {
+    if (op.server !== undefined) byUrl.set(op.server, [...(byUrl.get(op.server) ?? []), op.name]);
+  }
+  if (byUrl.size === 0) return {};
+  const urls = [...byUrl.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { servers: urls.map((url) => ({ url, operations: byUrl.get(url)!.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) })) };
 }

@@ -55,6 +55,8 @@ export function definitionOf(op: OperationModel): OperationDefinition {
     response: op.success[0]?.kind ?? "empty",
     ...(op.timeoutMs !== undefined ? { timeoutMs: op.timeoutMs } : {}),
     ...(op.maxResponseBytes !== undefined ? { maxResponseBytes: op.maxResponseBytes } : {}),
+    // Spec text: printed by literal() as a quoted string, like every value here.
+    ...(op.server !== undefined ? { server: op.server } : {}),
   };
   return def;
 }
