@@ -73,6 +73,8 @@ export type {
   HealthCheckOptions,
   LoadBalancerKind,
   OperationDefinition,
+  OperationServerDescription,
+  OperationServerSettings,
   ParamDefinition,
   ParamLocation,
   ParamStyle,
