@@ -30,16 +30,18 @@ export interface PickLayerOptions {
   readonly onStale?: (() => void) | undefined;
 }
 
-type AttemptListener = NonNullable<Balancer["onResult"]>;
-
 export function pickLayer<C extends BaseCall, R>(options: PickLayerOptions): Layer<C, R> {
   const { clock, set, balancer, onStale } = options;
   const onResult = balancer.onResult?.bind(balancer);
 
   const chooser = new EndpointChooser(clock, set, balancer, onStale);
 
-  /** The attempt ended in `error`: the endpoint's breaker and the balancer (`hear`) hear it. (No closure per attempt.) */
-  function failed(exchange: Exchange<C>, error: unknown, breaker: CircuitBreaker | undefined, seen: number, started: number, hear: AttemptListener | undefined): void {
+  /**
+   * The attempt ended in `error`: the endpoint's breaker hears it, and for an endpoint of the set (`ofSet`) the balancer
+   * and discovery too. (No closure per attempt.)
+   */
+  function failed(exchange: Exchange<C>, error: unknown, breaker: CircuitBreaker | undefined, seen: number, started: number, ofSet: boolean): void {
+    const hear = ofSet ? onResult : undefined;
     const protocol = exchange.call.protocol as Protocol<R>;
     const facts = protocol.errorFacts(error);
     if (breaker !== undefined) {
@@ -50,11 +52,12 @@ export function pickLayer<C extends BaseCall, R>(options: PickLayerOptions): Lay
       const rotate = protocol.verdict(exchange, undefined, error, undefined) === "rotate";
       hear(exchange.endpoint!, { kind: facts.kind, status: facts.status, failed: facts.failure === true, rotate, latencyMs: clock.now() - started, breaker: breaker?.state });
     }
-    if (onStale !== undefined && hear !== undefined && facts.kind === "connect") onStale();
+    if (onStale !== undefined && ofSet && facts.kind === "connect") onStale();
   }
 
   /** The attempt was answered: the endpoint's breaker and the balancer hear the status. */
-  function answered(exchange: Exchange<C>, res: R, breaker: CircuitBreaker | undefined, started: number, hear: AttemptListener | undefined): void {
+  function answered(exchange: Exchange<C>, res: R, breaker: CircuitBreaker | undefined, started: number, ofSet: boolean): void {
+    const hear = ofSet ? onResult : undefined;
     const protocol = exchange.call.protocol as Protocol<R>;
     const status = protocol.status(res);
     const failure = protocol.statusIsFailure(status);
@@ -80,16 +83,16 @@ export function pickLayer<C extends BaseCall, R>(options: PickLayerOptions): Lay
     try {
       res = await next(exchange);
     } catch (error) {
-      failed(exchange, error, breaker, seen, 0, undefined);
+      failed(exchange, error, breaker, seen, 0, false);
       throw error;
     }
     const settled = (call.protocol as Protocol<R>).settlement?.(res);
-    if (settled === undefined) answered(exchange, res, breaker, 0, undefined);
+    if (settled === undefined) answered(exchange, res, breaker, 0, false);
     else {
       void settled.then((s) => {
-        if (s === "ok") answered(exchange, res, breaker, 0, undefined);
+        if (s === "ok") answered(exchange, res, breaker, 0, false);
         else if (s === "abandoned") breaker?.release();
-        else failed(exchange, s.error, breaker, seen, 0, undefined);
+        else failed(exchange, s.error, breaker, seen, 0, false);
       });
     }
     return res;
@@ -110,19 +113,19 @@ export function pickLayer<C extends BaseCall, R>(options: PickLayerOptions): Lay
     try {
       res = await next(exchange);
     } catch (error) {
-      failed(exchange, error, breaker, seen, started, onResult);
+      failed(exchange, error, breaker, seen, started, true);
       throw error;
     }
     const settled = protocol.settlement?.(res);
-    if (settled === undefined) answered(exchange, res, breaker, started, onResult);
+    if (settled === undefined) answered(exchange, res, breaker, started, true);
     else {
       // A committed stream: the endpoint is judged when it is over (the caller stopping early says nothing).
       void settled.then((s) => {
-        if (s === "ok") answered(exchange, res, breaker, started, onResult);
+        if (s === "ok") answered(exchange, res, breaker, started, true);
         else if (s === "abandoned") {
           if (breaker !== undefined) breaker.release();
           onResult?.(endpoint, { kind: "cancelled", status: 0, failed: false, rotate: false, latencyMs: clock.now() - started, breaker: breaker?.state });
-        } else failed(exchange, s.error, breaker, seen, started, onResult);
+        } else failed(exchange, s.error, breaker, seen, started, true);
       });
     }
     return res;

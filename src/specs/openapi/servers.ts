@@ -43,7 +43,7 @@ function expand(server: unknown, tokens: Tokens): Expanded {
   });
   if (missing !== undefined) return { problem: `server variable {${missing}} has no default`, tokens: [...tokens, "url"] };
   const why = unusable(url);
-  return why === undefined ? { url: trimSlashes(url) } : { problem: `server URL ${JSON.stringify(url)} ${why}`, tokens: [...tokens, "url"] };
+  return why === undefined ? { url: url === "" ? "" : trimSlashes(url) } : { problem: `server URL ${JSON.stringify(url)} ${why}`, tokens: [...tokens, "url"] };
 }
 
 /** Why a URL (variables substituted) cannot be an operation's server; undefined when it can. */
@@ -93,5 +93,6 @@ export function operationServer(op: Record<string, unknown>, pathItem: Record<st
     });
     return undefined;
   }
-  return first.url === root ? undefined : first.url;
+  // An empty URL is the document's own location: here, the service's base URL.
+  return first.url === root || first.url === "" ? undefined : first.url;
 }

@@ -27,6 +27,7 @@ describe("operation servers (servers.yaml)", () => {
     ["a relative server stays relative (to the service's base)", { name: "legacyPing", want: "/v1" }],
     ["the root's server is the service's URL", { name: "sameAsRoot", want: undefined }],
     ["no servers: the service's URL", { name: "listReleaseAssets", want: undefined }],
+    ["an empty URL is the service's URL", { name: "emptyServer", want: undefined }],
     ["a sibling operation is not affected", { name: "getFiles", want: undefined }],
     ["a variable without default: the service's URL", { name: "brokenVariable", want: undefined }],
     ["a non-http scheme: the service's URL", { name: "brokenScheme", want: undefined }],
