@@ -13,6 +13,8 @@
 //     down: no verdict (CircuitBreaker.timedOut, the rule endpoints follow too).
 //   - A call that sent nothing (an endpoint breaker refused, no endpoints) or that the caller aborted gives no
 //     verdict and frees a half-open probe slot.
+//   - A call to an operation's own absolute server (route.fixed, servers.ts) is that server's business: its own breaker
+//     counts it (pick.ts), and an upload host that is down does not shut the service's API.
 // Counting calls rather than attempts also keeps random errors from looking like an outage under concurrency: with
 // 5 % 503s and three attempts a call fails about once in 8 000, where five 503 attempts in a row come every few
 // seconds at a few thousand attempts per second.
@@ -35,6 +37,7 @@ export function circuitLayer<C extends BaseCall, R>(clock: Clock, breaker: Circu
   }
   return (next) => async (exchange) => {
     const call = exchange.call;
+    if (call.route.fixed !== undefined) return next(exchange);
     const protocol = call.protocol as Protocol<R>;
     if (breaker.state !== "closed" && !breaker.tryAcquire(clock.now())) {
       throw new CircuitOpenError("service", { service: call.service, operation: call.op.id });

@@ -31,6 +31,8 @@ import type { OperationTag } from "./operation.js";
 import { undiciTransport } from "./transport.js";
 import { ClientEndpoints } from "./discovery/client-endpoints.js";
 import { DEFAULT_MAX_CONNECTION_AGE_MS, EndpointPools } from "./pools.js";
+import { OperationServers } from "./servers.js";
+import type { FixedEndpoint } from "./servers.js";
 import type { Call, Exchange, Handler, WireRequest } from "./chain.js";
 import type { Clock } from "./clock.js";
 import type { Endpoint } from "./endpoints.js";
@@ -94,6 +96,9 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
     retire: (origin) => pools?.retire(origin),
   });
   const { set, balancer, discovery } = endpoints;
+  // Operations with their own server (servers.ts). The service's Host override is not sent to another origin.
+  const servers = new OperationServers({ def, base, overrides: options.servers, breakerListener: (origin) => endpoints.breakerListener(origin) });
+  const { host: _serviceHost, ...serverHeaders } = clientHeaders;
   // An explicit flag on the balancer (Balancer.failover), so a balancer that wraps failover keeps its rules.
   const failoverRules = balancer.failover === true;
 
@@ -157,6 +162,14 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
     return send(op, buildRequest(def.name, op, params, basePath, clientHeaders, callOptions, requestIds), callOptions, decode);
   }
 
+  /** An operation with its own server: its path prefix, and its origin (without the service's Host) when absolute. */
+  async function invokeAt(op: OperationDefinition & { server: string }, params: RequestParams | undefined, callOptions: CallOptions | undefined): Promise<unknown> {
+    if (closed) throw new RequestError("the client is closed", { service: def.name, operation: op.id });
+    const { basePath, fixed } = servers.target(op.server);
+    const request = buildRequest(def.name, op, params, basePath, fixed === undefined ? clientHeaders : serverHeaders, callOptions, requestIds);
+    return send(op, request, callOptions, op.response, fixed);
+  }
+
   /** request(): the operation is made from the method; the body decodes by its Content-Type. */
   async function raw(params: RawRequest, callOptions: CallOptions | undefined): Promise<unknown> {
     if (closed) throw new RequestError("the client is closed", { service: def.name, operation: RAW_OPERATION });
@@ -164,7 +177,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
     return send(rawOperation(request.method, params.path), request, callOptions, "content");
   }
 
-  async function send(op: OperationDefinition, request: WireRequest, callOptions: CallOptions | undefined, decode: DecodeKind): Promise<unknown> {
+  async function send(op: OperationDefinition, request: WireRequest, callOptions: CallOptions | undefined, decode: DecodeKind, fixed?: FixedEndpoint): Promise<unknown> {
     const stream = callOptions?.responseType === "stream";
     const call: Call = {
       service: def.name,
@@ -181,7 +194,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       timeoutMs: callOptions?.timeoutMs ?? op.timeoutMs ?? policy.timeoutMs,
       callerSignal: callOptions?.signal,
       onEvent: callOptions?.onEvent,
-      route: new CallRoute(op.id, request.headers, set),
+      route: new CallRoute(op.id, request.headers, set, fixed),
       attempts: [],
     };
     const res = await runCall(handler, call);
@@ -216,10 +229,15 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
 
   return {
     call<T>(op: OperationDefinition, params: RequestParams | undefined, callOptions?: CallOptions): Promise<T> {
+      if (op.server !== undefined) return invokeAt(op as OperationDefinition & { server: string }, params, callOptions) as Promise<T>;
       return invoke(op, params, callOptions, op.response, base.basePath) as Promise<T>;
     },
     operation<M>(op: OperationDefinition): M {
-      const method = (params: RequestParams | undefined, callOptions?: CallOptions): Promise<unknown> => invoke(op, params, callOptions, op.response, base.basePath);
+      // Decided once here, not per call: an operation with its own server, or the service's.
+      const method =
+        op.server !== undefined
+          ? (params: RequestParams | undefined, callOptions?: CallOptions): Promise<unknown> => invokeAt(op as OperationDefinition & { server: string }, params, callOptions)
+          : (params: RequestParams | undefined, callOptions?: CallOptions): Promise<unknown> => invoke(op, params, callOptions, op.response, base.basePath);
       const tag: OperationTag = { service: def.name, id: op.id, errors: op.errors ?? [] };
       Object.defineProperty(method, OPERATION, { value: tag });
       return method as unknown as M;
@@ -235,7 +253,8 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       return invoke(readyOp, undefined, callOptions, "auto", "");
     },
     describe(): ClientDescription {
-      return endpoints.describe();
+      const described = servers.describe();
+      return described === undefined ? endpoints.describe() : { ...endpoints.describe(), servers: described };
     },
     // Idempotent: a second close() waits for nothing.
     async close(): Promise<void> {

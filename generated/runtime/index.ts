@@ -95,6 +95,8 @@ export type {
   HealthCheckOptions,
   LoadBalancerKind,
   OperationDefinition,
+  OperationServerDescription,
+  OperationServerSettings,
   ParamDefinition,
   ParamLocation,
   ParamStyle,

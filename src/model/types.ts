@@ -249,6 +249,12 @@ export interface OperationModel {
   success: ResponseModel[];
   /** Documented non-2xx responses including `default`, sorted by status. */
   errors: ResponseModel[];
+  /**
+   * The operation's own server, from path- or operation-level `servers` (the first entry, its variables' defaults
+   * substituted, trailing slashes dropped; spec text, emit only as a literal): an absolute http(s) URL, whose origin
+   * and path prefix the operation is sent to, or a path relative to the service's base URL. Absent: the service's URL.
+   */
+  server?: string;
   /** Overall deadline for this operation from `[external_services.x.operations.<id>] timeout_ms`. */
   timeoutMs?: number;
   /** Response body cap for this operation from `[external_services.x.operations.<id>] max_response_bytes`. */

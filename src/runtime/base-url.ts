@@ -60,7 +60,8 @@ function trimSlash(path: string): string {
   return path.replace(/\/+$/, "");
 }
 
-function parseHttpUrl(value: string, what: string, variable?: string): URL {
+/** An absolute http(s) URL without query, fragment or user info (what a base URL or an operation server may be). */
+export function parseHttpUrl(value: string, what: string, variable?: string): URL {
   let url: URL;
   try {
     url = new URL(value);

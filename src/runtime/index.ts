@@ -92,6 +92,8 @@ export type {
   HealthCheckOptions,
   LoadBalancerKind,
   OperationDefinition,
+  OperationServerDescription,
+  OperationServerSettings,
   ParamDefinition,
   ParamLocation,
   ParamStyle,

@@ -115,6 +115,15 @@ export interface ServiceDefinition {
   readonly auth?: Readonly<Record<string, CredentialSource>>;
   /** Added by the runtime: services.toml mTLS files. */
   readonly tls?: TlsSettings;
+  /** Added by the runtime: the operations' own servers (OperationDefinition.server), for describe() and ClientOptions.servers. */
+  readonly servers?: readonly OperationServerSettings[];
+}
+
+/** Added by the runtime: one server that operations declare for themselves, and which operations (ids) use it. */
+export interface OperationServerSettings {
+  /** As OperationDefinition.server spells it. */
+  readonly url: string;
+  readonly operations: readonly string[];
 }
 
 export type ParamLocation = "path" | "query" | "header" | "cookie";
@@ -183,6 +192,12 @@ export interface OperationDefinition {
   readonly errors?: readonly string[];
   /** Added by the runtime: this operation's own security requirement (wins over ServiceDefinition.security). */
   readonly security?: SecurityRequirements;
+  /**
+   * Added by the runtime: the operation's own server (OpenAPI path- or operation-level `servers`, variables at their
+   * defaults): an absolute http(s) URL (its origin and path prefix; no balancer or discovery), or a path relative to the
+   * service's base URL. Absent: the service's base URL. ClientOptions.servers may replace it.
+   */
+  readonly server?: string;
 }
 
 /** The first argument of every generated method. Generated code narrows these types per operation. */
@@ -338,6 +353,12 @@ export interface ClientOptions {
   auth?: AuthOptions;
   /** Added by the runtime: mTLS client certificate and CA (wins over services.toml's `tls`). */
   tls?: TlsOptions;
+  /**
+   * Added by the runtime: replaces operations' own servers (for tests and proxies). Key: the server as the spec gives
+   * it (variables at their defaults, as `describe().servers` lists it; a trailing slash does not matter); value: the
+   * URL to use instead, absolute or relative to the service's base URL. A key no operation uses is a ConfigError.
+   */
+  servers?: Readonly<Record<string, string>>;
 }
 
 export interface ClientEvent {
@@ -387,6 +408,20 @@ export interface ClientDescription {
   readonly endpoints: readonly string[];
   /** Added by the runtime: failover only, the endpoint the next call starts at (the sticky preference). */
   readonly preferred?: string;
+  /** Added by the runtime: operations sent to their own servers rather than the base URL; absent when there are none. */
+  readonly servers?: readonly OperationServerDescription[];
+}
+
+/** Added by the runtime: one operation server (ClientDescription.servers). */
+export interface OperationServerDescription {
+  /** As the spec gives it (the key of ClientOptions.servers). */
+  readonly specUrl: string;
+  /** Where its operations go: scheme, host, port and path prefix. */
+  readonly url: string;
+  /** `spec`, or `option` when ClientOptions.servers replaced it. */
+  readonly source: "spec" | "option";
+  /** Method names of the operations sent there, sorted. */
+  readonly operations: readonly string[];
 }
 
 /** How a client finds its endpoints (ClientDescription.discovery). */

@@ -56,10 +56,10 @@ export const authServiceDefinition: ServiceDefinition = {
 };
 
 /** Credentials for `auth_service` by the spec's security schemes: the client option `auth` (a call's `auth` wins per scheme). */
-export interface AuthServiceAuth {
+export type AuthServiceAuth = {
   /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
   bearerAuth?: string | TokenProvider;
-}
+};
 
 /** What `getJwks` sends: `GET /v1/keys`. */
 export interface GetJwksParams {}

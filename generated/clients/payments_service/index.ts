@@ -62,12 +62,12 @@ export const paymentsServiceDefinition: ServiceDefinition = {
 };
 
 /** Credentials for `payments_service` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
-export interface PaymentsServiceAuth {
+export type PaymentsServiceAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;
   /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
   bearer?: string | TokenProvider;
-}
+};
 
 /** What `createCharge` sends: `POST /v1/charges`. */
 export interface CreateChargeParams {

@@ -48,5 +48,17 @@ export function serviceDefinitionOf(s: ServiceModel): ServiceDefinition {
     readyPath: s.readyPath,
     securitySchemes: Object.fromEntries(Object.entries(schemesOf(s).schemes).map(([name, m]) => [name, schemeDefinition(m)])),
     ...(schemesOf(s).security !== undefined ? { security: schemesOf(s).security } : {}),
+    ...operationServers(s),
   };
+}
+
+/** The operations' own servers, each with the method names that use it (sorted): describe() and ClientOptions.servers. */
+function operationServers(s: ServiceModel): Pick<ServiceDefinition, "servers"> {
+  const byUrl = new Map<string, string[]>();
+  for (const op of s.openapi?.operations ?? []) {
+    if (op.server !== undefined) byUrl.set(op.server, [...(byUrl.get(op.server) ?? []), op.name]);
+  }
+  if (byUrl.size === 0) return {};
+  const urls = [...byUrl.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { servers: urls.map((url) => ({ url, operations: byUrl.get(url)!.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) })) };
 }

@@ -60,6 +60,8 @@ export function definitionOf(op: OperationModel): OperationDefinition {
     ...(op.maxResponseBytes !== undefined ? { maxResponseBytes: op.maxResponseBytes } : {}),
     ...(op.errors.length > 0 ? { errors: op.errors.map((r) => r.status) } : {}),
     ...(op.security !== undefined ? { security: op.security } : {}),
+    // Spec text: printed by literal() as a quoted string, like every value here.
+    ...(op.server !== undefined ? { server: op.server } : {}),
   };
   return def;
 }

@@ -172,7 +172,7 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   return { imports, body, protoTypes: { imports: protoImports, body: protoBody }, grpcExports: { factory: gNames.factory, client: gNames.client } };
 }
 
-/** `<Pascal>Auth`: the client option `auth`, one optional member per security scheme the client can send. */
+/** `<Pascal>Auth`: (a type, not an interface, so it is assignable to the runtime's AuthOptions record) the client option `auth`, one optional member per security scheme the client can send. */
 function authInterface(s: ServiceModel, name: string, imports: ImportSet): string {
   const { schemes } = schemesOf(s);
   const members = Object.keys(schemes).map((scheme) => {
@@ -185,5 +185,5 @@ function authInterface(s: ServiceModel, name: string, imports: ImportSet): strin
     return `${jsdoc([`${how}: a token, or a provider called when one is needed (cached until shortly before \`expiresAt\`).`], "  ")}  ${key}?: string | ${imports.type(RUNTIME, "TokenProvider")};`;
   });
   const source = s.openapi !== undefined && Object.keys(s.openapi.securitySchemes).length > 0 ? "the spec's security schemes" : "`bearer` or `basic` (the spec defines no scheme)";
-  return `${jsdoc([`Credentials for \`${s.key}\` by ${source}: the client option \`auth\` (a call's \`auth\` wins per scheme).`])}export interface ${name} {\n${members.join("\n")}\n}\n`;
+  return `${jsdoc([`Credentials for \`${s.key}\` by ${source}: the client option \`auth\` (a call's \`auth\` wins per scheme).`])}export type ${name} = {\n${members.join("\n")}\n};\n`;
 }

@@ -7,6 +7,7 @@ import { methodName, uniqueNames } from "./naming.js";
 import { collectParameters } from "./parameters.js";
 import { deref, isObject, own, toPointer } from "./pointer.js";
 import type { Report } from "./report.js";
+import { operationServer, rootServer } from "./servers.js";
 import type { SchemaTyper } from "./types-source.js";
 import { isIdempotentMethod } from "../../runtime/vocabulary.js";
 
@@ -14,16 +15,20 @@ const METHODS: readonly HttpMethod[] = ["get", "put", "post", "delete", "options
 
 type Unnamed = Omit<OperationModel, "name">;
 
-function operation(
-  doc: unknown,
-  path: string,
-  method: HttpMethod,
-  op: Record<string, unknown>,
-  pathItem: Record<string, unknown>,
-  file: string,
-  typeOf: SchemaTyper,
-  report: Report,
-): Unnamed {
+/** What every operation of one document shares while it is read. */
+interface Walk {
+  readonly doc: unknown;
+  readonly file: string;
+  readonly typeOf: SchemaTyper;
+  readonly report: Report;
+  /** The root's first server: an operation server equal to it is the service's own URL. */
+  readonly root: string | undefined;
+  /** Pointers of requestBodies left out of GET/HEAD operations, reported once per document (bodyAllowed). */
+  readonly ignoredBodies: { method: HttpMethod; pointer: string }[];
+}
+
+function operation(walk: Walk, path: string, method: HttpMethod, op: Record<string, unknown>, pathItem: Record<string, unknown>): Unnamed {
+  const { doc, file, typeOf, report } = walk;
   const tokens = ["paths", path, method];
   const pointer = toPointer(tokens);
   const operationId = own(op, "operationId");
@@ -40,9 +45,10 @@ function operation(
     typeOf,
     report,
   );
-  const body = bodyAllowed(method, own(op, "requestBody"), [...tokens, "requestBody"], report)
+  const body = bodyAllowed(method, own(op, "requestBody"), [...tokens, "requestBody"], walk.ignoredBodies)
     ? requestBody(doc, own(op, "requestBody"), [...tokens, "requestBody"], report)
     : undefined;
+  const server = operationServer(op, pathItem, tokens, walk.root, report);
   const { success, errors } = responses(doc, own(op, "responses"), [...tokens, "responses"], report);
   return {
     ...(typeof operationId === "string" ? { operationId } : {}),
@@ -58,6 +64,7 @@ function operation(
     ...(body ? { requestBody: body } : {}),
     success,
     errors,
+    ...(server !== undefined ? { server } : {}),
     location: { file, pointer },
   };
 }
@@ -67,17 +74,30 @@ const NO_BODY: ReadonlySet<HttpMethod> = new Set(["get", "head"]);
 
 /**
  * A GET or HEAD never exposes or sends a body (servers and proxies may reject or drop it), so a `requestBody` the spec
- * gives one is left out of the model with a warning at its pointer. Stripe gives every GET an empty form body.
+ * gives one is left out of the model. Stripe gives every GET an empty form body: the warning is one per document
+ * (reportIgnoredBodies), not one per operation.
  */
-function bodyAllowed(method: HttpMethod, raw: unknown, tokens: readonly string[], report: Report): boolean {
+function bodyAllowed(method: HttpMethod, raw: unknown, tokens: readonly string[], ignored: Walk["ignoredBodies"]): boolean {
   if (raw === undefined || !NO_BODY.has(method)) return true;
+  ignored.push({ method, pointer: toPointer(tokens) });
+  return false;
+}
+
+/** One warning at the first ignored requestBody, counting the others. */
+function reportIgnoredBodies(ignored: Walk["ignoredBodies"], report: Report): void {
+  const first = ignored[0];
+  if (first === undefined) return;
+  const methods = [...new Set(ignored.map((i) => i.method.toUpperCase()))].join(" and ");
+  const more = ignored.length - 1;
   report({
     severity: "warning",
     code: "openapi/body-ignored",
-    message: `${method.toUpperCase()} requests carry no body; this requestBody is ignored`,
-    pointer: toPointer(tokens),
+    message:
+      more === 0
+        ? `${methods} requests carry no body; this requestBody is ignored`
+        : `${methods} requests carry no body; this requestBody and ${more} more on ${methods} operations are ignored`,
+    pointer: first.pointer,
   });
-  return false;
 }
 
 /** Every operation under `paths`, named and sorted by name. `file` is the entry spec, relative to the config. */
@@ -94,6 +114,7 @@ export function extractOperations(doc: unknown, file: string, typeOf: SchemaType
     return [];
   }
   const found: Unnamed[] = [];
+  const walk: Walk = { doc, file, typeOf, report, root: isObject(doc) ? rootServer(doc) : undefined, ignoredBodies: [] };
   for (const path of Object.keys(paths)) {
     // A Path Item may itself be a `$ref` (to components/pathItems in 3.1; external files are inlined by the bundle).
     const pathItem = deref(doc, paths[path]);
@@ -118,9 +139,10 @@ export function extractOperations(doc: unknown, file: string, typeOf: SchemaType
         });
         continue;
       }
-      found.push(operation(doc, path, method, op, pathItem, file, typeOf, report));
+      found.push(operation(walk, path, method, op, pathItem));
     }
   }
+  reportIgnoredBodies(walk.ignoredBodies, report);
   reportDuplicateIds(found, report);
   const names = uniqueNames(
     found.map((op) => ({ path: op.path, method: op.method, base: methodName(op.operationId, op.method, op.path) })),

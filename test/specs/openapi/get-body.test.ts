@@ -1,5 +1,5 @@
 // GET and HEAD requests carry no body: a requestBody the spec gives one is left out of the model (so the params type
-// has no `body` and nothing is sent) with one warning at its JSON pointer; other methods keep theirs.
+// has no `body` and nothing is sent) with one warning per spec at the first one's JSON pointer; other methods keep theirs.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,16 +59,28 @@ describe("requestBody on GET/HEAD", () => {
     expect(operation("deleteItem").requestBody).toEqual({ required: true, contentType: "application/json", kind: "json" });
   });
 
-  it("is reported once per operation, as a warning at the requestBody's pointer", () => {
+  it("is reported once per spec, as a warning at the first requestBody's pointer that counts the others", () => {
     const found = result.diagnostics
       .filter((d) => d.code === "openapi/body-ignored")
       .map((d) => ({ severity: d.severity, message: d.message, file: d.location?.file, pointer: d.location?.pointer }));
     expect(found).toEqual([
-      { severity: "warning", message: "GET requests carry no body; this requestBody is ignored", file: FILE, pointer: "#/paths/~1items/get/requestBody" },
-      { severity: "warning", message: "HEAD requests carry no body; this requestBody is ignored", file: FILE, pointer: "#/paths/~1items~1{id}/head/requestBody" },
-      { severity: "warning", message: "GET requests carry no body; this requestBody is ignored", file: FILE, pointer: "#/paths/~1search/get/requestBody" },
+      {
+        severity: "warning",
+        message: "GET and HEAD requests carry no body; this requestBody and 2 more on GET and HEAD operations are ignored",
+        file: FILE,
+        pointer: "#/paths/~1items/get/requestBody",
+      },
     ]);
     expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  it("says `this requestBody is ignored` when there is one", async () => {
+    const one = { ...spec, paths: { "/search": spec.paths["/search"] } };
+    writeFileSync(path.join(DIR, "one.json"), `${JSON.stringify(one, null, 2)}\n`);
+    const loaded = await loadOpenApi({ absPath: path.join(DIR, "one.json"), relPath: "one.json" }, DIR);
+    expect(loaded.diagnostics.filter((d) => d.code === "openapi/body-ignored").map((d) => [d.message, d.location?.pointer])).toEqual([
+      ["GET requests carry no body; this requestBody is ignored", "#/paths/~1search/get/requestBody"],
+    ]);
   });
 
   it("leaves no `body` in the params type of a GET, and keeps it on a POST", () => {

@@ -59,12 +59,12 @@ export const featuresDefinition: ServiceDefinition = {
 };
 
 /** Credentials for `features` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
-export interface FeaturesAuth {
+export type FeaturesAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;
   /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
   bearer?: string | TokenProvider;
-}
+};
 
 /** A multipart body: every field may also be a file (Blob) or raw bytes. */
 type Multipart<T> = { [K in keyof T]: T[K] | Blob | Uint8Array };

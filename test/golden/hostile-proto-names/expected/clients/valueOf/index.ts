@@ -59,12 +59,12 @@ export const valueOf_Definition: ServiceDefinition = {
 };
 
 /** Credentials for `valueOf` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
-export interface ValueOfAuth {
+export type ValueOfAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;
   /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
   bearer?: string | TokenProvider;
-}
+};
 
 /** What `hasOwnProperty_` sends: `GET /objects/{hasOwnProperty}`. */
 export interface HasOwnPropertyParams {

@@ -59,12 +59,12 @@ export const class_Definition: ServiceDefinition = {
 };
 
 /** Credentials for `class` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
-export interface ClassAuth {
+export type ClassAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;
   /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
   bearer?: string | TokenProvider;
-}
+};
 
 /** A multipart body: every field may also be a file (Blob) or raw bytes. */
 type Multipart<T> = { [K in keyof T]: T[K] | Blob | Uint8Array };

@@ -63,12 +63,12 @@ export const searchDefinition: ServiceDefinition = {
 };
 
 /** Credentials for `search` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
-export interface SearchAuth {
+export type SearchAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;
   /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
   bearer?: string | TokenProvider;
-}
+};
 
 /** What `putDocument` sends: `PUT /documents/{id}`. */
 export interface PutDocumentParams {

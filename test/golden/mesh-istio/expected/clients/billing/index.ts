@@ -61,12 +61,12 @@ export const billingDefinition: ServiceDefinition = {
 };
 
 /** Credentials for `billing` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
-export interface BillingAuth {
+export type BillingAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;
   /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
   bearer?: string | TokenProvider;
-}
+};
 
 /** What `createUser` sends: `POST /users`. */
 export interface CreateUserParams {

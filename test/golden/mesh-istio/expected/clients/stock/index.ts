@@ -61,12 +61,12 @@ export const stockDefinition: ServiceDefinition = {
 };
 
 /** Credentials for `stock` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
-export interface StockAuth {
+export type StockAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;
   /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
   bearer?: string | TokenProvider;
-}
+};
 
 /** A typed client for `stock`; create it with {@link createStockClient}. */
 export interface StockClient {

@@ -60,12 +60,12 @@ export const fraudDefinition: ServiceDefinition = {
 };
 
 /** Credentials for `fraud` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
-export interface FraudAuth {
+export type FraudAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;
   /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
   bearer?: string | TokenProvider;
-}
+};
 
 /** A typed client for `fraud`; create it with {@link createFraudClient}. */
 export interface FraudClient {

@@ -60,12 +60,12 @@ export const paymentsDefinition: ServiceDefinition = {
 };
 
 /** Credentials for `payments` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
-export interface PaymentsAuth {
+export type PaymentsAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;
   /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
   bearer?: string | TokenProvider;
-}
+};
 
 /** What `capturePayment` sends: `PUT /payments/{id}`. */
 export interface CapturePaymentParams {

@@ -59,12 +59,12 @@ export const catalogServiceDefinition: ServiceDefinition = {
 };
 
 /** Credentials for `catalog_service` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
-export interface CatalogServiceAuth {
+export type CatalogServiceAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;
   /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
   bearer?: string | TokenProvider;
-}
+};
 
 /** What `createProduct` sends: `POST /products`. */
 export interface CreateProductParams {

@@ -59,12 +59,12 @@ export const ordersDefinition: ServiceDefinition = {
 };
 
 /** Credentials for `orders` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
-export interface OrdersAuth {
+export type OrdersAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;
   /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
   bearer?: string | TokenProvider;
-}
+};
 
 /** A typed client for `orders`; create it with {@link createOrdersClient}. */
 export interface OrdersClient {

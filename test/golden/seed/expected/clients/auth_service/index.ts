@@ -56,12 +56,12 @@ export const authServiceDefinition: ServiceDefinition = {
 };
 
 /** Credentials for `auth_service` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
-export interface AuthServiceAuth {
+export type AuthServiceAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;
   /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
   bearer?: string | TokenProvider;
-}
+};
 
 /** A typed client for `auth_service`; create it with {@link createAuthServiceClient}. */
 export interface AuthServiceClient {

@@ -56,12 +56,12 @@ export const usersServiceDefinition: ServiceDefinition = {
 };
 
 /** Credentials for `users_service` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
-export interface UsersServiceAuth {
+export type UsersServiceAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;
   /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
   bearer?: string | TokenProvider;
-}
+};
 
 /** A typed client for `users_service`; create it with {@link createUsersServiceClient}. */
 export interface UsersServiceClient {

@@ -59,12 +59,12 @@ export const itemsDefinition: ServiceDefinition = {
 };
 
 /** Credentials for `items` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
-export interface ItemsAuth {
+export type ItemsAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;
   /** `Authorization: Bearer <token>` (http bearer): a token, or a provider called when one is needed (cached until shortly before `expiresAt`). */
   bearer?: string | TokenProvider;
-}
+};
 
 /** What `deleteItem` sends: `DELETE /items/{id}`. */
 export interface DeleteItemParams {
