@@ -354,6 +354,8 @@ describe("Stripe client round trip", () => {
   it("bakes POST /v1/files's own server (files.stripe.com) into its definition, and no other operation's", () => {
     expect(index).toMatch(/const postFilesOperation: OperationDefinition = \{[^]*?\n {2}server: "https:\/\/files\.stripe\.com",\n\};/);
     expect([...index.matchAll(/^ {2}server: /gm)]).toHaveLength(1);
+    // Its JSDoc says where it goes.
+    expect([...index.matchAll(/Sent to its own server `https:\/\/files\.stripe\.com`/g)]).toHaveLength(1);
     expect(index).toContain('  servers: [\n    {\n      url: "https://files.stripe.com",\n      operations: ["postFiles"],\n    },\n  ],\n');
   });
 

@@ -184,6 +184,7 @@ export function operationSignature(op: OperationModel, names: OperationNames, ca
       `\`${op.method.toUpperCase()} ${op.path}\`${op.operationId !== undefined ? ` (operationId \`${op.operationId}\`)` : ""}${
         op.idempotent ? "" : " — not retried without `idempotencyKey`"
       }`,
+      op.server !== undefined ? `Sent to its own server \`${op.server}\` (the \`servers\` client option replaces it).` : undefined,
       op.deprecated ? "@deprecated" : undefined,
     ],
     "  ",
