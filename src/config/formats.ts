@@ -12,6 +12,8 @@ export const PATTERNS = {
   header: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",
   httpPath: "^/[^\\s?#]*$",
   hostPort: "^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]{1,5})$",
+  /** A POSIX environment variable name. */
+  envName: "^[A-Za-z_][A-Za-z0-9_]*$",
   /** What relative-path rejects: rooted, drive-letter and scheme-qualified paths. */
   absolutePath: "^([/\\\\]|[A-Za-z]:|[A-Za-z][A-Za-z0-9+.-]*://)",
 } as const;
@@ -22,6 +24,7 @@ const HEADER_NAME = new RegExp(PATTERNS.header);
 const HTTP_PATH = new RegExp(PATTERNS.httpPath);
 const HOST_PORT = new RegExp(PATTERNS.hostPort);
 const ABSOLUTE_PATH = new RegExp(PATTERNS.absolutePath);
+const ENV_NAME = new RegExp(PATTERNS.envName);
 
 export const DNS_LABEL_RULE = 'a DNS label (lower-case letters, digits and "-", at most 63 characters)';
 
@@ -58,6 +61,8 @@ export function checkFormat(format: StringFormat, text: string): Checked<unknown
       if (text.trim() === "" || ABSOLUTE_PATH.test(text)) return fail("must be a path relative to the config file");
       return { ok: true, value: text.replaceAll("\\", "/") };
     }
+    case "env-name":
+      return ENV_NAME.test(text) ? { ok: true, value: text } : fail('must be an environment variable name (letters, digits and "_", not starting with a digit)');
     case "non-empty":
       return text.trim() === "" ? fail("must not be empty") : { ok: true, value: text };
   }

@@ -9,6 +9,7 @@ export type StringFormat =
   | "host-port"
   | "dns-name"
   | "relative-path"
+  | "env-name"
   | "non-empty";
 
 export type ValueSpec =
@@ -48,7 +49,21 @@ export interface TableSpec {
   orString?: string;
   /** Keys that exist only in `[external_services.<name>]`: reported with a pointer there instead of as unknown. */
   perServiceOnly?: readonly string[];
+  /** Which keys go together (table-rules.ts checks them and renders them into the JSON Schema). */
+  rules?: readonly TableRule[];
 }
+
+/**
+ * A rule over the keys present in one table (present as written, valid or not, so a wrong value is not reported
+ * twice):
+ * - `one-of`: exactly one of `keys`;
+ * - `needs`: `key` needs exactly one of `oneOf`, and those keys need `key`;
+ * - `together`: all of `keys` or none.
+ */
+export type TableRule =
+  | { kind: "one-of"; keys: readonly string[] }
+  | { kind: "needs"; key: string; oneOf: readonly string[] }
+  | { kind: "together"; keys: readonly string[] };
 
 export interface KeySpec {
   value: ValueSpec;

@@ -8,10 +8,12 @@ import {
   JITTER_KINDS,
   LOAD_BALANCER_KINDS,
 } from "../runtime/vocabulary.js";
+import { AUTH_SCHEME_TABLE, TLS_TABLE } from "./auth-keys.js";
 import { type KeyTable, type TableSpec, ms } from "./key-spec.js";
 import { MESH_TABLE } from "./mesh-keys.js";
 
-export type { KeySpec, KeyTable, StringFormat, TableSpec, ValueSpec } from "./key-spec.js";
+export type { KeySpec, KeyTable, StringFormat, TableRule, TableSpec, ValueSpec } from "./key-spec.js";
+export { AUTH_SCHEME_TABLE, TLS_TABLE } from "./auth-keys.js";
 export { MESH_TABLE } from "./mesh-keys.js";
 
 
@@ -243,6 +245,13 @@ export const SERVICE_ONLY_KEYS: KeyTable = {
     value: { kind: "map", entry: OPERATION_TABLE },
     description: 'Per-operation overrides, keyed by OpenAPI operationId or gRPC method ("<package>.<Service>/<Method>").',
   },
+  auth: {
+    value: { kind: "map", entry: AUTH_SCHEME_TABLE },
+    description:
+      "Credentials by security scheme name (the spec's securitySchemes; bearer or basic without a spec and for gRPC): " +
+      "env or file, or for basic username with password_env or password_file.",
+  },
+  tls: { value: TLS_TABLE, description: "mTLS without a mesh: CA, client certificate and key files, and the server name." },
 };
 
 export const SERVICE_TABLE: TableSpec = { kind: "table", rest: "error", keys: { ...SERVICE_ONLY_KEYS, ...POLICY_KEYS } };

@@ -3,6 +3,7 @@
 import type { SourceLocation } from "../diagnostics.js";
 import { type ReadContext, keyLocation, pathId, tableName, valueLocation } from "./context.js";
 import type { TableSpec } from "./keys.js";
+import { checkTableRules } from "./table-rules.js";
 import { reportUnknownKey } from "./unknown-key.js";
 import { checkValue } from "./values.js";
 import { isWhole, readWhole } from "./whole.js";
@@ -40,6 +41,7 @@ export function readTable(
   out: Layer = new Map(),
   prefix = "",
 ): Layer {
+  checkTableRules(spec, raw, path, ctx);
   for (const key of Object.keys(raw)) {
     const keyPath = [...path, key];
     const value = raw[key];

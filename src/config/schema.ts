@@ -2,6 +2,7 @@
 // and the parser accept the same keys. test/config/schema.test.ts compares the committed file with this output;
 // `SVCGEN_UPDATE_SCHEMA=1 npx vitest run test/config/schema.test.ts` rewrites it.
 import { builtinDefault } from "./builtins.js";
+import { rulesSchema } from "./table-rules.js";
 import { PATTERNS } from "./formats.js";
 import { type KeySpec, ROOT_TABLE, SERVICE_ENTRY_DESCRIPTION, SERVICE_TABLE, type StringFormat, type TableSpec, type ValueSpec } from "./keys.js";
 
@@ -52,6 +53,7 @@ function tableSchema(spec: TableSpec, defaultsAt: readonly string[] | undefined)
     properties,
     ...(required.length > 0 ? { required } : {}),
     additionalProperties: spec.rest !== "error",
+    ...rulesSchema(spec.rules),
   };
 }
 
@@ -125,6 +127,8 @@ function formatSchema(format: StringFormat): Schema {
       return { pattern: PATTERNS.hostPort };
     case "relative-path":
       return { minLength: 1, not: { pattern: PATTERNS.absolutePath } };
+    case "env-name":
+      return { pattern: PATTERNS.envName };
     case "non-empty":
       return { pattern: "\\S" };
   }

@@ -2,8 +2,8 @@
 // layers and resolved.
 import type { SourceLocation } from "../diagnostics.js";
 import type { DiscoveryModel, EndpointModel } from "../model/types.js";
-import { type ReadContext, keyLocation, q, tableName, valueLocation } from "./context.js";
-import type { MeshSettings, OperationOverride, ServiceConfig } from "./types.js";
+import { type ReadContext, keyLocation, pathId, q, tableName, valueLocation } from "./context.js";
+import type { AuthSourceConfig, MeshSettings, OperationOverride, ServiceConfig, TlsConfig } from "./types.js";
 import { DNS_LABEL_RULE, isDnsLabel } from "./formats.js";
 import { SERVICE_TABLE } from "./keys.js";
 import {
@@ -85,6 +85,16 @@ export function readService(key: string, raw: unknown, shared: Layer, ctx: ReadC
     const protoPaths = [...new Set([...ownPaths, ...sharedPaths])];
     config.proto = { paths: proto.value as string[], protoPaths, location: proto.keyAt };
     config.grpcRetryOn = valueOf<string[]>(merged, "retry.grpc_retry_on");
+  }
+  const auth = authSources(own, path, ctx);
+  if (auth) config.auth = auth;
+  const tls = tlsConfig(own, path, ctx);
+  if (tls) {
+    config.tls = tls;
+    // HTTP and gRPC both speak TLS exactly when the endpoint's scheme is https.
+    if (url.scheme !== "https" && !discovery.endpoints.some((endpoint) => endpoint.scheme === "https")) {
+      ctx.sink.warning("config/ignored-key", '"tls" is ignored unless the url (or an endpoint) is https://', tls.location);
+    }
   }
   return config;
 }
@@ -186,6 +196,44 @@ function operations(own: Layer): OperationOverride[] {
     if (maxBytes) override.maxResponseBytes = maxBytes.value as number;
     return override;
   });
+}
+
+/** TOML names → config names of the credential and TLS keys. */
+const AUTH_FIELDS = { env: "env", file: "file", username: "username", password_env: "passwordEnv", password_file: "passwordFile" } as const;
+const TLS_FIELDS = { ca_file: "caFile", cert_file: "certFile", key_file: "keyFile", server_name: "serverName" } as const;
+
+/** Whether the table at `at` or one of its keys was rejected (the error is in the sink). */
+const rejectedAt = (ctx: ReadContext, at: readonly string[], keys: readonly string[]): boolean =>
+  ctx.rejected.has(pathId(at)) || keys.some((key) => ctx.rejected.has(pathId([...at, key])));
+
+/** Schemes whose table broke a rule (one source, basic's password) or holds a rejected value are left out. */
+function authSources(own: Layer, path: readonly string[], ctx: ReadContext): Record<string, AuthSourceConfig> | undefined {
+  const entries = (own.get("auth")?.value as MapEntry[] | undefined) ?? [];
+  const out: Record<string, AuthSourceConfig> = {};
+  let any = false;
+  for (const entry of entries) {
+    if (rejectedAt(ctx, [...path, "auth", entry.name], Object.keys(AUTH_FIELDS))) continue;
+    const source: AuthSourceConfig = { location: entry.keyAt };
+    for (const [toml, name] of Object.entries(AUTH_FIELDS)) {
+      const field = entry.fields.get(toml);
+      if (field) source[name] = field.value as string;
+    }
+    out[entry.name] = source;
+    any = true;
+  }
+  return any ? out : undefined;
+}
+
+function tlsConfig(own: Layer, path: readonly string[], ctx: ReadContext): TlsConfig | undefined {
+  if (rejectedAt(ctx, [...path, "tls"], Object.keys(TLS_FIELDS))) return undefined;
+  let tls: TlsConfig | undefined;
+  for (const [toml, name] of Object.entries(TLS_FIELDS)) {
+    const field = own.get(`tls.${toml}`);
+    if (field === undefined) continue;
+    tls ??= { location: keyLocation(ctx, [...path, "tls"]) };
+    tls[name] = field.value as string;
+  }
+  return tls;
 }
 
 /**

@@ -41,6 +41,37 @@ export interface ServiceConfig {
   readyPath: string;
   /** `[external_services.<key>.operations.<operationId or gRPC method>]`, sorted by key. */
   operations: OperationOverride[];
+  /**
+   * `[external_services.<key>.auth.<scheme>]` by scheme name as written (not yet checked against the spec's
+   * schemes), sorted by name; absent when the service has none.
+   */
+  auth?: Record<string, AuthSourceConfig>;
+  /** `[external_services.<key>.tls]`; absent when not written. */
+  tls?: TlsConfig;
+}
+
+/**
+ * Where one scheme's credential comes from: exactly one of `env`, `file`, or `username` with exactly one of
+ * `passwordEnv` / `passwordFile`. Names and paths as written (paths are read at run time, in the pod).
+ */
+export interface AuthSourceConfig {
+  env?: string;
+  file?: string;
+  username?: string;
+  passwordEnv?: string;
+  passwordFile?: string;
+  /** The scheme's key (`bearerAuth` in `auth.bearerAuth`). */
+  location: SourceLocation;
+}
+
+/** mTLS files as written (read at run time); `certFile` and `keyFile` are both set or both absent. */
+export interface TlsConfig {
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  serverName?: string;
+  /** The `tls` key. */
+  location: SourceLocation;
 }
 
 export interface ConfigModel {

@@ -4,6 +4,7 @@
 // is plain data (integers as numbers) that later stages read without checking types again.
 import { type ReadContext, keyLocation, tableName } from "./context.js";
 import type { TableSpec, ValueSpec } from "./keys.js";
+import { checkTableRules } from "./table-rules.js";
 import { reportUnknownKey } from "./unknown-key.js";
 import { type Result, checkValue } from "./values.js";
 
@@ -68,7 +69,7 @@ function readTableWhole(spec: TableSpec, value: unknown, path: readonly string[]
   }
   const table = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  let ok = true;
+  let ok = checkTableRules(spec, table, path, ctx);
   for (const key of Object.keys(table)) {
     const keySpec = Object.hasOwn(spec.keys, key) ? spec.keys[key] : undefined;
     if (keySpec === undefined) {
