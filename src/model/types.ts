@@ -139,6 +139,33 @@ export interface ServiceModel {
   openapi?: OpenApiModel;
   /** The service's gRPC API, when services.toml names `proto` files. */
   proto?: ProtoModel;
+  /** The schemes its clients send and the default requirement (resolve/auth.ts). */
+  security: ServiceSecurity;
+  /** services.toml credential sources by scheme name (names and paths only). */
+  auth?: Record<string, CredentialSourceModel>;
+  /** services.toml mTLS files (paths as written, read at run time). */
+  tls?: TlsModel;
+}
+
+/**
+ * The schemes a client sends: the spec's (`implied` false), or `bearer` and `basic` when the spec defines none or
+ * for a service without a spec (`implied` true; requirement: either). The gRPC client always takes the implied two.
+ */
+export interface ServiceSecurity {
+  schemes: Record<string, SecuritySchemeModel>;
+  implied: boolean;
+  /** The default requirement (the spec's root `security`); absent: operations without their own send nothing. */
+  requirement?: string[][];
+}
+
+/** Where the runtime reads one scheme's credential. */
+export type CredentialSourceModel = { env: string } | { file: string } | { username: string; passwordEnv?: string; passwordFile?: string };
+
+export interface TlsModel {
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  serverName?: string;
 }
 
 export interface OpenApiModel {

@@ -9,6 +9,7 @@ import { NameScope, pascalCase } from "../model/names.js";
 import type { Model, OpenApiModel, ProtoModel, ServiceModel } from "../model/types.js";
 import { applyOverrides } from "./overrides.js";
 import { resolveService } from "./service.js";
+import { resolveAuth, serviceSecurity, tlsModel } from "./auth.js";
 
 /** Service keys become folder names and identifiers: keep them to what acton-service config allows. */
 const SERVICE_KEY = /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/;
@@ -40,6 +41,10 @@ export function buildModel(
     const overridden = applyOverrides(s.key, openapi, protos.get(s.key), s.operations, diagnostics);
     const proto = overridden.proto;
     const operations = overridden.operations;
+    const servedSpec = openapi && operations ? { ...openapi, operations } : undefined;
+    const security = serviceSecurity(servedSpec);
+    const auth = resolveAuth(s.key, s.auth, security, proto, diagnostics);
+    const tls = tlsModel(s.tls);
     const base: ServiceBase = {
       key: s.key,
       pascal: pascals.take(pascalCase(s.key)),
@@ -55,8 +60,11 @@ export function buildModel(
       policy: s.policy,
       healthPath: s.healthPath,
       readyPath: s.readyPath,
-      ...(openapi && operations ? { openapi: { ...openapi, operations } } : {}),
+      ...(servedSpec ? { openapi: servedSpec } : {}),
       ...(proto ? { proto } : {}),
+      security,
+      ...(auth !== undefined ? { auth } : {}),
+      ...(tls !== undefined ? { tls } : {}),
     };
     const resolved = resolveService(base, s.mesh, locate);
     diagnostics.push(...resolved.diagnostics);

@@ -1,6 +1,7 @@
 // ServiceModel fixtures built directly (no config parser), shared by the mesh, lint and YAML emitter tests. A draft
 // service carries its mesh settings as services.toml would (`settings` in TOML's names, already checked); model()
 // and resolved() turn drafts into model services through the real resolve step (src/resolve/service.ts).
+import { serviceSecurity } from "../../src/resolve/auth.js";
 import type { MeshSettings } from "../../src/config/types.js";
 import type { Diagnostic, SourceLocation } from "../../src/diagnostics.js";
 import { meshFor } from "../../src/emit/yaml/meshes/index.js";
@@ -115,6 +116,7 @@ export function service(overrides: Partial<DraftService> & { key?: string } = {}
     mesh: { kind: "none", retryOwner: "client", settings: {} },
     healthPath: "/health",
     readyPath: "/ready",
+    security: serviceSecurity(undefined),
     ...overrides,
   };
 }

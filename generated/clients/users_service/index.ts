@@ -60,7 +60,7 @@ export const usersServiceDefinition: ServiceDefinition = {
   ],
 };
 
-/** Credentials for `users_service` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+/** Credentials for `users_service` by `bearer` or `basic` (no spec schemes): the client option `auth` (a call's `auth` wins per scheme). */
 export type UsersServiceAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;

@@ -3,20 +3,6 @@ import type { SecuritySchemeModel, ServiceModel } from "../../model/types.js";
 import type { SecuritySchemeDefinition } from "../../runtime/auth/types.js";
 import type { ServiceDefinition } from "../../runtime/types.js";
 
-/** Schemes a service without spec schemes (acton-service form, gRPC) takes: `auth: { bearer }` or `auth: { basic }`. */
-export const IMPLIED_SCHEMES: Readonly<Record<string, SecuritySchemeModel>> = {
-  basic: { kind: "basic", type: "http" },
-  bearer: { kind: "bearer", type: "http" },
-};
-const IMPLIED_SECURITY = [["bearer"], ["basic"]];
-
-/** The schemes a client sends: the spec's, or the implied `bearer`/`basic` when the spec defines none. */
-export function schemesOf(s: ServiceModel): { schemes: Readonly<Record<string, SecuritySchemeModel>>; security?: string[][] } {
-  const own = s.openapi?.securitySchemes ?? {};
-  if (Object.keys(own).length === 0) return { schemes: IMPLIED_SCHEMES, security: IMPLIED_SECURITY };
-  return { schemes: own, ...(s.openapi?.security !== undefined ? { security: s.openapi.security } : {}) };
-}
-
 function schemeDefinition(m: SecuritySchemeModel): SecuritySchemeDefinition {
   return m.kind === "apiKey" ? { kind: "apiKey", in: m.in, name: m.name } : { kind: m.kind };
 }
@@ -46,8 +32,11 @@ export function serviceDefinitionOf(s: ServiceModel): ServiceDefinition {
     policy: s.policy,
     healthPath: s.healthPath,
     readyPath: s.readyPath,
-    securitySchemes: Object.fromEntries(Object.entries(schemesOf(s).schemes).map(([name, m]) => [name, schemeDefinition(m)])),
-    ...(schemesOf(s).security !== undefined ? { security: schemesOf(s).security } : {}),
+    securitySchemes: Object.fromEntries(Object.entries(s.security.schemes).map(([name, m]) => [name, schemeDefinition(m)])),
+    ...(s.security.requirement !== undefined ? { security: s.security.requirement } : {}),
+    // Names and paths only: the runtime reads the secrets, in the pod.
+    ...(s.auth !== undefined ? { auth: s.auth } : {}),
+    ...(s.tls !== undefined ? { tls: s.tls } : {}),
     ...operationServers(s),
   };
 }

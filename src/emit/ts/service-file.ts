@@ -3,7 +3,7 @@ import type { ServiceModel } from "../../model/types.js";
 import { ImportSet } from "./imports.js";
 import { jsdoc, literal, str } from "./literal.js";
 import { NameScope, camelCase } from "../../model/names.js";
-import { schemesOf, serviceDefinitionOf } from "./definition.js";
+import { serviceDefinitionOf } from "./definition.js";
 import { GRPC_IMPORTS, GRPC_RUNTIME, grpcModule, grpcNames } from "./grpc-client.js";
 import { protoNames, protoScope } from "./proto-names.js";
 import { protoTypesFile } from "./proto-file.js";
@@ -174,7 +174,7 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
 
 /** `<Pascal>Auth`: (a type, not an interface, so it is assignable to the runtime's AuthOptions record) the client option `auth`, one optional member per security scheme the client can send. */
 function authInterface(s: ServiceModel, name: string, imports: ImportSet): string {
-  const { schemes } = schemesOf(s);
+  const schemes = s.security.schemes;
   const members = Object.keys(schemes).map((scheme) => {
     const m = schemes[scheme]!;
     const key = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(scheme) ? scheme : str(scheme);
@@ -184,6 +184,6 @@ function authInterface(s: ServiceModel, name: string, imports: ImportSet): strin
     const how = m.kind === "bearer" ? `\`Authorization: Bearer <token>\` (${m.type === "http" ? "http bearer" : m.type})` : `API key in the ${m.in} \`${m.name}\``;
     return `${jsdoc([`${how}: a token, or a provider called when one is needed (cached until shortly before \`expiresAt\`).`], "  ")}  ${key}?: string | ${imports.type(RUNTIME, "TokenProvider")};`;
   });
-  const source = s.openapi !== undefined && Object.keys(s.openapi.securitySchemes).length > 0 ? "the spec's security schemes" : "`bearer` or `basic` (the spec defines no scheme)";
+  const source = s.security.implied ? "`bearer` or `basic` (no spec schemes)" : "the spec's security schemes";
   return `${jsdoc([`Credentials for \`${s.key}\` by ${source}: the client option \`auth\` (a call's \`auth\` wins per scheme).`])}export type ${name} = {\n${members.join("\n")}\n};\n`;
 }

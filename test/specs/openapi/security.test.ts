@@ -7,6 +7,7 @@ import type { OpenApiModel } from "../../../src/model/types.js";
 import type { OpenApiResult } from "../../../src/specs/openapi/index.js";
 import { serviceDefinitionOf } from "../../../src/emit/ts/definition.js";
 import { REPO } from "../../support/repo.js";
+import { serviceSecurity } from "../../../src/resolve/auth.js";
 import { load, op } from "./load.js";
 
 const SPECS = path.join(REPO, "test", "golden", "security", "specs");
@@ -59,7 +60,7 @@ describe("security requirements", () => {
   });
 
   it("the definition carries the schemes (without the spec's type) and the root requirement", () => {
-    const def = serviceDefinitionOf({ ...minimalService(), openapi: model });
+    const def = serviceDefinitionOf({ ...minimalService(), openapi: model, security: serviceSecurity(model) });
     expect(def.securitySchemes?.["oauth"]).toEqual({ kind: "bearer" });
     expect(def.securitySchemes?.["apiKeyQuery"]).toEqual({ kind: "apiKey", in: "query", name: "api_key" });
     expect(def.security).toEqual([["bearerAuth"], ["apiKeyHeader", "apiKeyQuery"]]);
@@ -87,5 +88,6 @@ function minimalService(): Parameters<typeof serviceDefinitionOf>[0] {
     mesh: {} as never,
     healthPath: "/health",
     readyPath: "/ready",
+    security: serviceSecurity(undefined),
   } as Parameters<typeof serviceDefinitionOf>[0];
 }

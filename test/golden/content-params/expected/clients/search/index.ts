@@ -58,7 +58,7 @@ export const searchDefinition: ServiceDefinition = {
   ],
 };
 
-/** Credentials for `search` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+/** Credentials for `search` by `bearer` or `basic` (no spec schemes): the client option `auth` (a call's `auth` wins per scheme). */
 export type SearchAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;

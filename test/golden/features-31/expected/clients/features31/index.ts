@@ -58,7 +58,7 @@ export const features31Definition: ServiceDefinition = {
   ],
 };
 
-/** Credentials for `features31` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+/** Credentials for `features31` by `bearer` or `basic` (no spec schemes): the client option `auth` (a call's `auth` wins per scheme). */
 export type Features31Auth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;

@@ -58,7 +58,7 @@ export const featuresDefinition: ServiceDefinition = {
   ],
 };
 
-/** Credentials for `features` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+/** Credentials for `features` by `bearer` or `basic` (no spec schemes): the client option `auth` (a call's `auth` wins per scheme). */
 export type FeaturesAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;

@@ -58,7 +58,7 @@ export const valueOf_Definition: ServiceDefinition = {
   ],
 };
 
-/** Credentials for `valueOf` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+/** Credentials for `valueOf` by `bearer` or `basic` (no spec schemes): the client option `auth` (a call's `auth` wins per scheme). */
 export type ValueOfAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;

@@ -58,7 +58,7 @@ export const class_Definition: ServiceDefinition = {
   ],
 };
 
-/** Credentials for `class` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+/** Credentials for `class` by `bearer` or `basic` (no spec schemes): the client option `auth` (a call's `auth` wins per scheme). */
 export type ClassAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;

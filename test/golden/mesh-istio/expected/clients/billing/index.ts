@@ -60,7 +60,7 @@ export const billingDefinition: ServiceDefinition = {
   ],
 };
 
-/** Credentials for `billing` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+/** Credentials for `billing` by `bearer` or `basic` (no spec schemes): the client option `auth` (a call's `auth` wins per scheme). */
 export type BillingAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;

@@ -60,7 +60,7 @@ export const stockDefinition: ServiceDefinition = {
   ],
 };
 
-/** Credentials for `stock` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+/** Credentials for `stock` by `bearer` or `basic` (no spec schemes): the client option `auth` (a call's `auth` wins per scheme). */
 export type StockAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;

@@ -61,7 +61,7 @@ export const usersDefinition: ServiceDefinition = {
   ],
 };
 
-/** Credentials for `users` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+/** Credentials for `users` by `bearer` or `basic` (no spec schemes): the client option `auth` (a call's `auth` wins per scheme). */
 export type UsersAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;

@@ -59,7 +59,7 @@ export const fraudDefinition: ServiceDefinition = {
   ],
 };
 
-/** Credentials for `fraud` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+/** Credentials for `fraud` by `bearer` or `basic` (no spec schemes): the client option `auth` (a call's `auth` wins per scheme). */
 export type FraudAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;

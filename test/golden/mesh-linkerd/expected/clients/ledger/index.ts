@@ -59,7 +59,7 @@ export const ledgerDefinition: ServiceDefinition = {
   ],
 };
 
-/** Credentials for `ledger` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+/** Credentials for `ledger` by `bearer` or `basic` (no spec schemes): the client option `auth` (a call's `auth` wins per scheme). */
 export type LedgerAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;

@@ -59,7 +59,7 @@ export const paymentsDefinition: ServiceDefinition = {
   ],
 };
 
-/** Credentials for `payments` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+/** Credentials for `payments` by `bearer` or `basic` (no spec schemes): the client option `auth` (a call's `auth` wins per scheme). */
 export type PaymentsAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;

@@ -58,7 +58,7 @@ export const catalogServiceDefinition: ServiceDefinition = {
   ],
 };
 
-/** Credentials for `catalog_service` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+/** Credentials for `catalog_service` by `bearer` or `basic` (no spec schemes): the client option `auth` (a call's `auth` wins per scheme). */
 export type CatalogServiceAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;

@@ -53,9 +53,19 @@ export const legacyDefinition: ServiceDefinition = {
     ["bearer"],
     ["basic"],
   ],
+  auth: {
+    bearer: {
+      env: "LEGACY_TOKEN",
+    },
+  },
+  tls: {
+    caFile: "/etc/legacy/ca.pem",
+    certFile: "/etc/legacy/tls.crt",
+    keyFile: "/etc/legacy/tls.key",
+  },
 };
 
-/** Credentials for `legacy` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+/** Credentials for `legacy` by `bearer` or `basic` (no spec schemes): the client option `auth` (a call's `auth` wins per scheme). */
 export type LegacyAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;

@@ -77,6 +77,15 @@ export const vaultDefinition: ServiceDefinition = {
     ["bearerAuth"],
     ["apiKeyHeader", "apiKeyQuery"],
   ],
+  auth: {
+    basicAuth: {
+      username: "ops",
+      passwordEnv: "VAULT_PASSWORD",
+    },
+    bearerAuth: {
+      file: "/var/run/secrets/tokens/vault",
+    },
+  },
 };
 
 /** Credentials for `vault` by the spec's security schemes: the client option `auth` (a call's `auth` wins per scheme). */

@@ -55,7 +55,7 @@ export const paymentsServiceDefinition: ServiceDefinition = {
   ],
 };
 
-/** Credentials for `payments_service` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+/** Credentials for `payments_service` by `bearer` or `basic` (no spec schemes): the client option `auth` (a call's `auth` wins per scheme). */
 export type PaymentsServiceAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;

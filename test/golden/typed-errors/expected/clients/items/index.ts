@@ -58,7 +58,7 @@ export const itemsDefinition: ServiceDefinition = {
   ],
 };
 
-/** Credentials for `items` by `bearer` or `basic` (the spec defines no scheme): the client option `auth` (a call's `auth` wins per scheme). */
+/** Credentials for `items` by `bearer` or `basic` (no spec schemes): the client option `auth` (a call's `auth` wins per scheme). */
 export type ItemsAuth = {
   /** `Authorization: Basic …` (http basic). */
   basic?: BasicCredential;
