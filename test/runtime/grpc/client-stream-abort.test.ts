@@ -7,7 +7,8 @@
 // both checked. Every step waits for the server to report what it received: no sleeps.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as grpc from "@grpc/grpc-js";
-import { AUTH_PROTO, AUTH_SERVICE } from "../../support/servers/grpc-auth.js";
+import { AUTH_PROTO, AUTH_SERVICE, paths, startAuthGrpcServer } from "../../support/servers/grpc-auth.js";
+import { until } from "../../support/stepped-clock.js";
 import { metadataOf, startGrpcServer } from "../../support/servers/grpc.js";
 import { failure, generateExample } from "./support.js";
 import type { Generated } from "./support.js";
@@ -106,20 +107,23 @@ async function revokeServer(ledger: Ledger) {
   return { server, proxy };
 }
 
-type Request = { token: string };
-
 /** A request stream the test feeds by hand: next() waits until the test pushes a message, ends it or fails it. */
-class Feed implements AsyncIterable<Request>, AsyncIterator<Request> {
-  #queue: (IteratorResult<Request> | Error)[] = [];
-  #waiting: { resolve: (r: IteratorResult<Request>) => void; reject: (e: unknown) => void } | undefined;
+class Feed<T = { token: string }> implements AsyncIterable<T>, AsyncIterator<T> {
+  #queue: (IteratorResult<T> | Error)[] = [];
+  #waiting: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
   #closed = false;
 
-  [Symbol.asyncIterator](): AsyncIterator<Request> {
+  [Symbol.asyncIterator](): AsyncIterator<T> {
     return this;
   }
 
+  /** A RevokeTokens request for `token`. */
   push(token: string): void {
-    this.#offer({ done: false, value: { token } });
+    this.pushMessage({ token } as T);
+  }
+
+  pushMessage(value: T): void {
+    this.#offer({ done: false, value });
   }
 
   /** The source ends normally (as a generator returns). */
@@ -131,7 +135,7 @@ class Feed implements AsyncIterable<Request>, AsyncIterator<Request> {
     this.#offer(error);
   }
 
-  next(): Promise<IteratorResult<Request>> {
+  next(): Promise<IteratorResult<T>> {
     if (this.#closed) return Promise.resolve({ done: true, value: undefined });
     const item = this.#queue.shift();
     if (item !== undefined) return item instanceof Error ? Promise.reject(item) : Promise.resolve(item);
@@ -139,19 +143,19 @@ class Feed implements AsyncIterable<Request>, AsyncIterator<Request> {
   }
 
   // What connect-es calls on abort: a source that stops then answers a pending next() with done (returns normally).
-  return(): Promise<IteratorResult<Request>> {
+  return(): Promise<IteratorResult<T>> {
     this.#closed = true;
     this.#waiting?.resolve({ done: true, value: undefined });
     this.#waiting = undefined;
     return Promise.resolve({ done: true, value: undefined });
   }
 
-  throw(error?: unknown): Promise<IteratorResult<Request>> {
+  throw(error?: unknown): Promise<IteratorResult<T>> {
     void this.return();
     return Promise.reject(error);
   }
 
-  #offer(item: IteratorResult<Request> | Error): void {
+  #offer(item: IteratorResult<T> | Error): void {
     if (this.#closed) return;
     const waiting = this.#waiting;
     if (waiting === undefined) {
@@ -303,4 +307,35 @@ describe("an abandoned client-streaming call", () => {
     // Only the two calls that finished their request stream sent END_STREAM.
     expect([...proxy.streams.values()].filter((s) => s.endStream)).toHaveLength(2);
   }, 30_000);
+  it("bidi: a stream the caller stops reading or aborts while its requests are open is reset, never ended", async () => {
+    const s = await startAuthGrpcServer();
+    cleanup.push(() => s.close());
+    const proxy = await startFrameProxy(s.port);
+    cleanup.push(() => proxy.close());
+    const c = g.auth.createAuthServiceGrpcClient({ baseUrl: proxy.url, env: {} });
+    cleanup.push(() => c.close());
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const feed = new Feed<{ sessionId: string }>();
+        const controller = new AbortController();
+        feed.pushMessage({ sessionId: `s-${i}` });
+        const replies: string[] = [];
+        const reading = (async () => {
+          for await (const reply of c.authService.refreshSessions(feed, { signal: controller.signal, timeoutMs: Infinity })) {
+            replies.push(reply.sessionId);
+            if (i % 2 === 0) break; // the consumer stops reading
+            controller.abort();
+          }
+        })();
+        if (i % 2 === 0) await reading;
+        else expect(((await failure(reading)) as Error).name).toBe("AbortError");
+        expect(replies).toEqual([`s-${i}`]);
+        feed.end();
+      }),
+    );
+    const streams = () => [...proxy.streams.values()];
+    await until(() => streams().length === 20 && streams().every((st) => st.resets.length > 0));
+    expect(streams().filter((st) => st.endStream || !st.resets.includes(8)).map((st) => st.frames)).toEqual([]);
+    expect(s.count(paths.refresh)).toBe(20);
+  });
 });
