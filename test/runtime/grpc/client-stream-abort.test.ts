@@ -338,4 +338,45 @@ describe("an abandoned client-streaming call", () => {
     expect(streams().filter((st) => st.endStream || !st.resets.includes(8)).map((st) => st.frames)).toEqual([]);
     expect(s.count(paths.refresh)).toBe(20);
   });
+  it("a request source that throws: the call rejects with that error, through middleware too, and the breaker stays closed", async () => {
+    const ledger = new Ledger();
+    const { proxy } = await revokeServer(ledger);
+    const seen: unknown[] = [];
+    const c = g.auth.createAuthServiceGrpcClient({
+      baseUrl: proxy.url,
+      env: {},
+      middleware: [
+        (next) => async (req) => {
+          try {
+            return await next(req);
+          } catch (error) {
+            seen.push(error);
+            throw error;
+          }
+        },
+      ],
+    });
+    cleanup.push(() => c.close());
+    // More broken sources than the breaker's threshold (5): none of them is the service's failure.
+    for (let i = 0; i < 8; i++) {
+      const id = `broken-${i}`;
+      const feed = new Feed();
+      const broke = new Error(`the source of ${id} broke`);
+      const result = failure(c.authService.revokeTokens(feed, { headers: { "x-call": id }, timeoutMs: Infinity }));
+      feed.push(`${id}-0`);
+      await ledger.received(id, 1);
+      feed.fail(broke);
+      expect(await result).toBe(broke);
+      await ledger.settled(id);
+      expect(ledger.calls.get(id)!.outcome).toBe("cancelled");
+    }
+    // Middleware saw each source's own error.
+    expect(seen.map((e) => (e as Error).message)).toEqual(Array.from({ length: 8 }, (_, i) => `the source of broken-${i} broke`));
+    const control = new Feed();
+    const summary = c.authService.revokeTokens(control, { headers: { "x-call": "control" }, timeoutMs: Infinity });
+    control.push("c-0");
+    control.end();
+    expect((await summary).revoked).toBe(1);
+    expect(ledger.calls.size).toBe(9);
+  });
 });
