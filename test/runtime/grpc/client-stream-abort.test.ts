@@ -1,10 +1,10 @@
-// A client-streaming call the caller abandons (its signal, its deadline, its request source throwing) must never look
-// complete to the server: the stream is reset (RST_STREAM CANCEL) and its request side never ended (no END_STREAM).
-// Node's Http2Stream.close(code) ends the writable side before it resets, so a stream idle between two messages sent
-// an empty DATA frame with END_STREAM ahead of the RST_STREAM, and grpc-js handed the handler 'end' for a partial
-// upload. Many aborts at every point of the request stream, dozens at once, against a real grpc-js server, with
-// control calls in the same run that must complete; what the handler saw and the client's frames on the wire are
-// both checked. Every step waits for the server to report what it received: no sleeps.
+// A streaming call the caller abandons (its signal, its deadline, its request source throwing, a response it stops
+// reading) must never look complete to the server: the stream is reset (RST_STREAM CANCEL) and its request side is
+// never ended (no END_STREAM). Node's Http2Stream.close(code) ends the writable side before it resets, so a request
+// stream idle between two messages sent an empty DATA frame with END_STREAM ahead of the RST_STREAM, and the server
+// had a complete upload to act on. Many aborts at every point of the request stream, dozens at once, against a real
+// grpc-js server, with control calls in the same run that must complete; what the handler committed and the
+// client's frames on the wire are both checked. Every step waits for the server to report what it received.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as grpc from "@grpc/grpc-js";
 import { AUTH_PROTO, AUTH_SERVICE, paths, startAuthGrpcServer } from "../../support/servers/grpc-auth.js";
