@@ -6,6 +6,8 @@
 // connect-es sends it and enforces it locally); a rejection leaves classified (protocol.ts attemptError), so the
 // layers above read outcomes, never connect-es errors.
 import { attemptError, contextOf } from "./protocol.js";
+import { MiddlewareRejection } from "./attempt.js";
+import { sourceFailure } from "./input.js";
 import type { DescMessage, DescMethodStreaming, DescMethodUnary, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
 import type { BaseCall, Handler } from "../chain.js";
@@ -108,7 +110,28 @@ export function connectStreamTransport(transportFor: (origin: string) => Transpo
     } catch (error) {
       release();
       controller.abort();
-      throw attemptError(contextOf(call), error, origin, false, isClosed());
+      throw streamError(call, error, origin, isClosed());
     }
   };
+}
+
+/**
+ * A streaming attempt's rejection, classified; when the caller's request source threw and that ended the attempt
+ * (connect-es reports it as UNKNOWN, caused by the source's error), the call ends with the source's own error and no
+ * verdict: no retry, no evidence against the endpoint or the service. The stream was reset (transports.ts).
+ */
+export function streamError(call: GrpcStreamCall, error: unknown, origin: string, clientClosed: boolean): unknown {
+  const failed = sourceFailure(call.input);
+  if (failed !== undefined && !call.callerSignal?.aborted && causedBy(error, failed.error)) return new MiddlewareRejection(failed.error);
+  return attemptError(contextOf(call), error, origin, false, clientClosed);
+}
+
+function causedBy(error: unknown, cause: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e = error; !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    if (e === cause) return true;
+    if (typeof e !== "object" || e === null) return false;
+    seen.add(e);
+  }
+  return false;
 }

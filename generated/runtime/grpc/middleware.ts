@@ -20,6 +20,7 @@ import type { AttemptHandler, AttemptRequest, AttemptResponse, Middleware } from
 import type { BaseCall, Layer } from "../chain.js";
 import { attemptError, contextOf, rawOf } from "./protocol.js";
 import { MiddlewareRejection } from "./attempt.js";
+import { sourceFailure } from "./input.js";
 
 /** What the middleware layer reads of a gRPC call. */
 interface GrpcChainCall extends BaseCall {
@@ -122,13 +123,15 @@ export function grpcMiddlewareLayer<C extends GrpcChainCall, R extends { readonl
       exchange.signal = signal;
       exchange.headers = headers;
       return next(exchange).catch((error: unknown) => {
-        throw rawOf(error);
+        // The request source's own error (connect-transport.ts streamError) reaches middleware as it is.
+        throw error instanceof MiddlewareRejection ? error.error : rawOf(error);
       });
     };
     try {
       return await run(base, exchange.headers ?? call.headers, send, discard);
     } catch (error) {
       if (error instanceof MiddlewareRejection) throw error;
+      if (error !== undefined && error === sourceFailure((call as { input?: unknown }).input)?.error) throw new MiddlewareRejection(error);
       throw attemptError(contextOf(call), error, endpoint, exchange.limitedByAttempt, isClosed());
     }
   };

@@ -29,9 +29,9 @@ import { pickLayer } from "../pick.js";
 import { attemptTimeoutLayer } from "../attempt-timeout.js";
 import { CallRoute } from "../route.js";
 import { AbortError, RequestError } from "../errors.js";
-import { StreamAnswer, connectStreamTransport, connectUnaryTransport } from "./connect-transport.js";
+import { StreamAnswer, connectStreamTransport, connectUnaryTransport, streamError } from "./connect-transport.js";
 import type { GrpcStreamCall, GrpcUnaryCall, UnaryAnswer } from "./connect-transport.js";
-import { attemptError, contextOf, grpcProtocol } from "./protocol.js";
+import { grpcProtocol } from "./protocol.js";
 import { finishError } from "../classify.js";
 import type { Layer } from "../chain.js";
 import type { Settlement } from "../protocol.js";
@@ -299,9 +299,9 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       settlement = "ok";
     } catch (error) {
       const endpoint = call.attempts[call.attempts.length - 1]?.endpoint ?? "";
-      const failed = attemptError(contextOf(call), error, endpoint, false, closed);
+      const failed = streamError(call, error, endpoint, closed);
       settlement = { error: failed };
-      throw finishError(failed, call.attempts);
+      throw unwrapped(finishError(failed, call.attempts));
     } finally {
       if (settlement === "abandoned") answer.cancel(new AbortError({ service: def.name, operation: methodPolicy.operation }));
       answer.finish(settlement);

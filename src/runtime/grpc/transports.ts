@@ -6,8 +6,9 @@
 // tell two failures apart that connect-es reports alike (UNAVAILABLE): a request that never got a stream (no
 // connection, nothing sent: safe to send elsewhere) and a failure after the stream opened (the server may have run
 // the call). A session that cannot connect within connect_timeout_ms counts as the former.
-import type * as http2 from "node:http2";
+import * as http2 from "node:http2";
 import * as net from "node:net";
+import { addAbortSignal } from "node:stream";
 import * as tls from "node:tls";
 import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-node";
 import type { Interceptor, Transport } from "@connectrpc/connect";
@@ -118,8 +119,11 @@ class TrackedSession implements SessionLike {
       pending.then(
         (stream) => {
           clearTimeout(timer);
-          if (done) stream.close();
-          else resolve(stream);
+          if (done) {
+            // Nobody reads this stream: the reset's AbortError (resetUnended) must not go unhandled.
+            stream.on("error", () => undefined);
+            stream.close(http2.constants.NGHTTP2_CANCEL);
+          } else resolve(stream);
         },
         (cause: unknown) => {
           clearTimeout(timer);
@@ -146,6 +150,7 @@ class TrackedSession implements SessionLike {
 
   #track(stream: http2.ClientHttp2Stream): http2.ClientHttp2Stream {
     stream.once("close", () => this.#done());
+    stream.close = resetUnended;
     return stream;
   }
 
@@ -154,6 +159,30 @@ class TrackedSession implements SessionLike {
     if (this.#draining && this.#busy === 0) this.#inner.abort();
   }
 }
+
+/**
+ * Http2Stream.close(code), for every stream a session opens: connect-node closes a stream this way whenever the call
+ * is abandoned (the caller's abort, the deadline, a request source that threw, a response it stopped reading). Node's
+ * close() ends the writable side before it sends RST_STREAM, so a request stream idle between two messages went out
+ * as an empty DATA frame with END_STREAM, then the reset: the server read a complete upload and could finish a
+ * client-streaming call the caller had abandoned. While the request side has not finished, the stream is destroyed
+ * with an AbortError instead: Node then sends RST_STREAM CANCEL and never ends the writable side (its destroy path
+ * skips _final). A request already ended goes through Node's close() as before: nothing is left to withhold.
+ */
+function resetUnended(this: http2.ClientHttp2Stream, code?: number, callback?: () => void): void {
+  const close = (Object.getPrototypeOf(this) as { close: (code?: number, callback?: () => void) => void }).close;
+  if (this.closed || this.destroyed || this.writableFinished) {
+    close.call(this, code, callback);
+    return;
+  }
+  if (callback !== undefined) this.once("close", callback);
+  // addAbortSignal destroys the stream with Node's own AbortError, the error its http2 maps to CANCEL (the same
+  // path as the `signal` option of session.request()); an error of ours would be sent as INTERNAL_ERROR.
+  addAbortSignal(ABORTED, this);
+}
+
+/** One signal, aborted once: addAbortSignal() on an aborted signal destroys the stream at once and keeps no listener. */
+const ABORTED = AbortSignal.abort();
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
