@@ -8,6 +8,7 @@ import { literal } from "../../../src/emit/ts/literal.js";
 import type { OpenApiModel, ServiceModel } from "../../../src/model/types.js";
 import type { OpenApiResult } from "../../../src/specs/openapi/index.js";
 import { load, op } from "./load.js";
+import { serviceSecurity } from "../../../src/resolve/auth.js";
 
 let result: OpenApiResult;
 let model: OpenApiModel;
@@ -67,7 +68,7 @@ describe("operation servers (servers.yaml)", () => {
   });
 
   it("lists the servers in the service definition, sorted, with the operations using each", () => {
-    const service = { key: "s", openapi: model, mesh: {}, discovery: { endpoints: [], dnsServers: [] } } as unknown as ServiceModel;
+    const service = { key: "s", openapi: model, mesh: {}, discovery: { endpoints: [], dnsServers: [] }, security: serviceSecurity(model) } as unknown as ServiceModel;
     expect(serviceDefinitionOf(service).servers).toEqual([
       { url: "/v1", operations: ["legacyPing"] },
       { url: "https://eu.media.example.com/v2", operations: ["getMedia", "putMedia"] },
