@@ -17,6 +17,7 @@ import type { CallRoute } from "./route.js";
 import type { WireBody } from "./body.js";
 import type { AttemptRecord, ClientEvent, OperationDefinition, RedirectHop } from "./types.js";
 import type { Protocol } from "./protocol.js";
+import type { AuthOptions } from "./auth/types.js";
 import { nextMacrotask } from "./clock.js";
 
 /** An attempt record the retry layer may still complete (pause, rotation). */
@@ -29,6 +30,8 @@ export interface MutableAttemptRecord {
   rotated: boolean;
   /** Set only when the attempt followed redirects (redirects.ts). */
   redirects?: readonly RedirectHop[];
+  /** Set only on an attempt refused for its credentials and replayed with fresh ones (auth/layer.ts). */
+  authRefresh?: boolean;
 }
 
 /** The request as it goes on the wire, built once per call (same on every attempt). */
@@ -61,6 +64,8 @@ export interface BaseCall {
   readonly route: CallRoute;
   /** Every attempt sent, in order. */
   readonly attempts: MutableAttemptRecord[];
+  /** CallOptions.auth: credentials of this call by scheme name (the auth layer reads them). */
+  readonly auth?: AuthOptions | undefined;
 }
 
 /** One logical HTTP call, shared by every layer and attempt. */
@@ -102,8 +107,13 @@ export interface Exchange<C extends BaseCall = Call> {
    */
   limitMs: number;
   limitedByAttempt: boolean;
-  /** Request headers of this attempt when user middleware set them (a copy per attempt); undefined: the call's. */
+  /**
+   * Request headers of this attempt when a layer set them (a copy per attempt: the auth layer's credentials, user
+   * middleware); undefined: the call's.
+   */
   headers?: Record<string, string> | undefined;
+  /** HTTP: the path (with query) of this attempt when the auth layer added an apiKey to the query; undefined: the call's. */
+  path?: string | undefined;
   /**
    * While the built-in transport has the attempt in flight: ends it now with `reason` (the attempt-timeout layer's
    * cheap path). Undefined otherwise. Optional so that hand-built exchanges (tests, probes) need not carry it.

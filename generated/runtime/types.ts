@@ -290,6 +290,11 @@ export interface AttemptRecord {
    * `endpoint` and `outcome` are the first request's origin and the last answer's.
    */
   readonly redirects?: readonly RedirectHop[];
+  /**
+   * Added by the runtime: this attempt was refused for its credentials (HTTP 401, gRPC UNAUTHENTICATED); they were
+   * fetched again and the request replayed once (the next record). Absent otherwise.
+   */
+  readonly authRefresh?: boolean;
 }
 
 export interface ResponseInfo {
@@ -390,6 +395,17 @@ export interface ClientDescription {
   readonly endpoints: readonly string[];
   /** Added by the runtime: failover only, the endpoint the next call starts at (the sticky preference). */
   readonly preferred?: string;
+  /** Added by the runtime: the security schemes and where each one's credential comes from (never a value, variable or path). */
+  readonly auth?: AuthDescription;
+}
+
+/** ClientDescription.auth: per scheme, its kind and its credential's source (`none`: no credential configured). */
+export interface AuthDescription {
+  readonly schemes: readonly {
+    readonly scheme: string;
+    readonly kind: "bearer" | "basic" | "apiKey";
+    readonly source: "value" | "provider" | "env" | "file" | "none";
+  }[];
 }
 
 /** How a client finds its endpoints (ClientDescription.discovery). */

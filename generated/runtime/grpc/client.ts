@@ -48,7 +48,10 @@ import { ClientEndpoints } from "../discovery/client-endpoints.js";
 import { statusCode } from "./codes.js";
 import { MethodPolicies } from "./methods.js";
 import { MiddlewareRejection, grpcMiddlewareLayer } from "./middleware.js";
-import { GrpcError } from "./errors.js";
+import { GrpcError, isGrpcError } from "./errors.js";
+import { ClientAuth } from "../auth/credentials.js";
+import { authLayer, metadataWire } from "../auth/layer.js";
+import { scrubError } from "../auth/redact.js";
 import { healthCheck, healthStatusName } from "./health.js";
 import { TrackedInput, once } from "./input.js";
 import { DEFAULT_MAX_CONNECTION_AGE_MS, EndpointTransports } from "./transports.js";
@@ -125,6 +128,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
   const policy = def.policy;
   const clock = hooks.clock ?? realClock;
   const events = new EventSink(def.name, options.onEvent);
+  const auth = new ClientAuth(def, options.auth, env, clock);
   const headers: Record<string, string> = {};
   if (options.headers !== undefined) for (const name of Object.keys(options.headers)) headers[name.toLowerCase()] = options.headers[name]!;
   const transports = new EndpointTransports({
@@ -149,6 +153,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     events,
     check: (endpoint, signal) => probe(endpoint, signal),
     retire: (origin) => transports.retire(origin),
+    auth,
   });
   const { set, balancer, discovery } = endpoints;
 
@@ -159,6 +164,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
   const random = hooks.random ?? Math.random;
   const isClosed = (): boolean => closed;
   const middleware = options.middleware !== undefined && options.middleware.length > 0 ? options.middleware : undefined;
+  const unauthenticated = (error: unknown): boolean => isGrpcError(error) && error.statusCode === 16;
 
   // Every call runs through the HTTP client's chain (../chain.ts), the same layers in the same order, over the
   // connect-es adapters (connect-transport.ts, middleware.ts) and the gRPC Protocol (protocol.ts). gRPC has no
@@ -170,6 +176,8 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     deadlineLayer(clock),
     circuitLayer(clock, serviceBreaker, () => set.endpoints.length > 1),
     retryLayer({ settings: policy.retry, failoverRules: false, clock, random, budget, events }),
+    // Credentials as metadata; UNAUTHENTICATED plays the 401's part (auth/layer.ts).
+    ...(auth.active ? [authLayer<C, R>({ auth, wire: metadataWire<C, R>(unauthenticated), clock, events })] : []),
     pickLayer({ clock, set, balancer, onStale }),
     attemptTimeoutLayer(clock, attemptTimeoutMs, "wire"),
   ];
@@ -222,6 +230,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       method: method as unknown as GrpcUnaryCall["method"],
       input: input as GrpcUnaryCall["input"],
       headers: callHeaders,
+      auth: callOptions?.auth,
     };
     let res: UnaryAnswer;
     try {
@@ -237,9 +246,9 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     return res.message as MessageShape<O>;
   }
 
-  /** What user middleware threw ends the call as it is. */
+  /** What user middleware threw ends the call as it is; runtime errors carry no credential. */
   function unwrapped(error: unknown): unknown {
-    return error instanceof MiddlewareRejection ? error.error : error;
+    return error instanceof MiddlewareRejection ? error.error : scrubError(error, auth.secrets);
   }
 
   /** A stream the middleware turned into a failure: cancel it; nobody will hear how it ended. */
@@ -281,6 +290,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       method: method as unknown as GrpcStreamCall["method"],
       input: input as GrpcStreamCall["input"],
       headers: callHeaders,
+      auth: callOptions?.auth,
     };
     let answer: StreamAnswer;
     try {
@@ -304,7 +314,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       const endpoint = call.attempts[call.attempts.length - 1]?.endpoint ?? "";
       const failed = attemptError(contextOf(call), error, endpoint, false, closed);
       settlement = { error: failed };
-      throw finishError(failed, call.attempts);
+      throw finishError(scrubError(failed, auth.secrets), call.attempts);
     } finally {
       if (settlement === "abandoned") answer.cancel(new AbortError({ service: def.name, operation: methodPolicy.operation }));
       answer.finish(settlement);
