@@ -92,6 +92,7 @@ export class ClientAuth {
 
   /** What `op` sends on this call; `callAuth` (CallOptions.auth) wins per scheme. */
   select(op: { readonly security?: SecurityRequirements | undefined }, callAuth: AuthOptions | undefined): Selection {
+    if (callAuth === undefined && this.#cells.size === 0) return NONE;
     const requirements = op.security ?? this.#security;
     if (requirements === undefined || requirements.length === 0) return NONE;
     if (callAuth === undefined) {

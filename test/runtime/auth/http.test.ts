@@ -189,6 +189,19 @@ describe("the 401 rule", () => {
     expect(refresh).toEqual([{ type: "auth_refresh", service: "users_service", operation: "getMe", attempt: 1, endpoint: attempts[0]!.endpoint, outcome: { kind: "status", status: 401 }, schemes: ["bearerAuth"] }]);
   });
 
+  it("20 concurrent calls refused for the same token share one refresh", async () => {
+    let n = 0;
+    const c = client(secured(server.url, {}, { retry: noRetry }), { auth: { bearerAuth: () => `r${++n}` } });
+    await c.call(getMe, undefined);
+    server.accepted = new Set(["r2"]);
+    const from = server.seen.length;
+    await Promise.all(Array.from({ length: 20 }, () => c.call(getMe, undefined)));
+    expect(n).toBe(2);
+    const sent = authorizations(server, from);
+    expect(sent.filter((a) => a === "Bearer r2")).toHaveLength(20);
+    expect(sent.filter((a) => a === "Bearer r1").length).toBe(sent.length - 20);
+  });
+
   it("for any method (a POST without an idempotency key), and a second 401 is final", async () => {
     let n = 0;
     const c = client(secured(server.url), { auth: { bearerAuth: () => `q${++n}` } });
