@@ -170,6 +170,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
   }
 
   async function send(op: OperationDefinition, request: WireRequest, callOptions: CallOptions | undefined, decode: DecodeKind): Promise<unknown> {
+    if (callOptions?.auth !== undefined) auth.check(callOptions.auth);
     const stream = callOptions?.responseType === "stream";
     const call: Call = {
       service: def.name,

@@ -215,6 +215,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       await nextMacrotask();
       throw new RequestError("the client is closed", { service: def.name, operation: methodPolicy.operation });
     }
+    if (callOptions?.auth !== undefined) auth.check(callOptions.auth);
     const callHeaders = metadataOf(callOptions);
     const call: GrpcUnaryCall = {
       service: def.name,
@@ -273,6 +274,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       await nextMacrotask();
       throw new RequestError("the client is closed", { service: def.name, operation: methodPolicy.operation });
     }
+    if (callOptions?.auth !== undefined) auth.check(callOptions.auth);
     const callHeaders = metadataOf(callOptions);
     const call: GrpcStreamCall = {
       service: def.name,

@@ -5,6 +5,7 @@
 // burst of refused calls starts one fetch, not one each.
 import { CredentialError } from "../errors.js";
 import type { Clock } from "../clock.js";
+import type { SecretSet } from "./redact.js";
 
 /** What a fetch yields: the secret as sent (`token`; `user:password` for basic) and until when it may be used. */
 export interface Fetched {
@@ -36,12 +37,12 @@ export class CredentialCell {
   #inflight: Promise<string> | undefined;
   #force = false;
   /** Secrets this cell has held: errors and events are scrubbed of them (auth/redact.ts). */
-  readonly seen: Set<string>;
+  readonly seen: SecretSet;
   readonly #fetch: Fetcher;
   readonly #format: WireFormat;
   readonly #clock: Clock;
 
-  constructor(scheme: string, source: SourceKind, fetch: Fetcher, format: WireFormat, clock: Clock, seen: Set<string>) {
+  constructor(scheme: string, source: SourceKind, fetch: Fetcher, format: WireFormat, clock: Clock, seen: SecretSet) {
     this.scheme = scheme;
     this.source = source;
     this.refreshable = source !== "value";
@@ -52,7 +53,7 @@ export class CredentialCell {
   }
 
   /** A static value: valid until the client is gone, no fetch ever. */
-  static fixed(scheme: string, secret: string, format: WireFormat, clock: Clock, seen: Set<string>): CredentialCell {
+  static fixed(scheme: string, secret: string, format: WireFormat, clock: Clock, seen: SecretSet): CredentialCell {
     const cell = new CredentialCell(scheme, "value", () => ({ secret, validUntil: Infinity }), format, clock, seen);
     cell.#hold({ secret, validUntil: Infinity });
     return cell;

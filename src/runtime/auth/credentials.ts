@@ -6,11 +6,12 @@
 // options are computed once per requirement list.
 import { ConfigError } from "../errors.js";
 import { CredentialCell } from "./cell.js";
+import { SecretSet } from "./redact.js";
 import { basicFetcher, envFetcher, fileFetcher, providerFetcher } from "./sources.js";
 import type { Clock } from "../clock.js";
 import type { AuthDescription, ServiceDefinition } from "../types.js";
 import type { Fetcher, SourceKind, WireFormat } from "./cell.js";
-import type { AuthOptions, Credential, CredentialSource, SecurityRequirements, SecuritySchemeDefinition, TokenProvider } from "./types.js";
+import type { AuthOptions, BasicCredential, Credential, CredentialSource, SecurityRequirements, SecuritySchemeDefinition, TokenProvider } from "./types.js";
 
 /** Where one scheme's credential goes on the wire. */
 export interface Part {
@@ -52,7 +53,7 @@ export class ClientAuth {
   readonly #clock: Clock;
   readonly #declared: boolean;
   /** Every secret any cell held: what errors, events and traces are scrubbed of. */
-  readonly secrets = new Set<string>();
+  readonly secrets = new SecretSet();
 
   constructor(def: ServiceDefinition, options: AuthOptions | undefined, env: Readonly<Record<string, string | undefined>>, clock: Clock) {
     this.service = def.name;
@@ -97,8 +98,19 @@ export class ClientAuth {
       if (selection === undefined) this.#selections.set(requirements, (selection = this.#choose(requirements, undefined)));
       return selection;
     }
-    this.#known(callAuth, (message) => new ConfigError(message, undefined, { service: this.service }));
     return this.#choose(requirements, callAuth);
+  }
+
+  /**
+   * A call's `auth` option: every scheme known and every credential of its scheme's shape, else ConfigError. Checked
+   * before the call enters the chain, so select() never throws.
+   */
+  check(callAuth: AuthOptions): void {
+    this.#known(callAuth, (message) => new ConfigError(message, undefined, { service: this.service }));
+    for (const scheme of Object.keys(callAuth)) {
+      const given = callAuth[scheme];
+      if (given !== undefined) this.#shape(scheme, given);
+    }
   }
 
   /** The requirement's schemes, for a 401's error ("accepts ..."). */
@@ -149,20 +161,30 @@ export class ClientAuth {
     return cell;
   }
 
-  #fromCredential(scheme: string, given: Credential): CredentialCell {
-    const def = this.schemes[scheme]!;
-    const format = formatOf(def);
-    if (def.kind === "basic") {
+  /** ConfigError unless `given` fits its scheme's kind. */
+  #shape(scheme: string, given: Credential): void {
+    const kind = this.schemes[scheme]!.kind;
+    if (kind === "basic") {
       if (typeof given !== "object" || given === null || typeof given.username !== "string" || typeof given.password !== "string") {
         throw new ConfigError(`auth.${scheme}: a basic scheme takes { username, password }`, undefined, { service: this.service });
       }
-      const cell = CredentialCell.fixed(scheme, `${given.username}:${given.password}`, format, this.#clock, this.secrets);
-      if (given.password !== "") this.secrets.add(given.password);
+    } else if (typeof given !== "string" && typeof given !== "function") {
+      throw new ConfigError(`auth.${scheme}: a ${kind} scheme takes a token string or a TokenProvider`, undefined, { service: this.service });
+    }
+  }
+
+  #fromCredential(scheme: string, given: Credential): CredentialCell {
+    const def = this.schemes[scheme]!;
+    const format = formatOf(def);
+    this.#shape(scheme, given);
+    if (def.kind === "basic") {
+      const { username, password } = given as BasicCredential;
+      const cell = CredentialCell.fixed(scheme, `${username}:${password}`, format, this.#clock, this.secrets);
+      if (password !== "") this.secrets.add(password);
       return cell;
     }
     if (typeof given === "string") return CredentialCell.fixed(scheme, given, format, this.#clock, this.secrets);
-    if (typeof given === "function") return new CredentialCell(scheme, "provider", providerFetcher(scheme, given, this.#clock), format, this.#clock, this.secrets);
-    throw new ConfigError(`auth.${scheme}: a ${def.kind} scheme takes a token string or a TokenProvider`, undefined, { service: this.service });
+    return new CredentialCell(scheme, "provider", providerFetcher(scheme, given as TokenProvider, this.#clock), format, this.#clock, this.secrets);
   }
 
   #fromSource(scheme: string, source: CredentialSource, env: Readonly<Record<string, string | undefined>>): CredentialCell {

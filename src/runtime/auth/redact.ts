@@ -5,6 +5,25 @@ import { isSvcgenError } from "../errors.js";
 
 export const REDACTED = "[REDACTED]";
 
+/**
+ * The secrets a client has sent, most recent last, at most `cap` of them (a provider rotating tokens for months, or a
+ * token per call option, must not grow the heap): what errors are scrubbed of.
+ */
+export class SecretSet extends Set<string> {
+  readonly #cap: number;
+  constructor(cap = 256) {
+    super();
+    this.#cap = cap;
+  }
+
+  override add(secret: string): this {
+    if (super.has(secret)) super.delete(secret);
+    super.add(secret);
+    if (this.size > this.#cap) super.delete(this.values().next().value as string);
+    return this;
+  }
+}
+
 /** `href` with the values of the query parameters named in `names` replaced (the URL as it is when none occurs). */
 export function redactUrl(href: string, names: readonly string[]): string {
   if (names.length === 0 || !href.includes("?")) return href;

@@ -212,6 +212,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       await nextMacrotask();
       throw new RequestError("the client is closed", { service: def.name, operation: methodPolicy.operation });
     }
+    if (callOptions?.auth !== undefined) auth.check(callOptions.auth);
     const callHeaders = metadataOf(callOptions);
     const call: GrpcUnaryCall = {
       service: def.name,
@@ -270,6 +271,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       await nextMacrotask();
       throw new RequestError("the client is closed", { service: def.name, operation: methodPolicy.operation });
     }
+    if (callOptions?.auth !== undefined) auth.check(callOptions.auth);
     const callHeaders = metadataOf(callOptions);
     const call: GrpcStreamCall = {
       service: def.name,

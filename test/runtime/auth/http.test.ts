@@ -3,7 +3,7 @@
 // scheme, the provider cache (single flight, expiry on the client's clock) and the 401 rule (one refresh, one
 // replay, recorded). Assertions are on what the server saw.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createServiceClient, createServiceClientWith, isCredentialError, isDeadlineExceededError, isHttpError } from "../../../src/runtime/index.js";
+import { createServiceClient, createServiceClientWith, isConfigError, isCredentialError, isDeadlineExceededError, isHttpError } from "../../../src/runtime/index.js";
 import type { AttemptRecord, ClientEvent, ClientOptions, ResponseInfo, ServiceClient, ServiceDefinition, TokenProvider } from "../../../src/runtime/index.js";
 import { cookies, header } from "../../support/servers/http.js";
 import { SteppedClock, until } from "../../support/stepped-clock.js";
@@ -91,8 +91,16 @@ describe("what an operation sends", () => {
     expect(c.describe().auth).toEqual({ schemes: [{ scheme: "basic", kind: "basic", source: "none" }, { scheme: "bearer", kind: "bearer", source: "value" }] });
   });
 
-  it("an unknown scheme name is a ConfigError naming the service's schemes", () => {
+  it("an unknown scheme name or a credential of the wrong shape is a ConfigError; as a call option, nothing is sent", async () => {
     expect(() => createServiceClient(secured(server.url), { env: {}, auth: { bearer: "x" } })).toThrow(/unknown security scheme "bearer"; the service's schemes are "bearerAuth", "oauth"/);
+    expect(() => createServiceClient(secured(server.url), { env: {}, auth: { basicAuth: "user:pw" } })).toThrow("auth.basicAuth: a basic scheme takes { username, password }");
+    const c = client(secured(server.url), { auth: { bearerAuth: "ok" } });
+    const from = server.seen.length;
+    const unknown = await c.call(getMe, undefined, { auth: { bearer: "x" } }).catch((e: unknown) => e);
+    const shape = await c.call(getMe, undefined, { auth: { bearerAuth: { username: "u", password: "p" } } }).catch((e: unknown) => e);
+    expect(isConfigError(unknown) && unknown.message).toMatch(/unknown security scheme "bearer"/);
+    expect(isConfigError(shape) && shape.message).toBe("users_service: auth.bearerAuth: a bearer scheme takes a token string or a TokenProvider");
+    expect(server.seen.length).toBe(from);
   });
 });
 
