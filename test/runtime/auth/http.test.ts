@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createServiceClient, createServiceClientWith, isConfigError, isCredentialError, isDeadlineExceededError, isHttpError } from "../../../src/runtime/index.js";
 import type { AttemptRecord, ClientEvent, ClientOptions, ResponseInfo, ServiceClient, ServiceDefinition, TokenProvider } from "../../../src/runtime/index.js";
-import { cookies, header } from "../../support/servers/http.js";
+import { cookies, header, json, startServer } from "../../support/servers/http.js";
 import { SteppedClock, until } from "../../support/stepped-clock.js";
 import { op } from "../support/service.js";
 import { advance, authorizations, createThing, getMe, health, secured, tokenServer } from "./support.js";
@@ -141,6 +141,26 @@ describe("token providers", () => {
     await c.call(getMe, undefined);
     expect(authorizations(server, from)).toEqual(["Bearer t1", "Bearer t1", "Bearer t2", "Bearer t2"]);
     expect(n).toBe(2);
+  });
+
+  it("every attempt carries the current token: a retry after the token expired sends a fresh one", async () => {
+    let answered = 0;
+    const flaky = await startServer(() => (++answered === 1 ? json(503, {}) : json(200, {})));
+    try {
+      const clock = new SteppedClock();
+      let n = 0;
+      const provider: TokenProvider = () => ({ token: `e${++n}`, expiresAt: Date.now() + 60_000 });
+      const def = secured(flaky.url, {}, { policy: { timeoutMs: 100_000 }, retry: { initialBackoffMs: 40_000, maxBackoffMs: 40_000, jitter: "none" } });
+      const c = client(def, { auth: { bearerAuth: provider } }, clock);
+      const pending = c.call(getMe, undefined);
+      await until(() => flaky.seen.length === 1 && clock.pending.some((t) => t.ms === 40_000));
+      // The pause ends at 40 s; the token (60 s) was to be fetched again from 30 s on.
+      advance(clock, 40_000);
+      await pending;
+      expect(authorizations(flaky)).toEqual(["Bearer e1", "Bearer e2"]);
+    } finally {
+      await flaky.close();
+    }
   });
 
   it("a provider that fails: CredentialError naming the scheme, nothing sent, no attempt recorded", async () => {
