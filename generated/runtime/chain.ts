@@ -134,7 +134,7 @@ export type Layer<C extends BaseCall = Call, R = TransportResponse> = (next: Han
  */
 export async function runCall<C extends BaseCall, R>(chain: Handler<C, R>, call: C): Promise<R> {
   try {
-    return await chain({ call, signal: undefined, deadlineAt: Infinity, attempt: 0, moveOn: false, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, cancel: undefined });
+    return await chain({ call, signal: undefined, deadlineAt: Infinity, attempt: 0, moveOn: false, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, path: undefined, cancel: undefined });
   } catch (error) {
     if (call.attempts.length === 0) await nextMacrotask();
     throw error;

@@ -102,7 +102,7 @@ export function retryLayer<C extends BaseCall, R>(options: RetryLayerOptions): L
 
       // Every field present from the start: one object shape for every attempt. Where it goes next is said here,
       // forward, rather than by steering the route.
-      const exchange: Exchange<C> = { call, signal, deadlineAt, attempt: n, moveOn, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, cancel: undefined, redirects: undefined };
+      const exchange: Exchange<C> = { call, signal, deadlineAt, attempt: n, moveOn, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, path: undefined, cancel: undefined, redirects: undefined };
       const started = now;
       let res: R | undefined;
       let error: unknown;

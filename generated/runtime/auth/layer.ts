@@ -44,7 +44,7 @@ export const httpWire: AuthWire<Call, TransportResponse> = {
       } else path += `${path.includes("?") ? "&" : "?"}${encodeURIComponent(part.name)}=${encodeURIComponent(value)}`;
     }
     exchange.headers = headers;
-    exchange.path = path === request.path ? undefined : path;
+    if (path !== request.path || exchange.path !== undefined) exchange.path = path === request.path ? undefined : path;
   },
   refused: (res) => res !== undefined && res.status === 401,
 };

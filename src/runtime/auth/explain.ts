@@ -13,8 +13,13 @@ export function requirementText(requirements: SecurityRequirements): string {
 
 /** Adds to a 401's message and `accepts` what the operation accepts and what was sent (scheme names). */
 export function explainUnauthorized(error: HttpError, requirements: SecurityRequirements, sent: readonly string[]): void {
+  if (explainRefusal(error, requirements, sent)) error.accepts = requirements;
+}
+
+/** The same for any refusal (gRPC UNAUTHENTICATED): the message only. False when the requirement names no scheme. */
+export function explainRefusal(error: Error, requirements: SecurityRequirements, sent: readonly string[]): boolean {
   const accepted = requirementText(requirements);
-  if (accepted === "") return;
-  error.accepts = requirements;
+  if (accepted === "") return false;
   error.message += `; the operation accepts ${accepted} (sent: ${sent.length > 0 ? sent.join(" + ") : "no credential"})`;
+  return true;
 }

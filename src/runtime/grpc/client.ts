@@ -49,6 +49,8 @@ import { GrpcError, isGrpcError } from "./errors.js";
 import { ClientAuth } from "../auth/credentials.js";
 import { authLayer, metadataWire } from "../auth/layer.js";
 import { scrubError } from "../auth/redact.js";
+import { explainRefusal } from "../auth/explain.js";
+import type { AuthOptions } from "../auth/types.js";
 import { healthCheck, healthStatusName } from "./health.js";
 import { TrackedInput, once } from "./input.js";
 import { DEFAULT_MAX_CONNECTION_AGE_MS, EndpointTransports } from "./transports.js";
@@ -234,7 +236,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     try {
       res = await runCall(unaryChain, call);
     } catch (error) {
-      throw unwrapped(error);
+      throw unwrapped(error, callOptions?.auth);
     }
     const onResponse = callOptions?.onResponse;
     if (onResponse !== undefined) {
@@ -244,9 +246,14 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     return res.message as MessageShape<O>;
   }
 
-  /** What user middleware threw ends the call as it is; runtime errors carry no credential. */
-  function unwrapped(error: unknown): unknown {
-    return error instanceof MiddlewareRejection ? error.error : scrubError(error, auth.secrets);
+  /**
+   * What user middleware threw ends the call as it is; runtime errors carry no credential, and UNAUTHENTICATED says
+   * which schemes the service accepts and which were sent.
+   */
+  function unwrapped(error: unknown, callAuth: AuthOptions | undefined): unknown {
+    if (error instanceof MiddlewareRejection) return error.error;
+    if (unauthenticated(error) && auth.active) explainRefusal(error as Error, auth.requirements({}), auth.select({}, callAuth).parts.map((p) => p.cell.scheme));
+    return scrubError(error, auth.secrets);
   }
 
   /** A stream the middleware turned into a failure: cancel it; nobody will hear how it ended. */
@@ -295,7 +302,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     try {
       answer = await runCall(streamChain, call);
     } catch (error) {
-      throw unwrapped(error);
+      throw unwrapped(error, callOptions?.auth);
     }
     // Committed: no more attempts. Until the end, the consumer may stop (abandoned: no verdict for anyone).
     let settlement: Settlement = "abandoned";

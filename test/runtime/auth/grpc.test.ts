@@ -66,6 +66,7 @@ describe("gRPC credentials", () => {
     s.failNext(paths.validate, { code: grpc.status.UNAUTHENTICATED }, 2);
     const error = await failure(refreshing.validate());
     expect((error as { statusCode?: number }).statusCode).toBe(16);
+    expect((error as Error).message).toMatch(/gRPC UNAUTHENTICATED from .*; the operation accepts bearer or basic \(sent: bearer\)$/);
     expect(authorization(s)).toEqual(["Bearer h1", "Bearer h2"]);
     const fixed = client(s, { auth: { bearer: "static-token" } });
     s.failNext(paths.validate, { code: grpc.status.UNAUTHENTICATED });
