@@ -29,7 +29,8 @@ export interface AuthWire<C extends BaseCall, R> {
 export const httpWire: AuthWire<Call, TransportResponse> = {
   apply(exchange, parts, values) {
     const request = exchange.call.request;
-    const headers: Record<string, string> = { ...request.headers };
+    // Object.assign, not a spread: V8 (node 20) makes a spread copy that then gains a key ~20× slower to build.
+    const headers: Record<string, string> = Object.assign({}, request.headers);
     let path = request.path;
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]!;
@@ -50,7 +51,7 @@ export const httpWire: AuthWire<Call, TransportResponse> = {
 export function metadataWire<C extends BaseCall & { readonly headers: Readonly<Record<string, string>> }, R>(refused: (error: unknown) => boolean): AuthWire<C, R> {
   return {
     apply(exchange, parts, values) {
-      const headers: Record<string, string> = { ...exchange.call.headers };
+      const headers: Record<string, string> = Object.assign({}, exchange.call.headers);
       for (let i = 0; i < parts.length; i++) headers[parts[i]!.name.toLowerCase()] = values[i]!;
       exchange.headers = headers;
     },
