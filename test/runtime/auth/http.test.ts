@@ -83,6 +83,23 @@ describe("what an operation sends", () => {
     ]);
   });
 
+  it("middleware runs inside the auth layer: it sees the attempt's credentials and its own headers go out too", async () => {
+    const seen: { authorization: string | undefined; path: string | undefined }[] = [];
+    const c = client(secured(server.url, { security: [["bearerAuth", "keyQuery"]] }), {
+      auth: { bearerAuth: "mw-token", keyQuery: "mw-key" },
+      middleware: [
+        (next) => (req) => {
+          seen.push({ authorization: req.headers["authorization"], path: req.path });
+          return next({ ...req, headers: { ...req.headers, "x-extra": "1" } });
+        },
+      ],
+    });
+    const from = server.seen.length;
+    await c.call(getMe, undefined);
+    expect(seen).toEqual([{ authorization: "Bearer mw-token", path: "/me?api_key=mw-key" }]);
+    expect(server.seen.slice(from).map((r) => [header(r, "authorization"), header(r, "x-extra"), r.query])).toEqual([["Bearer mw-token", "1", "api_key=mw-key"]]);
+  });
+
   it("a spec-less service takes auth.bearer (or basic), also through request()", async () => {
     const c = client(secured(server.url, { securitySchemes: undefined, security: undefined }), { auth: { bearer: "plain" } });
     const from = server.seen.length;
@@ -179,6 +196,22 @@ describe("token providers", () => {
     expect((error as { notProcessed: boolean }).notProcessed).toBe(true);
     expect(((error as { cause?: Error }).cause as Error).message).toBe("vault down");
     expect(server.seen.length).toBe(from);
+  });
+
+  it("a failed fetch is not cached: the next call asks the provider again", async () => {
+    let n = 0;
+    const c = client(secured(server.url), {
+      auth: {
+        bearerAuth: () => {
+          if (++n === 1) throw new Error("not yet");
+          return "second-try";
+        },
+      },
+    });
+    const from = server.seen.length;
+    expect(isCredentialError(await c.call(getMe, undefined).catch((e: unknown) => e))).toBe(true);
+    await c.call(getMe, undefined);
+    expect(authorizations(server, from)).toEqual(["Bearer second-try"]);
   });
 
   it("a provider slower than the call's deadline: DeadlineExceededError, nothing sent", async () => {
