@@ -119,6 +119,8 @@ async function main(): Promise<void> {
   const svcgen = createServiceClient(definition(server.origin), { env: {} });
   // What `svcgen gen` emits by default: no per-attempt timeout, so each call needs one AbortController, not two.
   const svcgenDefault = createServiceClient(definition(server.origin, { attemptTimeoutMs: undefined }), { env: {} });
+  // The same client with a static bearer token (issue 13: within 3 % of the one without).
+  const svcgenBearer = createServiceClient(definition(server.origin), { env: {}, auth: { bearer: "bench-static-token" } });
   const createClient = await loadOpenapiFetch();
   const ofetch = createClient?.({ baseUrl: server.origin });
 
@@ -133,6 +135,7 @@ async function main(): Promise<void> {
       return res.body.json();
     }],
     ["svcgen client (all policies)", () => svcgen.call(getUser, { path: { id: 1 } })],
+    ["svcgen + static bearer", () => svcgenBearer.call(getUser, { path: { id: 1 } })],
     ["svcgen (defaults, no attempt t/o)", () => svcgenDefault.call(getUser, { path: { id: 1 } })],
   ];
   if (ofetch !== undefined) contenders.push(["openapi-fetch (global fetch)", async () => (await ofetch.GET("/users/{id}", { params: { path: { id: 1 } } })).data]);
@@ -142,7 +145,8 @@ async function main(): Promise<void> {
   const p99 = new Map<string, number[]>();
   for (const [name, once] of contenders) for (let i = 0; i < 2000; i++) await once(); // warm up connections and JIT
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, once] of contenders) {
+    // Every other round in reverse, so no contender always runs right after the same one.
+    for (const [name, once] of round % 2 === 0 ? contenders : [...contenders].reverse()) {
       (rps.get(name) ?? rps.set(name, []).get(name)!).push(await throughput(once));
       const l = await latency(once);
       (p50.get(name) ?? p50.set(name, []).get(name)!).push(l.p50);
@@ -160,7 +164,16 @@ async function main(): Promise<void> {
     const delta = b - median(p99.get(floor)!);
     console.log(`${name.padEnd(34)} ${r.toFixed(0).padStart(7)}   ${ratio.toFixed(2).padStart(6)}   ${a.toFixed(0).padStart(6)}   ${b.toFixed(0).padStart(6)}   ${delta.toFixed(0).padStart(8)}`);
   }
+  // Per round (the two run back to back), then the median: the machine's load drifts between rounds.
+  const plainRps = rps.get("svcgen client (all policies)")!;
+  const bearerRps = rps.get("svcgen + static bearer")!;
+  const plainP50 = p50.get("svcgen client (all policies)")!;
+  const bearerP50 = p50.get("svcgen + static bearer")!;
+  const rpsRatio = median(bearerRps.map((r, i) => r / plainRps[i]!));
+  const p50Ratio = median(bearerP50.map((l, i) => l / plainP50[i]!));
+  console.log(`\nstatic bearer vs the same client without (median of per-round ratios): req/s ×${rpsRatio.toFixed(3)}, p50 ×${p50Ratio.toFixed(3)}`);
   await svcgen.close();
+  await svcgenBearer.close();
   await svcgenDefault.close();
   await agent.close();
   await pool.close();

@@ -79,6 +79,11 @@ export class HttpError<B = unknown> extends SvcgenError {
    * only its start (as text: a cut JSON document does not parse).
    */
   readonly truncated: boolean;
+  /**
+   * Added by the runtime: a 401's security requirement, alternatives of scheme names (names only), so the error says
+   * what the operation accepts; undefined for other statuses and operations without one.
+   */
+  declare accepts?: readonly (readonly string[])[];
   constructor(status: number, headers: Readonly<Record<string, string>>, body: B, context: ErrorContext = {}, truncated = false) {
     super(HttpError.CODE, `${where(context)}HTTP ${status}${context.endpoint ? ` from ${context.endpoint}` : ""}${truncated ? " (error body truncated)" : ""}`, context);
     this.name = "HttpError";
@@ -193,6 +198,24 @@ export class RequestError extends SvcgenError {
   constructor(message: string, context: ErrorContext = {}) {
     super(RequestError.CODE, `${where(context)}${message}`, context);
     this.name = "RequestError";
+  }
+}
+
+/**
+ * A credential could not be obtained for a security scheme (its TokenProvider threw or returned no token, its
+ * environment variable is unset, its file unreadable): nothing was sent. The message names the scheme and the
+ * variable or path, never a value; the provider's own error is `cause`.
+ */
+export class CredentialError extends SvcgenError {
+  static readonly CODE = "SVCGEN_CREDENTIAL";
+  readonly scheme: string;
+  /** What went wrong, without the service and operation. */
+  readonly detail: string;
+  constructor(scheme: string, detail: string, context: ErrorContext = {}) {
+    super(CredentialError.CODE, `${where(context)}no credential for security scheme "${scheme}": ${detail}; nothing was sent`, context);
+    this.name = "CredentialError";
+    this.scheme = scheme;
+    this.detail = detail;
   }
 }
 
@@ -320,6 +343,9 @@ export function isDecodeError(value: unknown): value is DecodeError {
 }
 export function isRequestError(value: unknown): value is RequestError {
   return hasCode(value, RequestError.CODE);
+}
+export function isCredentialError(value: unknown): value is CredentialError {
+  return hasCode(value, CredentialError.CODE);
 }
 export function isConfigError(value: unknown): value is ConfigError {
   return hasCode(value, ConfigError.CODE);

@@ -20,7 +20,12 @@ export type EventType =
   /** A balancer could not apply its policy to a request and fell back (`balancer`, `reason`, ...). */
   | "balancer_fallback"
   /** An ejected endpoint receives traffic again (`endpoint`, `reason`). */
-  | "endpoint_restored";
+  | "endpoint_restored"
+  /**
+   * An attempt was refused for its credentials (HTTP 401, gRPC UNAUTHENTICATED): they are fetched again and the
+   * request replayed once (`operation`, `attempt`, `endpoint`, `outcome`, `schemes`: the refreshed scheme names).
+   */
+  | "auth_refresh";
 
 export const EVENT_TYPES: readonly EventType[] = [
   "attempt",
@@ -33,6 +38,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   "discovery_failed",
   "balancer_fallback",
   "endpoint_restored",
+  "auth_refresh",
 ];
 
 /** `svcgen:attempt`, `svcgen:retry`, ... */
@@ -51,6 +57,7 @@ const channels: Record<EventType, diagnosticsChannel.Channel> = {
   discovery_failed: diagnosticsChannel.channel(channelName("discovery_failed")),
   balancer_fallback: diagnosticsChannel.channel(channelName("balancer_fallback")),
   endpoint_restored: diagnosticsChannel.channel(channelName("endpoint_restored")),
+  auth_refresh: diagnosticsChannel.channel(channelName("auth_refresh")),
 };
 
 export class EventSink {

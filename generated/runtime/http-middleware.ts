@@ -39,9 +39,9 @@ export function httpMiddlewareLayer(middleware: readonly Middleware[]): Layer {
         attempt: exchange.attempt,
         endpoint: exchange.endpoint?.origin ?? "",
         signal: exchange.signal,
-        headers: { ...call.request.headers },
+        headers: { ...(exchange.headers ?? call.request.headers) },
         method: call.request.method,
-        path: call.request.path,
+        path: exchange.path ?? call.request.path,
         [WIRE]: exchange,
       };
       const res = await chain(req);

@@ -40,6 +40,7 @@ export {
   DecodeError,
   RequestError,
   ConfigError,
+  CredentialError,
   EndpointSetError,
   NoEndpointsError,
   ResponseTooLargeError,
@@ -55,6 +56,7 @@ export {
   isDecodeError,
   isRequestError,
   isConfigError,
+  isCredentialError,
   isEndpointSetError,
   isNoEndpointsError,
   isResponseTooLargeError,
@@ -79,6 +81,7 @@ export type { BreakerState } from "./breaker.js";
 export type {
   AttemptRecord,
   AttemptResult,
+  AuthDescription,
   BodyEncoding,
   Balancer,
   BalancerContext,

@@ -17,7 +17,7 @@
 //     trace; an accepted status is returned instead); otherwise the last outcome as it is.
 //   - What an outcome means (its verdict, the server's pause, the attempt cap, the deadline's error) is the call's
 //     Protocol's (protocol.ts): the same loop runs HTTP (undici) and gRPC (connect-es) attempts.
-import { AbortError, isAbortError, isCircuitOpenError, isDeadlineExceededError, isNoEndpointsError, isSvcgenError } from "./errors.js";
+import { AbortError, isAbortError, isCircuitOpenError, isCredentialError, isDeadlineExceededError, isNoEndpointsError, isSvcgenError } from "./errors.js";
 import { finishError } from "./classify.js";
 import { backoffPause, fitsBefore } from "./backoff.js";
 import { sleep } from "./clock.js";
@@ -105,7 +105,7 @@ export function retryLayer<C extends BaseCall, R>(options: RetryLayerOptions): L
 
       // Every field present from the start: one object shape for every attempt. Where it goes next is said here,
       // forward, rather than by steering the route.
-      const exchange: Exchange<C> = { call, signal, deadlineAt, attempt: n, moveOn, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, cancel: undefined, redirects: undefined };
+      const exchange: Exchange<C> = { call, signal, deadlineAt, attempt: n, moveOn, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, path: undefined, cancel: undefined, redirects: undefined };
       const started = now;
       let res: R | undefined;
       let error: unknown;
@@ -114,7 +114,7 @@ export function retryLayer<C extends BaseCall, R>(options: RetryLayerOptions): L
       } catch (e) {
         error = callerAbort(call, e);
       }
-      if (res === undefined && (isCircuitOpenError(error) || isNoEndpointsError(error))) throw finishError(error, records); // nothing was sent
+      if (res === undefined && (isCircuitOpenError(error) || isNoEndpointsError(error) || isCredentialError(error))) throw finishError(error, records); // nothing was sent
 
       const record: MutableAttemptRecord = {
         endpoint: exchange.endpoint?.origin ?? "",

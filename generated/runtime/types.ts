@@ -305,6 +305,11 @@ export interface AttemptRecord {
    * `endpoint` and `outcome` are the first request's origin and the last answer's.
    */
   readonly redirects?: readonly RedirectHop[];
+  /**
+   * Added by the runtime: this attempt was refused for its credentials (HTTP 401, gRPC UNAUTHENTICATED); they were
+   * fetched again and the request replayed once (the next record). Absent otherwise.
+   */
+  readonly authRefresh?: boolean;
 }
 
 export interface ResponseInfo {
@@ -413,6 +418,8 @@ export interface ClientDescription {
   readonly preferred?: string;
   /** Added by the runtime: operations sent to their own servers rather than the base URL; absent when there are none. */
   readonly servers?: readonly OperationServerDescription[];
+  /** Added by the runtime: the security schemes and where each one's credential comes from (never a value, variable or path). */
+  readonly auth?: AuthDescription;
 }
 
 /** Added by the runtime: one operation server (ClientDescription.servers). */
@@ -425,6 +432,15 @@ export interface OperationServerDescription {
   readonly source: "spec" | "option";
   /** Method names of the operations sent there, sorted. */
   readonly operations: readonly string[];
+}
+
+/** ClientDescription.auth: per scheme, its kind and its credential's source (`none`: no credential configured). */
+export interface AuthDescription {
+  readonly schemes: readonly {
+    readonly scheme: string;
+    readonly kind: "bearer" | "basic" | "apiKey";
+    readonly source: "value" | "provider" | "env" | "file" | "none";
+  }[];
 }
 
 /** How a client finds its endpoints (ClientDescription.discovery). */

@@ -1,7 +1,8 @@
 // One layer shape, composed once per client (connect-es style): `(next) => (exchange) => Promise<response>`.
 // compose([a, b, c], transport) runs a → b → c → transport: the FIRST listed is the OUTERMOST (as connect-es and
 // cockatiel's `wrap`; undici's `compose` is the reverse). The client's chain is
-//   deadline → circuit breaker (service) → retry → endpoint pick → attempt timeout → user middleware → transport
+//   deadline → circuit breaker (service) → retry → credentials → endpoint pick → attempt timeout → user middleware
+//   → transport
 // for both protocols: the layers are protocol-neutral and ask the call's Protocol (protocol.ts) what an outcome means;
 // only the middleware adapter and the transport differ (undici: http-middleware.ts, transport.ts; connect-es:
 // grpc/middleware.ts, grpc/connect-transport.ts).
@@ -14,6 +15,7 @@ import type { CallRoute } from "./route.js";
 import type { WireBody } from "./body.js";
 import type { AttemptRecord, ClientEvent, OperationDefinition, RedirectHop } from "./types.js";
 import type { Protocol } from "./protocol.js";
+import type { AuthOptions } from "./auth/types.js";
 import { nextMacrotask } from "./clock.js";
 
 /** An attempt record the retry layer may still complete (pause, rotation). */
@@ -26,6 +28,8 @@ export interface MutableAttemptRecord {
   rotated: boolean;
   /** Set only when the attempt followed redirects (redirects.ts). */
   redirects?: readonly RedirectHop[];
+  /** Set only on an attempt refused for its credentials and replayed with fresh ones (auth/layer.ts). */
+  authRefresh?: boolean;
 }
 
 /** The request as it goes on the wire, built once per call (same on every attempt). */
@@ -58,6 +62,8 @@ export interface BaseCall {
   readonly route: CallRoute;
   /** Every attempt sent, in order. */
   readonly attempts: MutableAttemptRecord[];
+  /** CallOptions.auth: credentials of this call by scheme name (the auth layer reads them). */
+  readonly auth?: AuthOptions | undefined;
 }
 
 /** One logical HTTP call, shared by every layer and attempt. */
@@ -99,8 +105,13 @@ export interface Exchange<C extends BaseCall = Call> {
    */
   limitMs: number;
   limitedByAttempt: boolean;
-  /** Request headers of this attempt when user middleware set them (a copy per attempt); undefined: the call's. */
+  /**
+   * Request headers of this attempt when a layer set them (a copy per attempt: the auth layer's credentials, user
+   * middleware); undefined: the call's.
+   */
   headers?: Record<string, string> | undefined;
+  /** HTTP: the path (with query) of this attempt when the auth layer added an apiKey to the query; undefined: the call's. */
+  path?: string | undefined;
   /**
    * While the built-in transport has the attempt in flight: ends it now with `reason` (the attempt-timeout layer's
    * cheap path). Undefined otherwise. Optional so that hand-built exchanges (tests, probes) need not carry it.
@@ -120,7 +131,7 @@ export type Layer<C extends BaseCall = Call, R = TransportResponse> = (next: Han
  */
 export async function runCall<C extends BaseCall, R>(chain: Handler<C, R>, call: C): Promise<R> {
   try {
-    return await chain({ call, signal: undefined, deadlineAt: Infinity, attempt: 0, moveOn: false, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, cancel: undefined });
+    return await chain({ call, signal: undefined, deadlineAt: Infinity, attempt: 0, moveOn: false, endpoint: undefined, limitMs: Infinity, limitedByAttempt: false, headers: undefined, path: undefined, cancel: undefined });
   } catch (error) {
     if (call.attempts.length === 0) await nextMacrotask();
     throw error;

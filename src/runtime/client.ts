@@ -1,7 +1,8 @@
 // createServiceClient: resolves where the service lives, starts discovery, builds the balancer and the middleware chain
 // once, and turns each generated method call into one Call through it. Chain (first = outermost, see chain.ts):
-//   deadline → circuit breaker (service, one verdict per call) → retry → endpoint pick (balancer + per-endpoint
-//   breakers) → attempt timeout → user middleware (ClientOptions.middleware, when given)
+//   deadline → circuit breaker (service, one verdict per call) → retry → credentials (auth/layer.ts, when the service
+//   has security schemes) → endpoint pick (balancer + per-endpoint breakers) → attempt timeout → user middleware
+//   (ClientOptions.middleware, when given)
 //   → redirects (followRedirects, redirects.ts) → undici (one Pool per endpoint origin)
 import { resolveBase } from "./base-url.js";
 import { createBreaker } from "./breaker.js";
@@ -23,6 +24,10 @@ import { attemptTimeoutLayer } from "./attempt-timeout.js";
 import { httpMiddlewareLayer } from "./http-middleware.js";
 import { httpProtocol } from "./http-protocol.js";
 import { followingRedirects } from "./redirects.js";
+import { ClientAuth } from "./auth/credentials.js";
+import { authLayer, httpWire } from "./auth/layer.js";
+import { explainUnauthorized } from "./auth/explain.js";
+import { scrubError } from "./auth/redact.js";
 import { OPERATION } from "./operation.js";
 import type { OperationTag } from "./operation.js";
 import { undiciTransport } from "./transport.js";
@@ -65,6 +70,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
   const policy = def.policy;
   const clock = hooks.clock ?? realClock;
   const events = new EventSink(def.name, options.onEvent);
+  const auth = new ClientAuth(def, options.auth, env, clock);
 
   const clientHeaders: Record<string, string> = {};
   // A fresh x-request-id per call (the same on each of its attempts) unless turned off.
@@ -91,6 +97,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
     events,
     check: (endpoint, signal) => probe(endpoint, signal),
     retire: (origin) => pools?.retire(origin),
+    auth,
   });
   const { set, balancer, discovery } = endpoints;
   // Operations with their own server (servers.ts). The service's Host override is not sent to another origin.
@@ -109,13 +116,14 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       deadlineLayer(clock),
       circuitLayer(clock, serviceBreaker, () => set.endpoints.length > 1),
       retryLayer({ settings: policy.retry, failoverRules, clock, random: hooks.random ?? Math.random, budget, events }),
+      ...(auth.active ? [authLayer({ auth, wire: httpWire, clock, events })] : []),
       pickLayer({ clock, set, balancer, onStale: discovery === undefined ? undefined : () => discovery.refreshSoon() }),
       // The timer's cheap cancel reaches only the built-in transport's attempt in flight; middleware may still be
       // working before it (fetching a credential), so with middleware the attempt gets a real AbortSignal.
       attemptTimeoutLayer(clock, policy.attemptTimeoutMs, hooks.transport === undefined && middleware.length === 0 ? "cheap" : "signal", policy.retry),
       ...(middleware.length > 0 ? [httpMiddlewareLayer(middleware)] : []),
     ],
-    followingRedirects(transport),
+    followingRedirects(transport, { headers: auth.keyNames("header"), query: auth.keyNames("query") }),
   );
 
   let closed = false;
@@ -175,6 +183,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
   }
 
   async function send(op: OperationDefinition, request: WireRequest, callOptions: CallOptions | undefined, decode: DecodeKind, fixed?: FixedEndpoint): Promise<unknown> {
+    if (callOptions?.auth !== undefined) auth.check(callOptions.auth);
     const stream = callOptions?.responseType === "stream";
     const call: Call = {
       service: def.name,
@@ -193,13 +202,21 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       onEvent: callOptions?.onEvent,
       route: new CallRoute(op.id, request.headers, set, fixed),
       attempts: [],
+      auth: callOptions?.auth,
     };
-    const res = await runCall(handler, call);
+    let res: TransportResponse;
+    try {
+      res = await runCall(handler, call);
+    } catch (error) {
+      throw scrubError(error, auth.secrets);
+    }
     const status = res.status;
     const endpoint = call.attempts[call.attempts.length - 1]?.endpoint ?? "";
     const ok = status >= 200 && status < 300;
     if (!ok && !(callOptions?.acceptStatus?.includes(status) ?? false)) {
-      throw finishError(toHttpError(res, { service: def.name, operation: op.id, endpoint }), call.attempts);
+      const error = toHttpError(res, { service: def.name, operation: op.id, endpoint });
+      if (status === 401 && auth.active) explainUnauthorized(error, auth.requirements(op), auth.select(op, callOptions?.auth).parts.map((p) => p.cell.scheme));
+      throw finishError(scrubError(error, auth.secrets), call.attempts);
     }
     if (ok && res.stream !== undefined) {
       callOptions?.onResponse?.({ status, endpoint, headers: headerRecord(res.rawHeaders), attempts: call.attempts });
@@ -210,7 +227,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       // An accepted non-2xx answer is decoded like an error body. (The context is only read on a decode error.)
       value = decodeBody(ok ? (request.method === "HEAD" ? "empty" : decode) : "auto", res, { service: def.name, operation: op.id, endpoint });
     } catch (error) {
-      throw finishError(error, call.attempts);
+      throw finishError(scrubError(error, auth.secrets), call.attempts);
     }
     const onResponse = callOptions?.onResponse;
     if (onResponse !== undefined) {

@@ -37,6 +37,7 @@ export {
   DecodeError,
   RequestError,
   ConfigError,
+  CredentialError,
   EndpointSetError,
   NoEndpointsError,
   ResponseTooLargeError,
@@ -52,6 +53,7 @@ export {
   isDecodeError,
   isRequestError,
   isConfigError,
+  isCredentialError,
   isEndpointSetError,
   isNoEndpointsError,
   isResponseTooLargeError,
@@ -76,6 +78,7 @@ export type { BreakerState } from "./breaker.js";
 export type {
   AttemptRecord,
   AttemptResult,
+  AuthDescription,
   BodyEncoding,
   Balancer,
   BalancerContext,

@@ -220,7 +220,7 @@ export function undiciTransport(dispatcher: Dispatcher | ((origin: string) => Di
       forOrigin(origin).dispatch(
         {
           origin,
-          path: request.path,
+          path: exchange.path ?? request.path,
           method: request.method as Dispatcher.HttpMethod,
           headers: exchange.headers ?? request.headers,
           body: (request.body ?? null) as NonNullable<Dispatcher.DispatchOptions["body"]> | null,

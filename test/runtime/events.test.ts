@@ -31,6 +31,7 @@ describe("events", () => {
       "svcgen:discovery_failed",
       "svcgen:balancer_fallback",
       "svcgen:endpoint_restored",
+      "svcgen:auth_refresh",
     ]);
   });
 

@@ -13,6 +13,7 @@ import type { Balancer, BalancerContext, ClientDescription, ClientOptions, Disco
 import { createBalancer } from "../balancers/create.js";
 import { DEFAULT_REFRESH_MS, HeadlessDiscovery } from "./headless.js";
 import { EndpointSet } from "./set.js";
+import type { ClientAuth } from "../auth/credentials.js";
 
 export interface ClientEndpointsOptions {
   readonly def: ServiceDefinition;
@@ -24,6 +25,8 @@ export interface ClientEndpointsOptions {
   readonly check: (endpoint: Endpoint, signal: AbortSignal) => Promise<boolean>;
   /** An endpoint left the set: close what the client holds for it. */
   readonly retire: (origin: string) => void;
+  /** The client's credentials, for describe() (scheme names and source kinds only). */
+  readonly auth?: ClientAuth | undefined;
 }
 
 function origins(endpoints: readonly Endpoint[]): string[] {
@@ -40,6 +43,7 @@ export class ClientEndpoints {
   readonly #refreshMs: number;
   readonly #service: string;
   readonly #events: EventSink;
+  readonly #auth: ClientAuth | undefined;
 
   constructor(o: ClientEndpointsOptions) {
     const { def, base, options, clock, events } = o;
@@ -48,6 +52,7 @@ export class ClientEndpoints {
     this.#base = base;
     this.#service = def.name;
     this.#events = events;
+    this.#auth = o.auth;
 
     const context: BalancerContext = {
       service: def.name,
@@ -135,6 +140,7 @@ export class ClientEndpoints {
       endpoints: origins(this.set.endpoints),
       balancer: this.balancer.name,
       discovery: this.describeDiscovery(),
+      ...(this.#auth?.described === true ? { auth: this.#auth.describe() } : {}),
     };
     // The failover balancer's sticky preference: where the next call starts.
     const preferred = this.balancer.preferred?.(this.set.endpoints)?.origin;

@@ -16,6 +16,7 @@ import type {
 } from "../types.js";
 import type { GrpcStatusName } from "./codes.js";
 import type { Middleware } from "../middleware.js";
+import type { AuthOptions } from "../auth/types.js";
 
 /**
  * Everything a generated gRPC client bakes in about one service: the HTTP runtime's definition with the gRPC port in
@@ -58,6 +59,8 @@ export interface GrpcCallOptions {
   onResponse?: (info: GrpcResponseInfo) => void;
   /** Hears this call's own events (attempts, retries), after the client's `onEvent`. */
   onEvent?: (event: ClientEvent) => void;
+  /** Credentials for this call (`bearer`, `basic`), sent as `authorization` metadata; win per scheme over the client's. */
+  auth?: AuthOptions;
 }
 
 export interface GrpcResponseInfo {
@@ -104,6 +107,12 @@ export interface GrpcClientOptions {
    * fails the call with RESOURCE_EXHAUSTED.
    */
   maxResponseBytes?: number;
+  /**
+   * Credentials by scheme name (`bearer`: a token or TokenProvider; `basic`: `{ username, password }`), sent as
+   * `authorization` metadata; win over services.toml's sources. UNAUTHENTICATED refreshes a provider's token and
+   * replays the call once.
+   */
+  auth?: AuthOptions;
 }
 
 /** What `describe()` tells about a gRPC client: the HTTP client's description plus the retried status codes. */

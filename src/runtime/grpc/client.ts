@@ -45,7 +45,12 @@ import { ClientEndpoints } from "../discovery/client-endpoints.js";
 import { statusCode } from "./codes.js";
 import { MethodPolicies } from "./methods.js";
 import { MiddlewareRejection, grpcMiddlewareLayer } from "./middleware.js";
-import { GrpcError } from "./errors.js";
+import { GrpcError, isGrpcError } from "./errors.js";
+import { ClientAuth } from "../auth/credentials.js";
+import { authLayer, metadataWire } from "../auth/layer.js";
+import { scrubError } from "../auth/redact.js";
+import { explainRefusal } from "../auth/explain.js";
+import type { AuthOptions } from "../auth/types.js";
 import { healthCheck, healthStatusName } from "./health.js";
 import { TrackedInput, once } from "./input.js";
 import { DEFAULT_MAX_CONNECTION_AGE_MS, EndpointTransports } from "./transports.js";
@@ -122,6 +127,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
   const policy = def.policy;
   const clock = hooks.clock ?? realClock;
   const events = new EventSink(def.name, options.onEvent);
+  const auth = new ClientAuth(def, options.auth, env, clock);
   const headers: Record<string, string> = {};
   if (options.headers !== undefined) for (const name of Object.keys(options.headers)) headers[name.toLowerCase()] = options.headers[name]!;
   const transports = new EndpointTransports({
@@ -146,6 +152,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     events,
     check: (endpoint, signal) => probe(endpoint, signal),
     retire: (origin) => transports.retire(origin),
+    auth,
   });
   const { set, balancer, discovery } = endpoints;
 
@@ -156,6 +163,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
   const random = hooks.random ?? Math.random;
   const isClosed = (): boolean => closed;
   const middleware = options.middleware !== undefined && options.middleware.length > 0 ? options.middleware : undefined;
+  const unauthenticated = (error: unknown): boolean => isGrpcError(error) && error.statusCode === 16;
 
   // Every call runs through the HTTP client's chain (../chain.ts), the same layers in the same order, over the
   // connect-es adapters (connect-transport.ts, middleware.ts) and the gRPC Protocol (protocol.ts). gRPC has no
@@ -167,6 +175,8 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     deadlineLayer(clock),
     circuitLayer(clock, serviceBreaker, () => set.endpoints.length > 1),
     retryLayer({ settings: policy.retry, failoverRules: false, clock, random, budget, events }),
+    // Credentials as metadata; UNAUTHENTICATED plays the 401's part (auth/layer.ts).
+    ...(auth.active ? [authLayer<C, R>({ auth, wire: metadataWire<C, R>(unauthenticated), clock, events })] : []),
     pickLayer({ clock, set, balancer, onStale }),
     attemptTimeoutLayer(clock, attemptTimeoutMs, "wire"),
   ];
@@ -204,6 +214,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       await nextMacrotask();
       throw new RequestError("the client is closed", { service: def.name, operation: methodPolicy.operation });
     }
+    if (callOptions?.auth !== undefined) auth.check(callOptions.auth);
     const callHeaders = metadataOf(callOptions);
     const call: GrpcUnaryCall = {
       service: def.name,
@@ -219,12 +230,13 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       method: method as unknown as GrpcUnaryCall["method"],
       input: input as GrpcUnaryCall["input"],
       headers: callHeaders,
+      auth: callOptions?.auth,
     };
     let res: UnaryAnswer;
     try {
       res = await runCall(unaryChain, call);
     } catch (error) {
-      throw unwrapped(error);
+      throw unwrapped(error, callOptions?.auth);
     }
     const onResponse = callOptions?.onResponse;
     if (onResponse !== undefined) {
@@ -234,9 +246,14 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     return res.message as MessageShape<O>;
   }
 
-  /** What user middleware threw ends the call as it is. */
-  function unwrapped(error: unknown): unknown {
-    return error instanceof MiddlewareRejection ? error.error : error;
+  /**
+   * What user middleware threw ends the call as it is; runtime errors carry no credential, and UNAUTHENTICATED says
+   * which schemes the service accepts and which were sent.
+   */
+  function unwrapped(error: unknown, callAuth: AuthOptions | undefined): unknown {
+    if (error instanceof MiddlewareRejection) return error.error;
+    if (unauthenticated(error) && auth.active) explainRefusal(error as Error, auth.requirements({}), auth.select({}, callAuth).parts.map((p) => p.cell.scheme));
+    return scrubError(error, auth.secrets);
   }
 
   /** A stream the middleware turned into a failure: cancel it; nobody will hear how it ended. */
@@ -261,6 +278,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       await nextMacrotask();
       throw new RequestError("the client is closed", { service: def.name, operation: methodPolicy.operation });
     }
+    if (callOptions?.auth !== undefined) auth.check(callOptions.auth);
     const callHeaders = metadataOf(callOptions);
     const call: GrpcStreamCall = {
       service: def.name,
@@ -278,12 +296,13 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       method: method as unknown as GrpcStreamCall["method"],
       input: input as GrpcStreamCall["input"],
       headers: callHeaders,
+      auth: callOptions?.auth,
     };
     let answer: StreamAnswer;
     try {
       answer = await runCall(streamChain, call);
     } catch (error) {
-      throw unwrapped(error);
+      throw unwrapped(error, callOptions?.auth);
     }
     // Committed: no more attempts. Until the end, the consumer may stop (abandoned: no verdict for anyone).
     let settlement: Settlement = "abandoned";
@@ -301,7 +320,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       const endpoint = call.attempts[call.attempts.length - 1]?.endpoint ?? "";
       const failed = streamError(call, error, endpoint, closed);
       settlement = { error: failed };
-      throw unwrapped(finishError(failed, call.attempts));
+      throw unwrapped(finishError(failed, call.attempts), callOptions?.auth);
     } finally {
       if (settlement === "abandoned") answer.cancel(new AbortError({ service: def.name, operation: methodPolicy.operation }));
       answer.finish(settlement);
