@@ -138,9 +138,10 @@ function blockErrors(i: number): string[] {
     const { code, output } = typeCheck(dir, all.map((_b, n) => `block-${n}.ts`));
     checked = output.split("\n").filter((l) => l.trim() !== "");
     // A failure that names no block (a bad tsconfig) must not pass as "no errors in this block".
-    if (code !== 0 && !checked.some((l) => /^block-\d+\.ts\(/.test(l))) throw new Error(`tsc failed outside the blocks:\n${output}`);
+    if (code !== 0 && !checked.some((l) => /(^|\/)block-\d+\.ts\(/.test(l))) throw new Error(`tsc failed outside the blocks:\n${output}`);
   }
-  return checked.filter((l) => l.startsWith(`block-${i}.ts(`));
+  // tsc names files by their path from the working directory: match the file name after it.
+  return checked.filter((l) => new RegExp(`(^|/)block-${i}\\.ts\\(`).test(l));
 }
 
 describe("README references", () => {

@@ -127,7 +127,9 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
   const policy = def.policy;
   const clock = hooks.clock ?? realClock;
   const events = new EventSink(def.name, options.onEvent);
-  const auth = new ClientAuth(def, options.auth, env, clock);
+  // gRPC takes the implied schemes `bearer` / `basic` (as metadata), whatever the HTTP spec's schemes are called.
+  const { securitySchemes: _httpSchemes, security: _httpSecurity, ...grpcDef } = def;
+  const auth = new ClientAuth(grpcDef, options.auth, env, clock);
   const headers: Record<string, string> = {};
   if (options.headers !== undefined) for (const name of Object.keys(options.headers)) headers[name.toLowerCase()] = options.headers[name]!;
   const transports = new EndpointTransports({
