@@ -1,12 +1,11 @@
 // mTLS over HTTP against a real node:https server that requires a client certificate from the test CA: the files
 // from services.toml (ServiceDefinition.tls) and the `tls` client option, a call without a certificate, and a
 // certificate rotated on disk, which the next new connection presents while open connections keep theirs.
-import { copyFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { createServiceClientWith, isConnectError } from "../../../src/runtime/index.js";
 import type { ClientOptions, ServiceClient, ServiceDefinition } from "../../../src/runtime/index.js";
 import { op, service } from "../support/service.js";
-import { HandClock, fixture, mountedCert, pem, startMtlsServer } from "./support.js";
+import { HandClock, fixture, mountedCert, pem, replaceFile, startMtlsServer } from "./support.js";
 import type { MtlsServer } from "./support.js";
 
 const work = op("work", "GET", "/work");
@@ -116,10 +115,10 @@ describe("mTLS over HTTP", () => {
     const def: ServiceDefinition = { ...service(s.url), tls: { caFile: fixture("ca.crt"), certFile: mounted.cert, keyFile: mounted.key } };
     const c = client(def, {}, clock);
     await c.call(work, undefined);
-    copyFileSync(fixture("client-2.crt"), mounted.cert);
+    replaceFile(mounted.cert, fixture("client-2.crt"));
     clock.advanceBy(1000);
     await c.call(work, undefined);
-    copyFileSync(fixture("client-2.key"), mounted.key);
+    replaceFile(mounted.key, fixture("client-2.key"));
     // Checked again a second after the failed attempt.
     clock.advanceBy(1000);
     await c.call(work, undefined);

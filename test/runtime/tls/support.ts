@@ -1,6 +1,6 @@
 // The mTLS fixtures (test/fixtures/tls/mtls, test-only) and a node:https server that requires a client certificate
 // signed by the test CA and records, per request, which certificate the connection presented.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -68,14 +68,24 @@ export async function startMtlsServer(): Promise<MtlsServer> {
   };
 }
 
+/**
+ * Replaces `target` with a copy of `from` by renaming a new file over it, as a Kubernetes secret volume swaps its
+ * files in (a new inode, so the change is seen whatever the file system's mtime resolution).
+ */
+export function replaceFile(target: string, from: string): void {
+  const next = `${target}.next`;
+  copyFileSync(from, next);
+  renameSync(next, target);
+}
+
 /** A temporary folder holding client-1's certificate and key as tls.crt / tls.key (the cert-manager names). */
 export function mountedCert(): { dir: string; cert: string; key: string; rotateTo(name: string): void; remove(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), "svcgen-mtls-"));
   const cert = path.join(dir, "tls.crt");
   const key = path.join(dir, "tls.key");
   const rotateTo = (name: string): void => {
-    copyFileSync(fixture(`${name}.crt`), cert);
-    copyFileSync(fixture(`${name}.key`), key);
+    replaceFile(cert, fixture(`${name}.crt`));
+    replaceFile(key, fixture(`${name}.key`));
   };
   rotateTo("client-1");
   return { dir, cert, key, rotateTo, remove: () => rmSync(dir, { recursive: true, force: true }) };
