@@ -87,7 +87,7 @@ export interface GrpcRuntimeHooks {
 
 /**
  * The gRPC client options of a combined client: the HTTP options' environment, headers (as metadata), event hook,
- * DNS servers, connection age cap and middleware, then `options.grpc` on top. The HTTP baseUrl, balancer and dispatcher do not carry over.
+ * DNS servers, connection age cap, mTLS settings and middleware, then `options.grpc` on top. The HTTP baseUrl, balancer and dispatcher do not carry over.
  */
 export function inheritGrpcOptions(options: (ClientOptions & { grpc?: GrpcClientOptions }) | undefined): GrpcClientOptions {
   if (options === undefined) return {};
