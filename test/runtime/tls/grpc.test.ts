@@ -73,6 +73,14 @@ describe("mTLS over gRPC", () => {
     expect(s.seen.map((r) => r.cn)).toEqual(["client-2"]);
   });
 
+  it("a combined client passes its tls option on to its gRPC client", async () => {
+    const s = await mtlsServer();
+    const c = g.auth.createAuthServiceClient({ env: {}, tls: { ...files(), certFile: fixture("client-2.crt"), keyFile: fixture("client-2.key") }, grpc: { baseUrl: s.url } });
+    cleanup.push(() => c.close());
+    expect((await c.grpc.authService.validateToken({ token: VALID_TOKEN })).valid).toBe(true);
+    expect(s.seen.map((r) => r.cn)).toEqual(["client-2"]);
+  });
+
   it("without a client certificate the server refuses the handshake: INTERNAL with OpenSSL's alert, nothing run", async () => {
     const s = await mtlsServer();
     const c = g.grpc.createGrpcServiceClient(definition(s.url), { env: {}, tls: { caFile: fixture("ca.crt") } });
