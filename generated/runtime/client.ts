@@ -38,6 +38,7 @@ import { ClientEndpoints } from "./discovery/client-endpoints.js";
 import { DEFAULT_MAX_CONNECTION_AGE_MS, EndpointPools } from "./pools.js";
 import { OperationServers } from "./servers.js";
 import type { FixedEndpoint } from "./servers.js";
+import { clientTls } from "./tls.js";
 import type { Call, Exchange, Handler, WireRequest } from "./chain.js";
 import type { Clock } from "./clock.js";
 import type { Endpoint } from "./endpoints.js";
@@ -84,7 +85,9 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
 
   const clientMaxBytes = options.maxResponseBytes ?? policy.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const maxConnectionAgeMs = options.maxConnectionAgeMs ?? def.discovery.maxConnectionAgeMs ?? DEFAULT_MAX_CONNECTION_AGE_MS;
-  const pools = hooks.transport === undefined && options.dispatcher === undefined ? new EndpointPools({ connectTimeoutMs: policy.connectTimeoutMs, maxConnectionAgeMs, clock }) : undefined;
+  // mTLS applies to the client's own pools; a caller's dispatcher brings its own TLS settings.
+  const tls = hooks.transport === undefined && options.dispatcher === undefined ? clientTls(def.tls, options.tls, clock) : undefined;
+  const pools = hooks.transport === undefined && options.dispatcher === undefined ? new EndpointPools({ connectTimeoutMs: policy.connectTimeoutMs, maxConnectionAgeMs, clock, tls }) : undefined;
   const transport = hooks.transport ?? undiciTransport(options.dispatcher ?? ((origin: string) => pools!.get(origin)));
 
   // ---- balancer, endpoints and discovery

@@ -13,7 +13,7 @@ import type { ConfigModel, ServiceConfig } from "./types.js";
 import { checkValue } from "./values.js";
 
 export { formatDiagnostic } from "./diagnostics.js";
-export type { ConfigModel, OperationOverride, ServiceConfig } from "./types.js";
+export type { AuthSourceConfig, ConfigModel, OperationOverride, ServiceConfig, TlsConfig } from "./types.js";
 
 export interface ParseConfigResult {
   /** The config to generate from: absent when any diagnostic is an error. */

@@ -12,6 +12,7 @@ import { Pool } from "undici";
 import type { Dispatcher } from "undici";
 import { realClock, unrefTimer } from "./clock.js";
 import type { Clock } from "./clock.js";
+import { type ClientTls, undiciConnector } from "./tls.js";
 
 /** Default cap on connection age, ms (the vocabulary's; re-exported for existing importers). */
 export { DEFAULT_MAX_CONNECTION_AGE_MS } from "./vocabulary.js";
@@ -22,6 +23,8 @@ export interface PoolSettings {
   readonly maxConnectionAgeMs: number;
   /** The client's clock: age timers go through it (tests age connections on a virtual clock). Default: real time. */
   readonly clock?: Clock;
+  /** mTLS material for https origins (tls.ts); new connections pick up rotated files. */
+  readonly tls?: ClientTls | undefined;
 }
 
 interface Entry {
@@ -38,7 +41,8 @@ export class EndpointPools {
 
   constructor(settings: PoolSettings) {
     // undici's own header/body timeouts are off: the runtime's attempt timeout and deadline decide (transport.ts).
-    this.#options = { connect: { timeout: settings.connectTimeoutMs }, headersTimeout: 0, bodyTimeout: 0 };
+    const connect = settings.tls !== undefined ? undiciConnector(settings.tls, settings.connectTimeoutMs) : { timeout: settings.connectTimeoutMs };
+    this.#options = { connect, headersTimeout: 0, bodyTimeout: 0 };
     this.#maxAgeMs = settings.maxConnectionAgeMs > 0 ? settings.maxConnectionAgeMs : 0;
     this.#clock = settings.clock ?? realClock;
   }

@@ -57,6 +57,7 @@ import type { AuthOptions } from "../auth/types.js";
 import { healthCheck, healthStatusName } from "./health.js";
 import { TrackedInput, once } from "./input.js";
 import { DEFAULT_MAX_CONNECTION_AGE_MS, EndpointTransports } from "./transports.js";
+import { clientTls } from "../tls.js";
 import type { GrpcCallOptions, GrpcClientDescription, GrpcClientOptions, GrpcHealthStatus, GrpcServiceDefinition } from "./types.js";
 
 /** What generated gRPC clients are built on: one method per call shape. */
@@ -94,7 +95,7 @@ export interface GrpcRuntimeHooks {
 
 /**
  * The gRPC client options of a combined client: the HTTP options' environment, headers (as metadata), event hook,
- * DNS servers, connection age cap and middleware, then `options.grpc` on top. The HTTP baseUrl, balancer and dispatcher do not carry over.
+ * DNS servers, connection age cap, mTLS settings and middleware, then `options.grpc` on top. The HTTP baseUrl, balancer and dispatcher do not carry over.
  */
 export function inheritGrpcOptions(options: (ClientOptions & { grpc?: GrpcClientOptions }) | undefined): GrpcClientOptions {
   if (options === undefined) return {};
@@ -105,6 +106,7 @@ export function inheritGrpcOptions(options: (ClientOptions & { grpc?: GrpcClient
   if (options.dnsServers !== undefined) out.dnsServers = options.dnsServers;
   if (options.maxConnectionAgeMs !== undefined) out.maxConnectionAgeMs = options.maxConnectionAgeMs;
   if (options.maxResponseBytes !== undefined) out.maxResponseBytes = options.maxResponseBytes;
+  if (options.tls !== undefined) out.tls = options.tls;
   // Middleware speaks both protocols: the same list runs around the combined client's gRPC attempts.
   if (options.middleware !== undefined) out.middleware = options.middleware;
   const own = options.grpc;
@@ -140,6 +142,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     basePath: base.basePath,
     connectTimeoutMs: policy.connectTimeoutMs,
     nodeOptions: options.nodeOptions,
+    tls: clientTls(def.tls, options.tls, clock),
     interceptors: options.interceptors,
     authority: base.authority,
     // The same bound as an HTTP body (max_response_bytes): one message can be no larger.

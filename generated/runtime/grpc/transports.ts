@@ -17,6 +17,7 @@ import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-no
 import type { Interceptor, Transport } from "@connectrpc/connect";
 import { realClock, unrefTimer } from "../clock.js";
 import type { Clock } from "../clock.js";
+import { type ClientTls, connectTls } from "../tls.js";
 
 const NOT_SENT: unique symbol = Symbol.for("svcgen.runtime.grpc.not-sent") as never;
 
@@ -192,12 +193,15 @@ function messageOf(error: unknown): string {
 }
 
 /** A connection to the pod at `target`; over TLS the server name is the service's, as through the Service. */
-function dial(target: URL, authority: string, nodeOptions: http2.ClientSessionOptions | http2.SecureClientSessionOptions | undefined): net.Socket {
+function dial(target: URL, authority: string, nodeOptions: http2.ClientSessionOptions | http2.SecureClientSessionOptions | undefined, material?: ClientTls): net.Socket {
   const host = target.hostname.startsWith("[") ? target.hostname.slice(1, -1) : target.hostname;
   const port = Number(target.port) || (target.protocol === "https:" ? 443 : 80);
   if (target.protocol !== "https:") return net.connect({ host, port });
-  const servername = new URL(`https://${authority}`).hostname;
-  return tls.connect({ ...(nodeOptions as tls.ConnectionOptions | undefined), host, port, servername, ALPNProtocols: ["h2"] });
+  const name = new URL(`https://${authority}`).hostname;
+  // SNI carries names only (RFC 6066); an address is checked against the certificate's IP entries without it.
+  const servername = net.isIP(name.replace(/^\[|\]$/g, "")) === 0 ? name : undefined;
+  const options: tls.ConnectionOptions = { ...(nodeOptions as tls.ConnectionOptions | undefined), host, port, ...(servername !== undefined ? { servername } : {}), ALPNProtocols: ["h2"] };
+  return material !== undefined ? connectTls(options, material) : tls.connect(options);
 }
 
 /** Default cap on a session's age, ms (the vocabulary's, as the HTTP client's). */
@@ -220,6 +224,8 @@ export interface TransportSettings {
   readonly authority?: string | undefined;
   /** The client's clock: age timers go through it (tests age connections on a virtual clock). Default: real time. */
   readonly clock?: Clock;
+  /** mTLS material for TLS sessions (../tls.ts): wins over nodeOptions' ca/cert/key; rotated files reach new connections. */
+  readonly tls?: ClientTls | undefined;
 }
 
 interface Entry {
@@ -247,7 +253,9 @@ export class EndpointTransports {
     // A pod address: the session is named after the service (its :authority) and dials the pod itself.
     const viaAuthority = authority !== undefined && authority !== target.host;
     const sessionUrl = viaAuthority ? `${target.protocol}//${authority}` : origin;
-    const options = viaAuthority ? { ...nodeOptions, createConnection: () => dial(target, authority, nodeOptions) } : nodeOptions;
+    // mTLS material is read per connection (rotated files reach new connections), so TLS sessions dial themselves too.
+    const tlsMaterial = target.protocol === "https:" ? this.#settings.tls : undefined;
+    const options = viaAuthority || tlsMaterial !== undefined ? { ...nodeOptions, createConnection: () => dial(target, viaAuthority ? authority : target.host, nodeOptions, tlsMaterial) } : nodeOptions;
     const session = new TrackedSession(new Http2SessionManager(sessionUrl, undefined, options), connectTimeoutMs);
     const transport = createGrpcTransport({ baseUrl: `${sessionUrl}${basePath}`, sessionManager: session, readMaxBytes, ...(interceptors !== undefined ? { interceptors } : {}) });
     const entry: Entry = { transport, session, timer: undefined };

@@ -16,7 +16,7 @@ import type {
 } from "../types.js";
 import type { GrpcStatusName } from "./codes.js";
 import type { Middleware } from "../middleware.js";
-import type { AuthOptions } from "../auth/types.js";
+import type { AuthOptions, TlsOptions } from "../auth/types.js";
 
 /**
  * Everything a generated gRPC client bakes in about one service: the HTTP runtime's definition with the gRPC port in
@@ -95,6 +95,11 @@ export interface GrpcClientOptions {
   maxConnectionAgeMs?: number;
   /** node:http2 session options for every connection (TLS `ca`, `cert`, `key`, `servername`, ...). */
   nodeOptions?: http2.ClientSessionOptions | http2.SecureClientSessionOptions;
+  /**
+   * mTLS client certificate and CA, as the HTTP client's `tls` option (wins over services.toml's `tls`, and over
+   * nodeOptions' `ca`/`cert`/`key`); files are re-read when they change.
+   */
+  tls?: TlsOptions;
   /**
    * svcgen middleware (the HTTP client's shape, ../middleware.ts): once per attempt, outside the connect-es
    * interceptors; what it returns is the attempt's outcome for retries and breakers. First listed is outermost.
