@@ -78,6 +78,32 @@ function runBlock(dir: string, name: string, block: string, env: Record<string, 
   });
 }
 
+describe("README Authentication example", () => {
+  const block = blocks("ts").find((b) => b.includes("auth: { bearer: async"))!;
+
+  it("runs against a real users server: one provider call for concurrent calls, the call's own token wins", async () => {
+    expect(block).toBeDefined();
+    const server = await startUsersServer();
+    try {
+      const result = await runBlock(path.join(TMP, "readme-auth"), "auth.ts", block, { USERS_SERVICE_URL: server.url });
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      // describe().auth lists the scheme and its source kind; the provider ran once.
+      expect(result.stdout).toContain("scheme: 'bearer'");
+      expect(result.stdout).toContain("source: 'provider'");
+      expect(result.stdout.trim().endsWith(" 1")).toBe(true);
+      const seen = server.seen.map((r) => `${r.method} ${r.path} ${String(r.headers["authorization"])}`);
+      expect(seen).toEqual([
+        "GET /v1/users Bearer token-1",
+        "GET /v1/users Bearer token-1",
+        "GET /v1/users/11111111-1111-4111-8111-111111111111 Bearer a-call-token",
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("README gRPC example", () => {
   const block = blocks("ts").find((b) => b.includes("createAuthServiceGrpcClient"))!;
 
