@@ -7,6 +7,7 @@
 // documents); the documented bodies ride along as a type only.
 import type { HttpError } from "./errors.js";
 import type { CallOptions } from "./types.js";
+import type { AuthOptions } from "./auth/types.js";
 
 /** The tag's key on every generated operation method. Symbol.for: two copies of the runtime agree. */
 export const OPERATION: unique symbol = Symbol.for("svcgen.operation") as never;
@@ -78,14 +79,14 @@ export type AcceptedBody<E, S extends number> = S extends unknown
  */
 export type OperationResult<R, E, S extends number> = number extends S ? R : R | AcceptedBody<E, S>;
 
-/** A generated method whose params are required: `(params, options?)`. */
-export interface OperationMethod<P, R, E> extends DocumentedErrors<E> {
-  <S extends number = never>(params: P, options?: CallOptions<S>): Promise<OperationResult<R, E, S>>;
+/** A generated method whose params are required: `(params, options?)`. `A`: the client's credentials record. */
+export interface OperationMethod<P, R, E, A extends AuthOptions = AuthOptions> extends DocumentedErrors<E> {
+  <S extends number = never>(params: P, options?: CallOptions<S, A>): Promise<OperationResult<R, E, S>>;
 }
 
 /** A generated method whose params may be left out: `(params?, options?)`. */
-export interface OptionalParamsOperationMethod<P, R, E> extends DocumentedErrors<E> {
-  <S extends number = never>(params?: P, options?: CallOptions<S>): Promise<OperationResult<R, E, S>>;
+export interface OptionalParamsOperationMethod<P, R, E, A extends AuthOptions = AuthOptions> extends DocumentedErrors<E> {
+  <S extends number = never>(params?: P, options?: CallOptions<S, A>): Promise<OperationResult<R, E, S>>;
 }
 
 /** Does the tag document `status`? (`default` documents every status, `4XX` the 400s; no documented error: any.) */

@@ -248,9 +248,10 @@ export interface RedirectHop {
 
 /**
  * The second argument of every generated method. `S`: the statuses of `acceptStatus`, which a generated method
- * infers from a literal list to type what the call resolves to.
+ * infers from a literal list to type what the call resolves to. `A`: the credentials record, which a generated client
+ * narrows to its own schemes (`<Pascal>Auth`).
  */
-export interface CallOptions<S extends number = number> {
+export interface CallOptions<S extends number = number, A extends AuthOptions = AuthOptions> {
   /** Aborts the whole call (every attempt and pause) at once. */
   signal?: AbortSignal;
   /** Overall deadline for this call in ms, covering every attempt and pause (defaults to the service's timeout_ms). */
@@ -266,7 +267,7 @@ export interface CallOptions<S extends number = number> {
   /** Added by the runtime: non-2xx statuses returned as a success (decoded like an error body) instead of an HttpError. */
   acceptStatus?: readonly S[];
   /** Added by the runtime: credentials for this call by scheme name (win, per scheme, over the client's). */
-  auth?: AuthOptions;
+  auth?: A;
   /** Added by the runtime: hears this call's own events (attempts, re-sends), after the client's `onEvent`. */
   onEvent?: (event: ClientEvent) => void;
   /**

@@ -125,7 +125,7 @@ export interface AuthServiceClient {
    *
    * `GET /v1/keys` (operationId `getJwks`)
    */
-  getJwks: OptionalParamsOperationMethod<GetJwksParams, GetJwksResult, GetJwksErrors>;
+  getJwks: OptionalParamsOperationMethod<GetJwksParams, GetJwksResult, GetJwksErrors, AuthServiceAuth>;
   /**
    * Validate a bearer token
    *
@@ -135,7 +135,7 @@ export interface AuthServiceClient {
    *
    * `POST /v1/tokens/validate` (operationId `validateToken`)
    */
-  validateToken: OptionalParamsOperationMethod<ValidateTokenParams, ValidateTokenResult, ValidateTokenErrors>;
+  validateToken: OptionalParamsOperationMethod<ValidateTokenParams, ValidateTokenResult, ValidateTokenErrors, AuthServiceAuth>;
   /**
    * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
    *

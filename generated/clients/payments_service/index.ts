@@ -280,31 +280,31 @@ export interface PaymentsServiceClient {
    *
    * `POST /v1/charges` (operationId `createCharge`) — not retried without `idempotencyKey`
    */
-  createCharge: OperationMethod<CreateChargeParams, CreateChargeResult, CreateChargeErrors>;
+  createCharge: OperationMethod<CreateChargeParams, CreateChargeResult, CreateChargeErrors, PaymentsServiceAuth>;
   /**
    * Get one charge
    *
    * `GET /v1/charges/{charge_id}` (operationId `getCharge`)
    */
-  getCharge: OperationMethod<GetChargeParams, GetChargeResult, GetChargeErrors>;
+  getCharge: OperationMethod<GetChargeParams, GetChargeResult, GetChargeErrors, PaymentsServiceAuth>;
   /**
    * Plain-text receipt, ready to email
    *
    * `GET /v1/charges/{charge_id}/receipt` (operationId `getChargeReceipt`)
    */
-  getChargeReceipt: OperationMethod<GetChargeReceiptParams, GetChargeReceiptResult, GetChargeReceiptErrors>;
+  getChargeReceipt: OperationMethod<GetChargeReceiptParams, GetChargeReceiptResult, GetChargeReceiptErrors, PaymentsServiceAuth>;
   /**
    * List charges
    *
    * `GET /v1/charges` (operationId `listCharges`)
    */
-  listCharges: OptionalParamsOperationMethod<ListChargesParams, ListChargesResult, ListChargesErrors>;
+  listCharges: OptionalParamsOperationMethod<ListChargesParams, ListChargesResult, ListChargesErrors, PaymentsServiceAuth>;
   /**
    * Refund all or part of a charge
    *
    * `POST /v1/charges/{charge_id}/refunds` (operationId `refundCharge`) — not retried without `idempotencyKey`
    */
-  refundCharge: OperationMethod<RefundChargeParams, RefundChargeResult, RefundChargeErrors>;
+  refundCharge: OperationMethod<RefundChargeParams, RefundChargeResult, RefundChargeErrors, PaymentsServiceAuth>;
   /**
    * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
    *

@@ -375,43 +375,43 @@ export interface UsersServiceClient {
    *
    * `POST /v1/users` (operationId `createUser`) — not retried without `idempotencyKey`
    */
-  createUser: OperationMethod<CreateUserParams, CreateUserResult, CreateUserErrors>;
+  createUser: OperationMethod<CreateUserParams, CreateUserResult, CreateUserErrors, UsersServiceAuth>;
   /**
    * Delete a user
    *
    * `DELETE /v1/users/{id}` (operationId `deleteUser`)
    */
-  deleteUser: OperationMethod<DeleteUserParams, DeleteUserResult, DeleteUserErrors>;
+  deleteUser: OperationMethod<DeleteUserParams, DeleteUserResult, DeleteUserErrors, UsersServiceAuth>;
   /**
    * Download the user's avatar
    *
    * `GET /v1/users/{id}/avatar` (operationId `getAvatar`)
    */
-  getAvatar: ((params: GetAvatarParams, options: CallOptions & { responseType: "stream" }) => Promise<ReadableStream<Uint8Array>>) & OperationMethod<GetAvatarParams, GetAvatarResult, GetAvatarErrors>;
+  getAvatar: ((params: GetAvatarParams, options: CallOptions & { responseType: "stream" }) => Promise<ReadableStream<Uint8Array>>) & OperationMethod<GetAvatarParams, GetAvatarResult, GetAvatarErrors, UsersServiceAuth>;
   /**
    * Get one user
    *
    * `GET /v1/users/{id}` (operationId `getUser`)
    */
-  getUser: OperationMethod<GetUserParams, GetUserResult, GetUserErrors>;
+  getUser: OperationMethod<GetUserParams, GetUserResult, GetUserErrors, UsersServiceAuth>;
   /**
    * List users, newest first
    *
    * `GET /v1/users` (operationId `listUsers`)
    */
-  listUsers: OptionalParamsOperationMethod<ListUsersParams, ListUsersResult, ListUsersErrors>;
+  listUsers: OptionalParamsOperationMethod<ListUsersParams, ListUsersResult, ListUsersErrors, UsersServiceAuth>;
   /**
    * Change some fields of a user (JSON merge patch, RFC 7396)
    *
    * `PATCH /v1/users/{id}` (operationId `updateUser`) — not retried without `idempotencyKey`
    */
-  updateUser: OperationMethod<UpdateUserParams, UpdateUserResult, UpdateUserErrors>;
+  updateUser: OperationMethod<UpdateUserParams, UpdateUserResult, UpdateUserErrors, UsersServiceAuth>;
   /**
    * Replace the user's avatar
    *
    * `PUT /v1/users/{id}/avatar` (operationId `uploadAvatar`)
    */
-  uploadAvatar: OperationMethod<UploadAvatarParams, UploadAvatarResult, UploadAvatarErrors>;
+  uploadAvatar: OperationMethod<UploadAvatarParams, UploadAvatarResult, UploadAvatarErrors, UsersServiceAuth>;
   /**
    * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
    *

@@ -190,7 +190,7 @@ export function operationSignature(op: OperationModel, names: OperationNames, ca
     "  ",
   );
   const optional = paramsOptional(op);
-  const typed = `${optional ? method.optional() : method.required()}<${names.params}, ${names.result}, ${names.errors}>`;
+  const typed = `${optional ? method.optional() : method.required()}<${names.params}, ${names.result}, ${names.errors}, ${method.auth}>`;
   if (!streamable(op)) return `${doc}  ${op.name}: ${typed};\n`;
   // A download may be taken as a stream (no size limit): the first signature types what `responseType: "stream"` returns.
   const stream = `(params: ${names.params}${optional ? " | undefined" : ""}, options: ${callOptions} & { responseType: "stream" }) => Promise<ReadableStream<Uint8Array>>`;
@@ -201,6 +201,8 @@ export function operationSignature(op: OperationModel, names: OperationNames, ca
 export interface OperationMethodTypes {
   required(): string;
   optional(): string;
+  /** The client's `<Pascal>Auth`: a call's `auth` is typed by the same scheme names. */
+  readonly auth: string;
 }
 
 /** Operations whose typed result is binary get the `responseType: "stream"` overload. */

@@ -104,6 +104,7 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   const methodTypes = {
     required: () => imports.type(RUNTIME, "OperationMethod"),
     optional: () => imports.type(RUNTIME, "OptionalParamsOperationMethod"),
+    auth: authType,
   };
   body += `export interface ${clientType} {\n`;
   ops.forEach((op, i) => {

@@ -51,6 +51,7 @@ const PLANTED = `import { createVaultClient } from "./clients/index.js";
 export const typo = createVaultClient({ auth: { bearerAuht: "x" } });
 export const basicAsString = createVaultClient({ auth: { basicAuth: "user:pw" } });
 export const tokenAsBasic = createVaultClient({ auth: { bearerAuth: { username: "u", password: "p" } } });
+export const callTypo = createVaultClient().listSecrets(undefined, { auth: { bearerAuht: "x" } });
 `;
 
 interface UsageModule {
@@ -79,10 +80,10 @@ afterAll(async () => {
 });
 
 describe("credentials through generated clients", () => {
-  it("the typed auth option type-checks; a wrong scheme name or credential shape fails tsc at its line", () => {
+  it("the typed auth option type-checks; a wrong scheme name (client or call option) or credential shape fails tsc at its line", () => {
     expect(checked().others).toEqual([]);
     const lines = checked().planted.map((l) => Number(/planted\.ts\((\d+),\d+\)/.exec(l)?.[1]));
-    expect([...new Set(lines)]).toEqual([2, 3, 4]);
+    expect([...new Set(lines)]).toEqual([2, 3, 4, 5]);
   });
 
   it("each operation sends what its requirement needs, and nothing else", async () => {

@@ -164,7 +164,7 @@ const listItemsOperation: OperationDefinition = {
 /** A typed client for `search`; create it with {@link createSearchClient}. */
 export interface SearchClient {
   /** `GET /items/{selector}` (operationId `listItems`) */
-  listItems: OperationMethod<ListItemsParams, ListItemsResult, ListItemsErrors>;
+  listItems: OperationMethod<ListItemsParams, ListItemsResult, ListItemsErrors, SearchAuth>;
   /**
    * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
    *

@@ -361,55 +361,55 @@ export interface Features31Client {
    *
    * `POST /shapes` (operationId `createShape`) — not retried without `idempotencyKey`
    */
-  createShape: OperationMethod<CreateShapeParams, CreateShapeResult, CreateShapeErrors>;
+  createShape: OperationMethod<CreateShapeParams, CreateShapeResult, CreateShapeErrors, Features31Auth>;
   /**
    * Delete a node (operationId is a reserved word)
    *
    * `DELETE /nodes/{nodeId}` (operationId `function`)
    */
-  function_: OperationMethod<FunctionParams, FunctionResult, FunctionErrors>;
+  function_: OperationMethod<FunctionParams, FunctionResult, FunctionErrors, Features31Auth>;
   /**
    * Raw bytes out
    *
    * `GET /blobs/{blobId}` (operationId `getBlob`)
    */
-  getBlob: ((params: GetBlobParams, options: CallOptions & { responseType: "stream" }) => Promise<ReadableStream<Uint8Array>>) & OperationMethod<GetBlobParams, GetBlobResult, GetBlobErrors>;
+  getBlob: ((params: GetBlobParams, options: CallOptions & { responseType: "stream" }) => Promise<ReadableStream<Uint8Array>>) & OperationMethod<GetBlobParams, GetBlobResult, GetBlobErrors, Features31Auth>;
   /**
    * A node and its subtree (recursive schema)
    *
    * `GET /nodes/{nodeId}` (operationId `get-node`)
    */
-  getNode: OperationMethod<GetNodeParams, GetNodeResult, GetNodeErrors>;
+  getNode: OperationMethod<GetNodeParams, GetNodeResult, GetNodeErrors, Features31Auth>;
   /**
    * Direct children only (collides with get-node)
    *
    * `GET /nodes/{nodeId}/children` (operationId `get_node`)
    */
-  getNode2: OperationMethod<GetNode2Params, GetNode2Result, GetNode2Errors>;
+  getNode2: OperationMethod<GetNode2Params, GetNode2Result, GetNode2Errors, Features31Auth>;
   /**
    * Plain-text health
    *
    * `GET /health` (operationId `health`)
    */
-  health_: OptionalParamsOperationMethod<HealthParams, HealthResult, HealthErrors>;
+  health_: OptionalParamsOperationMethod<HealthParams, HealthResult, HealthErrors, Features31Auth>;
   /**
    * URL-encoded body, no operationId
    *
    * `POST /tokens` — not retried without `idempotencyKey`
    */
-  postTokens: OperationMethod<PostTokensParams, PostTokensResult, PostTokensErrors>;
+  postTokens: OperationMethod<PostTokensParams, PostTokensResult, PostTokensErrors, Features31Auth>;
   /**
    * Raw bytes in (contentMediaType, no format)
    *
    * `PUT /blobs` (operationId `putBlob`)
    */
-  putBlob: OperationMethod<PutBlobParams, PutBlobResult, PutBlobErrors>;
+  putBlob: OperationMethod<PutBlobParams, PutBlobResult, PutBlobErrors, Features31Auth>;
   /**
    * Multipart with a binary part
    *
    * `POST /blobs` (operationId `uploadBlobForm`) — not retried without `idempotencyKey`
    */
-  uploadBlobForm: OperationMethod<UploadBlobFormParams, UploadBlobFormResult, UploadBlobFormErrors>;
+  uploadBlobForm: OperationMethod<UploadBlobFormParams, UploadBlobFormResult, UploadBlobFormErrors, Features31Auth>;
   /**
    * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
    *

@@ -628,49 +628,49 @@ export interface FeaturesClient {
    *
    * `POST /items` (operationId `createItem`)
    */
-  createItem: OperationMethod<CreateItemParams, CreateItemResult, CreateItemErrors>;
+  createItem: OperationMethod<CreateItemParams, CreateItemResult, CreateItemErrors, FeaturesAuth>;
   /**
    * Create a cat or a dog (oneOf + allOf + discriminator)
    *
    * `POST /pets` (operationId `createPet`) — not retried without `idempotencyKey`
    */
-  createPet: OperationMethod<CreatePetParams, CreatePetResult, CreatePetErrors>;
+  createPet: OperationMethod<CreatePetParams, CreatePetResult, CreatePetErrors, FeaturesAuth>;
   /**
    * Store a tree (recursive schema); POST marked idempotent
    *
    * `POST /trees` (operationId `createTree`)
    */
-  createTree: OperationMethod<CreateTreeParams, CreateTreeResult, CreateTreeErrors>;
+  createTree: OperationMethod<CreateTreeParams, CreateTreeResult, CreateTreeErrors, FeaturesAuth>;
   /**
    * Delete an item
    *
    * `DELETE /items/{itemId}` (operationId `delete`)
    */
-  delete_: OperationMethod<DeleteParams, DeleteResult, DeleteErrors>;
+  delete_: OperationMethod<DeleteParams, DeleteResult, DeleteErrors, FeaturesAuth>;
   /**
    * Binary answer (`missing` does not exist)
    *
    * `GET /downloads/{name}` (operationId `downloadFile`)
    */
-  downloadFile: ((params: DownloadFileParams, options: CallOptions & { responseType: "stream" }) => Promise<ReadableStream<Uint8Array>>) & OperationMethod<DownloadFileParams, DownloadFileResult, DownloadFileErrors>;
+  downloadFile: ((params: DownloadFileParams, options: CallOptions & { responseType: "stream" }) => Promise<ReadableStream<Uint8Array>>) & OperationMethod<DownloadFileParams, DownloadFileResult, DownloadFileErrors, FeaturesAuth>;
   /**
    * Evaluate an expression (recursion through oneOf)
    *
    * `POST /expressions` (operationId `evaluate`) — not retried without `idempotencyKey`
    */
-  evaluate: OperationMethod<EvaluateParams, EvaluateResult, EvaluateErrors>;
+  evaluate: OperationMethod<EvaluateParams, EvaluateResult, EvaluateErrors, FeaturesAuth>;
   /**
    * Several items by id, path array (`/batches/1,2,3`)
    *
    * `GET /batches/{ids}` (operationId `getBatch`)
    */
-  getBatch: OperationMethod<GetBatchParams, GetBatchResult, GetBatchErrors>;
+  getBatch: OperationMethod<GetBatchParams, GetBatchResult, GetBatchErrors, FeaturesAuth>;
   /**
    * Get one item (item 404 does not exist)
    *
    * `GET /items/{itemId}` (operationId `get-item`)
    */
-  getItem: OperationMethod<GetItemParams, GetItemResult, GetItemErrors>;
+  getItem: OperationMethod<GetItemParams, GetItemResult, GetItemErrors, FeaturesAuth>;
   /**
    * Item with its history (deprecated)
    *
@@ -678,55 +678,55 @@ export interface FeaturesClient {
    *
    * @deprecated
    */
-  getItem2: OperationMethod<GetItem2Params, GetItem2Result, GetItem2Errors>;
+  getItem2: OperationMethod<GetItem2Params, GetItem2Result, GetItem2Errors, FeaturesAuth>;
   /**
    * Plain-text answer
    *
    * `GET /readme` (operationId `getReadme`)
    */
-  getReadme: OptionalParamsOperationMethod<GetReadmeParams, GetReadmeResult, GetReadmeErrors>;
+  getReadme: OptionalParamsOperationMethod<GetReadmeParams, GetReadmeResult, GetReadmeErrors, FeaturesAuth>;
   /**
    * Service health as the API itself reports it
    *
    * `GET /health` (operationId `health`)
    */
-  health_: OptionalParamsOperationMethod<HealthParams, HealthResult, HealthErrors>;
+  health_: OptionalParamsOperationMethod<HealthParams, HealthResult, HealthErrors, FeaturesAuth>;
   /**
    * List items
    *
    * `GET /items` (operationId `listItems`)
    */
-  listItems: OptionalParamsOperationMethod<ListItemsParams, ListItemsResult, ListItemsErrors>;
+  listItems: OptionalParamsOperationMethod<ListItemsParams, ListItemsResult, ListItemsErrors, FeaturesAuth>;
   /**
    * Update settings (nullable fields, integer enum)
    *
    * `PATCH /settings` — not retried without `idempotencyKey`
    */
-  patchSettings: OperationMethod<PatchSettingsParams, PatchSettingsResult, PatchSettingsErrors>;
+  patchSettings: OperationMethod<PatchSettingsParams, PatchSettingsResult, PatchSettingsErrors, FeaturesAuth>;
   /**
    * Replace an item; answers with status ranges only
    *
    * `PUT /items/{itemId}` (operationId `replaceItem`)
    */
-  replaceItem: OperationMethod<ReplaceItemParams, ReplaceItemResult, ReplaceItemErrors>;
+  replaceItem: OperationMethod<ReplaceItemParams, ReplaceItemResult, ReplaceItemErrors, FeaturesAuth>;
   /**
    * URL-encoded form body
    *
    * `POST /forms/login` (operationId `submitForm`) — not retried without `idempotencyKey`
    */
-  submitForm: OperationMethod<SubmitFormParams, SubmitFormResult, SubmitFormErrors>;
+  submitForm: OperationMethod<SubmitFormParams, SubmitFormResult, SubmitFormErrors, FeaturesAuth>;
   /**
    * Multipart upload with a binary file part
    *
    * `POST /uploads/document` (operationId `uploadDocument`) — not retried without `idempotencyKey`
    */
-  uploadDocument: OperationMethod<UploadDocumentParams, UploadDocumentResult, UploadDocumentErrors>;
+  uploadDocument: OperationMethod<UploadDocumentParams, UploadDocumentResult, UploadDocumentErrors, FeaturesAuth>;
   /**
    * Raw bytes body
    *
    * `PUT /uploads/raw` (operationId `uploadRaw`)
    */
-  uploadRaw: OperationMethod<UploadRawParams, UploadRawResult, UploadRawErrors>;
+  uploadRaw: OperationMethod<UploadRawParams, UploadRawResult, UploadRawErrors, FeaturesAuth>;
   /**
    * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
    *

@@ -178,19 +178,19 @@ export interface ValueOfClient {
    *
    * `GET /objects/{hasOwnProperty}` (operationId `hasOwnProperty`)
    */
-  hasOwnProperty_: OperationMethod<HasOwnPropertyParams, HasOwnPropertyResult, HasOwnPropertyErrors>;
+  hasOwnProperty_: OperationMethod<HasOwnPropertyParams, HasOwnPropertyResult, HasOwnPropertyErrors, ValueOfAuth>;
   /**
    * operationId named toLocaleString.
    *
    * `DELETE /objects/{hasOwnProperty}` (operationId `toLocaleString`)
    */
-  toLocaleString_: OperationMethod<ToLocaleStringParams, ToLocaleStringResult, ToLocaleStringErrors>;
+  toLocaleString_: OperationMethod<ToLocaleStringParams, ToLocaleStringResult, ToLocaleStringErrors, ValueOfAuth>;
   /**
    * Request and response schema named valueOf.
    *
    * `PUT /objects/{hasOwnProperty}` (operationId `valueOf`)
    */
-  valueOf_: OperationMethod<ValueOfParams, ValueOfResult, ValueOfErrors>;
+  valueOf_: OperationMethod<ValueOfParams, ValueOfResult, ValueOfErrors, ValueOfAuth>;
   /**
    * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
    *

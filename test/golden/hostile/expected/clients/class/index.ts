@@ -667,9 +667,9 @@ const toString_Operation: OperationDefinition = {
 /** A typed client for `class`; create it with {@link createClassClient}. */
 export interface ClassClient {
   /** `GET /digits` (operationId `123go`) */
-  _123go: OptionalParamsOperationMethod<_123goParams, _123goResult, _123goErrors>;
+  _123go: OptionalParamsOperationMethod<_123goParams, _123goResult, _123goErrors, ClassAuth>;
   /** `PUT /reserved` (operationId `await`) */
-  await_: OptionalParamsOperationMethod<AwaitParams, AwaitResult, AwaitErrors>;
+  await_: OptionalParamsOperationMethod<AwaitParams, AwaitResult, AwaitErrors, ClassAuth>;
   /**
    * 'single' "double" `back`
    *
@@ -680,38 +680,38 @@ export interface ClassClient {
    *
    * `GET /quotes/'single'/"double"/`back`/{__proto__}` (operationId ``backtick``)
    */
-  backtick: OperationMethod<BacktickParams, BacktickResult, BacktickErrors>;
+  backtick: OperationMethod<BacktickParams, BacktickResult, BacktickErrors, ClassAuth>;
   /**
    * The runtime client's own method name.
    *
    * `DELETE /reserved` (operationId `call`)
    */
-  call: OptionalParamsOperationMethod<CallParams, CallResult, CallErrors>;
+  call: OptionalParamsOperationMethod<CallParams, CallResult, CallErrors, ClassAuth>;
   /**
    * Reserved words as operationIds.
    *
    * `GET /reserved` (operationId `class`)
    */
-  class_: OptionalParamsOperationMethod<ClassParams, ClassResult, ClassErrors>;
+  class_: OptionalParamsOperationMethod<ClassParams, ClassResult, ClassErrors, ClassAuth>;
   /** `PUT /proto/{constructor}` (operationId `constructor`) */
-  constructor_: OperationMethod<ConstructorParams, ConstructorResult, ConstructorErrors>;
+  constructor_: OperationMethod<ConstructorParams, ConstructorResult, ConstructorErrors, ClassAuth>;
   /**
    * An empty operationId
    *
    * `DELETE /markup` (operationId ``)
    */
-  deleteMarkup: OptionalParamsOperationMethod<DeleteMarkupParams, DeleteMarkupResult, DeleteMarkupErrors>;
+  deleteMarkup: OptionalParamsOperationMethod<DeleteMarkupParams, DeleteMarkupResult, DeleteMarkupErrors, ClassAuth>;
   /**
    * `PUT /digits` (operationId `line
    * break`)
    */
-  lineBreak: OperationMethod<LineBreakParams, LineBreakResult, LineBreakErrors>;
+  lineBreak: OperationMethod<LineBreakParams, LineBreakResult, LineBreakErrors, ClassAuth>;
   /** `POST /markup` (operationId `ünïcødé-örder`) — not retried without `idempotencyKey` */
-  nCDRder: OptionalParamsOperationMethod<NCdRderParams, NCdRderResult, NCdRderErrors>;
+  nCDRder: OptionalParamsOperationMethod<NCdRderParams, NCdRderResult, NCdRderErrors, ClassAuth>;
   /** `POST /reserved` (operationId `new`) — not retried without `idempotencyKey` */
-  new_: OptionalParamsOperationMethod<NewParams, NewResult, NewErrors>;
+  new_: OptionalParamsOperationMethod<NewParams, NewResult, NewErrors, ClassAuth>;
   /** `PATCH /markup` (operationId `----`) — not retried without `idempotencyKey` */
-  patchMarkup: OptionalParamsOperationMethod<PatchMarkupParams, PatchMarkupResult, PatchMarkupErrors>;
+  patchMarkup: OptionalParamsOperationMethod<PatchMarkupParams, PatchMarkupResult, PatchMarkupErrors, ClassAuth>;
   /**
    * *\/ process.exit(1) /\*
    *
@@ -722,41 +722,41 @@ export interface ClassClient {
    *
    * `GET /comments` (operationId `*\/ process.exit(1) /\*`)
    */
-  processExit1: OptionalParamsOperationMethod<ProcessExit1Params, ProcessExit1Result, ProcessExit1Errors>;
+  processExit1: OptionalParamsOperationMethod<ProcessExit1Params, ProcessExit1Result, ProcessExit1Errors, ClassAuth>;
   /**
    * ${process.exit(1)}
    *
    * `GET /run/{process.exit(1)}` (operationId `${process.exit(1)}`)
    */
-  processExit12: OperationMethod<ProcessExit12Params, ProcessExit12Result, ProcessExit12Errors>;
+  processExit12: OperationMethod<ProcessExit12Params, ProcessExit12Result, ProcessExit12Errors, ClassAuth>;
   /** `GET /proto/{constructor}` (operationId `__proto__`) */
-  proto: OperationMethod<ProtoParams, ProtoResult, ProtoErrors>;
+  proto: OperationMethod<ProtoParams, ProtoResult, ProtoErrors, ClassAuth>;
   /** `POST /proto/{constructor}` (operationId `prototype`) — not retried without `idempotencyKey` */
-  prototype_: OperationMethod<PrototypeParams, PrototypeResult, PrototypeErrors>;
+  prototype_: OperationMethod<PrototypeParams, PrototypeResult, PrototypeErrors, ClassAuth>;
   /** `PUT /markup` (operationId `日本語`) */
-  putMarkup: OptionalParamsOperationMethod<PutMarkupParams, PutMarkupResult, PutMarkupErrors>;
+  putMarkup: OptionalParamsOperationMethod<PutMarkupParams, PutMarkupResult, PutMarkupErrors, ClassAuth>;
   /**
    * <!-- --> </script> <![CDATA[ ]]>
    *
    * `GET /markup` (operationId `</script><script>process.exit(1)</script>`)
    */
-  scriptScriptProcessExit1Script: ((params: ScriptScriptProcessExit1ScriptParams | undefined, options: CallOptions & { responseType: "stream" }) => Promise<ReadableStream<Uint8Array>>) & OptionalParamsOperationMethod<ScriptScriptProcessExit1ScriptParams, ScriptScriptProcessExit1ScriptResult, ScriptScriptProcessExit1ScriptErrors>;
+  scriptScriptProcessExit1Script: ((params: ScriptScriptProcessExit1ScriptParams | undefined, options: CallOptions & { responseType: "stream" }) => Promise<ReadableStream<Uint8Array>>) & OptionalParamsOperationMethod<ScriptScriptProcessExit1ScriptParams, ScriptScriptProcessExit1ScriptResult, ScriptScriptProcessExit1ScriptErrors, ClassAuth>;
   /**
    * `DELETE /digits` (operationId `sep
    * arator
    * `)
    */
-  sepArator: OptionalParamsOperationMethod<SepAratorParams, SepAratorResult, SepAratorErrors>;
+  sepArator: OptionalParamsOperationMethod<SepAratorParams, SepAratorResult, SepAratorErrors, ClassAuth>;
   /** `POST /digits` (operationId `'single' "double"`) — not retried without `idempotencyKey` */
-  singleDouble: OperationMethod<SingleDoubleParams, SingleDoubleResult, SingleDoubleErrors>;
+  singleDouble: OperationMethod<SingleDoubleParams, SingleDoubleResult, SingleDoubleErrors, ClassAuth>;
   /**
    * Would make the client a thenable if it became a method.
    *
    * `PATCH /reserved` (operationId `then`) — not retried without `idempotencyKey`
    */
-  then_: OptionalParamsOperationMethod<ThenParams, ThenResult, ThenErrors>;
+  then_: OptionalParamsOperationMethod<ThenParams, ThenResult, ThenErrors, ClassAuth>;
   /** `DELETE /proto/{constructor}` (operationId `toString`) */
-  toString_: OperationMethod<ToStringParams, ToStringResult, ToStringErrors>;
+  toString_: OperationMethod<ToStringParams, ToStringResult, ToStringErrors, ClassAuth>;
   /**
    * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
    *

@@ -136,9 +136,9 @@ const searchOperation: OperationDefinition = {
 /** A typed client for `search`; create it with {@link createSearchClient}. */
 export interface SearchClient {
   /** `PUT /documents/{id}` (operationId `putDocument`) — not retried without `idempotencyKey` */
-  putDocument: OperationMethod<PutDocumentParams, PutDocumentResult, PutDocumentErrors>;
+  putDocument: OperationMethod<PutDocumentParams, PutDocumentResult, PutDocumentErrors, SearchAuth>;
   /** `GET /search` (operationId `search`) */
-  search: OperationMethod<SearchParams, SearchResult, SearchErrors>;
+  search: OperationMethod<SearchParams, SearchResult, SearchErrors, SearchAuth>;
   /**
    * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
    *

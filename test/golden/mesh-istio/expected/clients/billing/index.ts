@@ -202,15 +202,15 @@ const listUsersOperation: OperationDefinition = {
 /** A typed client for `billing`; create it with {@link createBillingClient}. */
 export interface BillingClient {
   /** `POST /users` (operationId `createUser`) — not retried without `idempotencyKey` */
-  createUser: OperationMethod<CreateUserParams, CreateUserResult, CreateUserErrors>;
+  createUser: OperationMethod<CreateUserParams, CreateUserResult, CreateUserErrors, BillingAuth>;
   /** `DELETE /users/{id}` (operationId `deleteUser`) */
-  deleteUser: OperationMethod<DeleteUserParams, DeleteUserResult, DeleteUserErrors>;
+  deleteUser: OperationMethod<DeleteUserParams, DeleteUserResult, DeleteUserErrors, BillingAuth>;
   /** `GET /users/me` (operationId `getMe`) */
-  getMe: OptionalParamsOperationMethod<GetMeParams, GetMeResult, GetMeErrors>;
+  getMe: OptionalParamsOperationMethod<GetMeParams, GetMeResult, GetMeErrors, BillingAuth>;
   /** `GET /users/{id}` (operationId `getUser`) */
-  getUser: OperationMethod<GetUserParams, GetUserResult, GetUserErrors>;
+  getUser: OperationMethod<GetUserParams, GetUserResult, GetUserErrors, BillingAuth>;
   /** `GET /users` (operationId `listUsers`) */
-  listUsers: OptionalParamsOperationMethod<ListUsersParams, ListUsersResult, ListUsersErrors>;
+  listUsers: OptionalParamsOperationMethod<ListUsersParams, ListUsersResult, ListUsersErrors, BillingAuth>;
   /**
    * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
    *

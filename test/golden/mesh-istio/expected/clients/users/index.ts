@@ -204,15 +204,15 @@ const listUsersOperation: OperationDefinition = {
 /** A typed client for `users`; create it with {@link createUsersClient}. */
 export interface UsersClient {
   /** `POST /users` (operationId `createUser`) — not retried without `idempotencyKey` */
-  createUser: OperationMethod<CreateUserParams, CreateUserResult, CreateUserErrors>;
+  createUser: OperationMethod<CreateUserParams, CreateUserResult, CreateUserErrors, UsersAuth>;
   /** `DELETE /users/{id}` (operationId `deleteUser`) — not retried without `idempotencyKey` */
-  deleteUser: OperationMethod<DeleteUserParams, DeleteUserResult, DeleteUserErrors>;
+  deleteUser: OperationMethod<DeleteUserParams, DeleteUserResult, DeleteUserErrors, UsersAuth>;
   /** `GET /users/me` (operationId `getMe`) */
-  getMe: OptionalParamsOperationMethod<GetMeParams, GetMeResult, GetMeErrors>;
+  getMe: OptionalParamsOperationMethod<GetMeParams, GetMeResult, GetMeErrors, UsersAuth>;
   /** `GET /users/{id}` (operationId `getUser`) */
-  getUser: OperationMethod<GetUserParams, GetUserResult, GetUserErrors>;
+  getUser: OperationMethod<GetUserParams, GetUserResult, GetUserErrors, UsersAuth>;
   /** `GET /users` (operationId `listUsers`) */
-  listUsers: OptionalParamsOperationMethod<ListUsersParams, ListUsersResult, ListUsersErrors>;
+  listUsers: OptionalParamsOperationMethod<ListUsersParams, ListUsersResult, ListUsersErrors, UsersAuth>;
   /**
    * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
    *

@@ -194,15 +194,15 @@ const listPaymentsOperation: OperationDefinition = {
 /** A typed client for `ledger`; create it with {@link createLedgerClient}. */
 export interface LedgerClient {
   /** `PUT /payments/{id}` (operationId `capturePayment`) */
-  capturePayment: OperationMethod<CapturePaymentParams, CapturePaymentResult, CapturePaymentErrors>;
+  capturePayment: OperationMethod<CapturePaymentParams, CapturePaymentResult, CapturePaymentErrors, LedgerAuth>;
   /** `POST /payments` (operationId `createPayment`) — not retried without `idempotencyKey` */
-  createPayment: OperationMethod<CreatePaymentParams, CreatePaymentResult, CreatePaymentErrors>;
+  createPayment: OperationMethod<CreatePaymentParams, CreatePaymentResult, CreatePaymentErrors, LedgerAuth>;
   /** `GET /payments/latest` (operationId `getLatest`) */
-  getLatest: OptionalParamsOperationMethod<GetLatestParams, GetLatestResult, GetLatestErrors>;
+  getLatest: OptionalParamsOperationMethod<GetLatestParams, GetLatestResult, GetLatestErrors, LedgerAuth>;
   /** `GET /payments/{id}` (operationId `getPayment`) */
-  getPayment: OperationMethod<GetPaymentParams, GetPaymentResult, GetPaymentErrors>;
+  getPayment: OperationMethod<GetPaymentParams, GetPaymentResult, GetPaymentErrors, LedgerAuth>;
   /** `GET /payments` (operationId `listPayments`) */
-  listPayments: OptionalParamsOperationMethod<ListPaymentsParams, ListPaymentsResult, ListPaymentsErrors>;
+  listPayments: OptionalParamsOperationMethod<ListPaymentsParams, ListPaymentsResult, ListPaymentsErrors, LedgerAuth>;
   /**
    * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
    *

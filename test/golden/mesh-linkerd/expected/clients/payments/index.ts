@@ -195,15 +195,15 @@ const listPaymentsOperation: OperationDefinition = {
 /** A typed client for `payments`; create it with {@link createPaymentsClient}. */
 export interface PaymentsClient {
   /** `PUT /payments/{id}` (operationId `capturePayment`) — not retried without `idempotencyKey` */
-  capturePayment: OperationMethod<CapturePaymentParams, CapturePaymentResult, CapturePaymentErrors>;
+  capturePayment: OperationMethod<CapturePaymentParams, CapturePaymentResult, CapturePaymentErrors, PaymentsAuth>;
   /** `POST /payments` (operationId `createPayment`) */
-  createPayment: OperationMethod<CreatePaymentParams, CreatePaymentResult, CreatePaymentErrors>;
+  createPayment: OperationMethod<CreatePaymentParams, CreatePaymentResult, CreatePaymentErrors, PaymentsAuth>;
   /** `GET /payments/latest` (operationId `getLatest`) */
-  getLatest: OptionalParamsOperationMethod<GetLatestParams, GetLatestResult, GetLatestErrors>;
+  getLatest: OptionalParamsOperationMethod<GetLatestParams, GetLatestResult, GetLatestErrors, PaymentsAuth>;
   /** `GET /payments/{id}` (operationId `getPayment`) */
-  getPayment: OperationMethod<GetPaymentParams, GetPaymentResult, GetPaymentErrors>;
+  getPayment: OperationMethod<GetPaymentParams, GetPaymentResult, GetPaymentErrors, PaymentsAuth>;
   /** `GET /payments` (operationId `listPayments`) */
-  listPayments: OptionalParamsOperationMethod<ListPaymentsParams, ListPaymentsResult, ListPaymentsErrors>;
+  listPayments: OptionalParamsOperationMethod<ListPaymentsParams, ListPaymentsResult, ListPaymentsErrors, PaymentsAuth>;
   /**
    * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
    *

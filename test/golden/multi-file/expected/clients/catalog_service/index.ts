@@ -172,19 +172,19 @@ export interface CatalogServiceClient {
    *
    * `POST /products` (operationId `createProduct`) — not retried without `idempotencyKey`
    */
-  createProduct: OperationMethod<CreateProductParams, CreateProductResult, CreateProductErrors>;
+  createProduct: OperationMethod<CreateProductParams, CreateProductResult, CreateProductErrors, CatalogServiceAuth>;
   /**
    * Get one product
    *
    * `GET /products/{sku}` (operationId `getProduct`)
    */
-  getProduct: OperationMethod<GetProductParams, GetProductResult, GetProductErrors>;
+  getProduct: OperationMethod<GetProductParams, GetProductResult, GetProductErrors, CatalogServiceAuth>;
   /**
    * List products
    *
    * `GET /products` (operationId `listProducts`)
    */
-  listProducts: OptionalParamsOperationMethod<ListProductsParams, ListProductsResult, ListProductsErrors>;
+  listProducts: OptionalParamsOperationMethod<ListProductsParams, ListProductsResult, ListProductsErrors, CatalogServiceAuth>;
   /**
    * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
    *

@@ -221,15 +221,15 @@ const listSecretsOperation: OperationDefinition = {
 /** A typed client for `vault`; create it with {@link createVaultClient}. */
 export interface VaultClient {
   /** `POST /admin` (operationId `adminAction`) — not retried without `idempotencyKey` */
-  adminAction: OptionalParamsOperationMethod<AdminActionParams, AdminActionResult, AdminActionErrors>;
+  adminAction: OptionalParamsOperationMethod<AdminActionParams, AdminActionResult, AdminActionErrors, VaultAuth>;
   /** `GET /broken` (operationId `getBroken`) */
-  getBroken: OptionalParamsOperationMethod<GetBrokenParams, GetBrokenResult, GetBrokenErrors>;
+  getBroken: OptionalParamsOperationMethod<GetBrokenParams, GetBrokenResult, GetBrokenErrors, VaultAuth>;
   /** `GET /maybe` (operationId `getMaybe`) */
-  getMaybe: OptionalParamsOperationMethod<GetMaybeParams, GetMaybeResult, GetMaybeErrors>;
+  getMaybe: OptionalParamsOperationMethod<GetMaybeParams, GetMaybeResult, GetMaybeErrors, VaultAuth>;
   /** `GET /public` (operationId `getPublic`) */
-  getPublic: OptionalParamsOperationMethod<GetPublicParams, GetPublicResult, GetPublicErrors>;
+  getPublic: OptionalParamsOperationMethod<GetPublicParams, GetPublicResult, GetPublicErrors, VaultAuth>;
   /** `GET /secrets` (operationId `listSecrets`) */
-  listSecrets: OptionalParamsOperationMethod<ListSecretsParams, ListSecretsResult, ListSecretsErrors>;
+  listSecrets: OptionalParamsOperationMethod<ListSecretsParams, ListSecretsResult, ListSecretsErrors, VaultAuth>;
   /**
    * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
    *

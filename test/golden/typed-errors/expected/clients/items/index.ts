@@ -165,11 +165,11 @@ const listItemsOperation: OperationDefinition = {
 /** A typed client for `items`; create it with {@link createItemsClient}. */
 export interface ItemsClient {
   /** `DELETE /items/{id}` (operationId `deleteItem`) */
-  deleteItem: OperationMethod<DeleteItemParams, DeleteItemResult, DeleteItemErrors>;
+  deleteItem: OperationMethod<DeleteItemParams, DeleteItemResult, DeleteItemErrors, ItemsAuth>;
   /** `GET /items/{id}` (operationId `getItem`) */
-  getItem: OperationMethod<GetItemParams, GetItemResult, GetItemErrors>;
+  getItem: OperationMethod<GetItemParams, GetItemResult, GetItemErrors, ItemsAuth>;
   /** `GET /items` (operationId `listItems`) */
-  listItems: OptionalParamsOperationMethod<ListItemsParams, ListItemsResult, ListItemsErrors>;
+  listItems: OptionalParamsOperationMethod<ListItemsParams, ListItemsResult, ListItemsErrors, ItemsAuth>;
   /**
    * Any request, through the same policies as the operations (base URL, deadline, retries, breaker, balancer, middleware).
    *
