@@ -40,7 +40,7 @@ export function buildRawRequest(
   const query = params.query === undefined ? "" : queryString(params.query);
   if (query !== "") path += (path.includes("?") ? "&" : "?") + query;
 
-  const headers: Record<string, string> = { ...clientHeaders };
+  const headers: Record<string, string> = Object.assign({}, clientHeaders); // not a spread: see request.ts
   const own = params.headers;
   if (own !== undefined) for (const name of Object.keys(own)) headers[name.toLowerCase()] = own[name]!;
   callHeaders(headers, options, clientRequestId);

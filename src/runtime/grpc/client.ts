@@ -204,7 +204,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
   function metadataOf(callOptions: GrpcCallOptions | undefined): Record<string, string> {
     const own = callOptions?.headers;
     if (own === undefined) return headers;
-    const merged = { ...headers };
+    const merged: Record<string, string> = Object.assign({}, headers); // not a spread: see request.ts
     for (const name of Object.keys(own)) merged[name.toLowerCase()] = own[name]!;
     return merged;
   }
