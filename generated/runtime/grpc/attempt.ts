@@ -65,7 +65,9 @@ export function classify(call: ClassifyContext, error: unknown, endpoint: string
   // connect-es called it: only the caller's signal (handled above) makes a call CANCELLED. The how stays "reset", so a
   // method that is not idempotent is still never sent again (the server may have run it).
   const lost = how === "reset" && !clientClosed && lostConnection(error);
-  const code = lost || svcgenNotSent ? UNAVAILABLE : ce.code;
+  // A call that never reached a server (no connection, a refused stream) is UNAVAILABLE too, as grpc-js and grpc-go
+  // report a connection failure, rather than whatever connect-es mapped the socket error to (a missing TLS file: INTERNAL).
+  const code = lost || notSent ? UNAVAILABLE : ce.code;
   const message =
     how === "deadline"
       ? `deadline of ${call.timeoutMs} ms exceeded`

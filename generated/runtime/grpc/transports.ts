@@ -75,6 +75,8 @@ export function lostConnection(error: unknown): boolean {
     seen.add(e);
     const code = (e as { code?: unknown }).code;
     if (code === 1 || (typeof code === "string" && CONNECTION_LOST.has(code))) return true;
+    // A TLS alert from the peer (a client certificate refused): the connection ended under the stream.
+    if (typeof code === "string" && code.startsWith("ERR_SSL_")) return true;
   }
   return false;
 }

@@ -81,26 +81,27 @@ describe("mTLS over gRPC", () => {
     expect(s.seen.map((r) => r.cn)).toEqual(["client-2"]);
   });
 
-  it("without a client certificate the server refuses the handshake: INTERNAL with OpenSSL's alert, nothing run", async () => {
+  it("without a client certificate the server refuses the handshake: UNAVAILABLE with OpenSSL's alert, nothing run", async () => {
     const s = await mtlsServer();
     const c = g.grpc.createGrpcServiceClient(definition(s.url), { env: {}, tls: { caFile: fixture("ca.crt") } });
     cleanup.push(() => c.close());
     const error = await c.unary(g.auth.AuthService.method.validateToken, { token: VALID_TOKEN }).catch((e: unknown) => e);
     expect(g.grpc.isGrpcError(error), String(error)).toBe(true);
     // TLS 1.3: the client's side of the handshake is done before the server checks the certificate, so the alert
-    // (116, certificate required) ends the open stream; connect-es reports that as INTERNAL.
-    expect((error as { status: string }).status, String(error)).toBe("INTERNAL");
+    // (116, certificate required) ends the open stream: a lost connection, UNAVAILABLE as grpc-go reports it (connect-es
+    // alone says INTERNAL).
+    expect((error as { status: string }).status, String(error)).toBe("UNAVAILABLE");
     expect(String(error)).toMatch(/alert certificate required/);
     expect(s.seen).toEqual([]);
   });
 
-  it("a missing certificate file fails the connection (INTERNAL, not sent), naming the file", async () => {
+  it("a missing certificate file fails the connection (UNAVAILABLE, not sent), naming the file", async () => {
     const s = await mtlsServer();
     const c = g.grpc.createGrpcServiceClient(definition(s.url), { env: {}, tls: { caFile: fixture("ca.crt"), certFile: "/nonexistent/tls.crt", keyFile: "/nonexistent/tls.key" } });
     cleanup.push(() => c.close());
     const error = await c.unary(g.auth.AuthService.method.validateToken, { token: VALID_TOKEN }).catch((e: unknown) => e);
-    // connect-es maps the file error (ENOENT) to INTERNAL; the runtime knows no stream was opened.
-    expect((error as { status: string }).status, String(error)).toBe("INTERNAL");
+    // No stream was opened: UNAVAILABLE, as a connection failure (connect-es alone maps the ENOENT to INTERNAL).
+    expect((error as { status: string }).status, String(error)).toBe("UNAVAILABLE");
     expect((error as { notProcessed: boolean }).notProcessed).toBe(true);
     expect(String(error)).toContain("no connection to");
     expect(String(error)).toContain("/nonexistent/tls.crt");
