@@ -86,8 +86,9 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
   const clientMaxBytes = options.maxResponseBytes ?? policy.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const maxConnectionAgeMs = options.maxConnectionAgeMs ?? def.discovery.maxConnectionAgeMs ?? DEFAULT_MAX_CONNECTION_AGE_MS;
   // mTLS applies to the client's own pools; a caller's dispatcher brings its own TLS settings.
-  const tls = hooks.transport === undefined && options.dispatcher === undefined ? clientTls(def.tls, options.tls, clock) : undefined;
-  const pools = hooks.transport === undefined && options.dispatcher === undefined ? new EndpointPools({ connectTimeoutMs: policy.connectTimeoutMs, maxConnectionAgeMs, clock, tls }) : undefined;
+  const ownsPools = hooks.transport === undefined && options.dispatcher === undefined;
+  const tls = ownsPools ? clientTls(def.tls, options.tls, clock) : undefined;
+  const pools = ownsPools ? new EndpointPools({ connectTimeoutMs: policy.connectTimeoutMs, maxConnectionAgeMs, clock, tls }) : undefined;
   const transport = hooks.transport ?? undiciTransport(options.dispatcher ?? ((origin: string) => pools!.get(origin)));
 
   // ---- balancer, endpoints and discovery
@@ -168,17 +169,34 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
     callOptions: CallOptions | undefined,
     decode: DecodeKind,
     basePath: string,
+    headers: Record<string, string> = clientHeaders,
+    fixed?: FixedEndpoint,
   ): Promise<unknown> {
     if (closed) throw new RequestError("the client is closed", { service: def.name, operation: op.id });
-    return send(op, buildRequest(def.name, op, params, basePath, clientHeaders, callOptions, requestIds), callOptions, decode);
+    return send(op, buildRequest(def.name, op, params, basePath, headers, callOptions, requestIds), callOptions, decode, fixed);
   }
 
-  /** An operation with its own server: its path prefix, and its origin (without the service's Host) when absolute. */
-  async function invokeAt(op: OperationDefinition & { server: string }, params: RequestParams | undefined, callOptions: CallOptions | undefined): Promise<unknown> {
-    if (closed) throw new RequestError("the client is closed", { service: def.name, operation: op.id });
-    const { basePath, fixed } = servers.target(op.server);
-    const request = buildRequest(def.name, op, params, basePath, fixed === undefined ? clientHeaders : serverHeaders, callOptions, requestIds);
-    return send(op, request, callOptions, op.response, fixed);
+  type Sender = (params: RequestParams | undefined, callOptions?: CallOptions) => Promise<unknown>;
+  const senders = new WeakMap<OperationDefinition, Sender>();
+  /**
+   * The one place that decides where an operation goes, once per operation and client: the service's base path, or
+   * its own server's prefix (and, when absolute, that origin without the service's Host). `call` and `operation` both
+   * use it.
+   */
+  function senderOf(op: OperationDefinition): Sender {
+    let sender = senders.get(op);
+    if (sender !== undefined) return sender;
+    if (op.server === undefined) sender = (params, callOptions) => invoke(op, params, callOptions, op.response, base.basePath);
+    else {
+      const { basePath, fixed } = servers.target(op.server);
+      const headers = fixed === undefined ? clientHeaders : serverHeaders;
+      sender = (params, callOptions) => invoke(op, params, callOptions, op.response, basePath, headers, fixed);
+    }
+    // Tagged so isHttpError(error, method) knows which operation of which service it is.
+    const tag: OperationTag = { service: def.name, id: op.id, errors: op.errors ?? [] };
+    Object.defineProperty(sender, OPERATION, { value: tag });
+    senders.set(op, sender);
+    return sender;
   }
 
   /** request(): the operation is made from the method; the body decodes by its Content-Type. */
@@ -249,18 +267,10 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
 
   return {
     call<T>(op: OperationDefinition, params: RequestParams | undefined, callOptions?: CallOptions): Promise<T> {
-      if (op.server !== undefined) return invokeAt(op as OperationDefinition & { server: string }, params, callOptions) as Promise<T>;
-      return invoke(op, params, callOptions, op.response, base.basePath) as Promise<T>;
+      return senderOf(op)(params, callOptions) as Promise<T>;
     },
     operation<M>(op: OperationDefinition): M {
-      // Decided once here, not per call: an operation with its own server, or the service's.
-      const method =
-        op.server !== undefined
-          ? (params: RequestParams | undefined, callOptions?: CallOptions): Promise<unknown> => invokeAt(op as OperationDefinition & { server: string }, params, callOptions)
-          : (params: RequestParams | undefined, callOptions?: CallOptions): Promise<unknown> => invoke(op, params, callOptions, op.response, base.basePath);
-      const tag: OperationTag = { service: def.name, id: op.id, errors: op.errors ?? [] };
-      Object.defineProperty(method, OPERATION, { value: tag });
-      return method as unknown as M;
+      return senderOf(op) as unknown as M;
     },
     // Probes live at the origin root (acton-service mounts /health and /ready there), not under the base path.
     request<T = unknown>(params: RawRequest, callOptions?: CallOptions): Promise<T> {

@@ -3,17 +3,18 @@
 // scheme needs a username, a token scheme an env or file).
 import type { AuthSourceConfig, TlsConfig } from "../config/types.js";
 import { suggest } from "../config/suggest.js";
+import { IMPLIED_SCHEME_KINDS, IMPLIED_SECURITY } from "../runtime/vocabulary.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { CredentialSourceModel, OpenApiModel, ProtoModel, SecuritySchemeModel, ServiceSecurity, TlsModel } from "../model/types.js";
 
 const IMPLIED: Record<string, SecuritySchemeModel> = {
-  basic: { kind: "basic", type: "http" },
-  bearer: { kind: "bearer", type: "http" },
+  basic: { kind: IMPLIED_SCHEME_KINDS.basic, type: "http" },
+  bearer: { kind: IMPLIED_SCHEME_KINDS.bearer, type: "http" },
 };
 
 export function serviceSecurity(openapi: OpenApiModel | undefined): ServiceSecurity {
   const own = openapi?.securitySchemes ?? {};
-  if (Object.keys(own).length === 0) return { schemes: { ...IMPLIED }, implied: true, requirement: [["bearer"], ["basic"]] };
+  if (Object.keys(own).length === 0) return { schemes: { ...IMPLIED }, implied: true, requirement: IMPLIED_SECURITY.map((a) => [...a]) };
   return { schemes: own, implied: false, ...(openapi?.security !== undefined ? { requirement: openapi.security } : {}) };
 }
 
@@ -60,19 +61,13 @@ export function resolveAuth(
 function sourceModel(c: AuthSourceConfig): CredentialSourceModel {
   if (c.env !== undefined) return { env: c.env };
   if (c.file !== undefined) return { file: c.file };
-  return {
-    username: c.username ?? "",
-    ...(c.passwordEnv !== undefined ? { passwordEnv: c.passwordEnv } : {}),
-    ...(c.passwordFile !== undefined ? { passwordFile: c.passwordFile } : {}),
-  };
+  const { location: _location, env: _env, file: _file, username = "", ...password } = c;
+  return { username, ...password };
 }
 
+/** The config's TLS files without their location (the same four names the runtime reads). */
 export function tlsModel(c: TlsConfig | undefined): TlsModel | undefined {
   if (c === undefined) return undefined;
-  return {
-    ...(c.caFile !== undefined ? { caFile: c.caFile } : {}),
-    ...(c.certFile !== undefined ? { certFile: c.certFile } : {}),
-    ...(c.keyFile !== undefined ? { keyFile: c.keyFile } : {}),
-    ...(c.serverName !== undefined ? { serverName: c.serverName } : {}),
-  };
+  const { location: _location, ...files } = c;
+  return files;
 }

@@ -87,3 +87,11 @@ export const DEFAULT_HEALTH_CHECK = {
   unhealthyThreshold: 2,
   healthyThreshold: 3,
 } as const;
+
+/**
+ * The schemes a client without spec schemes takes (a service without a spec, a spec that defines none, every gRPC
+ * client): `bearer` or `basic`, either one. The generator (resolve/auth.ts) and the runtime (auth/credentials.ts)
+ * read this one list.
+ */
+export const IMPLIED_SCHEME_KINDS = { basic: "basic", bearer: "bearer" } as const;
+export const IMPLIED_SECURITY: readonly (readonly string[])[] = [["bearer"], ["basic"]];

@@ -8,6 +8,7 @@
 // gateway or the `headers` option may carry it). The call option `auth` wins per scheme. Selections without call
 // options are computed once per requirement list.
 import { ConfigError } from "../errors.js";
+import { IMPLIED_SCHEME_KINDS, IMPLIED_SECURITY } from "../vocabulary.js";
 import { CredentialCell } from "./cell.js";
 import { SecretSet } from "./redact.js";
 import { basicFetcher, envFetcher, fileFetcher, providerFetcher } from "./sources.js";
@@ -32,9 +33,11 @@ export interface Selection {
 }
 
 
-/** Services without a spec (and definitions from before issue 13): the implied schemes `bearer` and `basic`. */
-const IMPLIED_SCHEMES: Readonly<Record<string, SecuritySchemeDefinition>> = { bearer: { kind: "bearer" }, basic: { kind: "basic" } };
-const IMPLIED_SECURITY: SecurityRequirements = [["bearer"], ["basic"]];
+/** Services without a spec, gRPC clients (and definitions from before issue 13): the implied `bearer` and `basic`. */
+const IMPLIED_SCHEMES: Readonly<Record<string, SecuritySchemeDefinition>> = {
+  bearer: { kind: IMPLIED_SCHEME_KINDS.bearer },
+  basic: { kind: IMPLIED_SCHEME_KINDS.basic },
+};
 
 const bearer: WireFormat = (token) => `Bearer ${token}`;
 const basic: WireFormat = (pair) => `Basic ${Buffer.from(pair, "utf8").toString("base64")}`;
@@ -58,10 +61,14 @@ export class ClientAuth {
   /** Every secret any cell held: what errors, events and traces are scrubbed of. */
   readonly secrets = new SecretSet();
 
-  constructor(def: ServiceDefinition, options: AuthOptions | undefined, env: Readonly<Record<string, string | undefined>>, clock: Clock) {
+  /**
+   * `schemes`: "definition" takes the definition's (the implied ones when it declares none); "implied" always takes
+   * `bearer`/`basic`, as a gRPC client does whatever its service's HTTP spec calls its schemes.
+   */
+  constructor(def: ServiceDefinition, options: AuthOptions | undefined, env: Readonly<Record<string, string | undefined>>, clock: Clock, schemes: "definition" | "implied" = "definition") {
     this.service = def.name;
     this.#clock = clock;
-    const implied = def.securitySchemes === undefined && def.security === undefined;
+    const implied = schemes === "implied" || (def.securitySchemes === undefined && def.security === undefined);
     this.#declared = !implied;
     this.schemes = implied ? IMPLIED_SCHEMES : (def.securitySchemes ?? {});
     this.#security = implied ? IMPLIED_SECURITY : def.security;

@@ -133,8 +133,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
   const clock = hooks.clock ?? realClock;
   const events = new EventSink(def.name, options.onEvent);
   // gRPC takes the implied schemes `bearer` / `basic` (as metadata), whatever the HTTP spec's schemes are called.
-  const { securitySchemes: _httpSchemes, security: _httpSecurity, ...grpcDef } = def;
-  const auth = new ClientAuth(grpcDef, options.auth, env, clock);
+  const auth = new ClientAuth(def, options.auth, env, clock, "implied");
   const headers: Record<string, string> = {};
   if (options.headers !== undefined) for (const name of Object.keys(options.headers)) headers[name.toLowerCase()] = options.headers[name]!;
   const transports = new EndpointTransports({
