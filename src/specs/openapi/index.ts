@@ -7,7 +7,7 @@ import type { Diagnostic, OpenApiModel } from "../../model/types.js";
 import { bundleSpec, redoclyConfig } from "./bundle.js";
 import { lineColumn } from "./locate.js";
 import { extractOperations } from "./operations.js";
-import { readSecurity, withOperationSecurity } from "./security.js";
+import { readSecurity } from "./security.js";
 import { relativeTo, scrubPaths } from "./paths.js";
 import { isObject, own } from "./pointer.js";
 import type { WalkProblem } from "./report.js";
@@ -61,9 +61,8 @@ export async function loadOpenApi(entry: OpenApiEntry, configDir: string, option
   const version = isObject(info) ? own(info, "version") : undefined;
   // Walk before openapi-typescript runs: its discriminator handling patches the document in place.
   const redoc = await redoclyConfig();
-  const operations = extractOperations(doc, file, await schemaTyper(doc, redoc), (p) => walkProblems.push(p));
   const security = readSecurity(doc, (p) => walkProblems.push(p));
-  withOperationSecurity(doc, operations, security, (p) => walkProblems.push(p));
+  const operations = extractOperations(doc, file, await schemaTyper(doc, redoc), security, (p) => walkProblems.push(p));
   checkSchemas(doc, (p) => walkProblems.push(p));
   for (const p of walkProblems) {
     diagnostics.push({

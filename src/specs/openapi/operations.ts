@@ -8,6 +8,8 @@ import { collectParameters } from "./parameters.js";
 import { deref, isObject, own, toPointer } from "./pointer.js";
 import type { Report } from "./report.js";
 import { operationServer, rootServer } from "./servers.js";
+import { operationSecurity } from "./security.js";
+import type { SpecSecurity } from "./security.js";
 import type { SchemaTyper } from "./types-source.js";
 import { isIdempotentMethod } from "../../runtime/vocabulary.js";
 
@@ -25,6 +27,8 @@ interface Walk {
   readonly root: string | undefined;
   /** Pointers of requestBodies left out of GET/HEAD operations, reported once per document (bodyAllowed). */
   readonly ignoredBodies: { method: HttpMethod; pointer: string }[];
+  /** The document's security schemes, which an operation's own `security` names. */
+  readonly security: SpecSecurity;
 }
 
 function operation(walk: Walk, path: string, method: HttpMethod, op: Record<string, unknown>, pathItem: Record<string, unknown>): Unnamed {
@@ -49,6 +53,7 @@ function operation(walk: Walk, path: string, method: HttpMethod, op: Record<stri
     ? requestBody(doc, own(op, "requestBody"), [...tokens, "requestBody"], report)
     : undefined;
   const server = operationServer(op, pathItem, tokens, walk.root, report);
+  const security = operationSecurity(doc, own(op, "security"), [...tokens, "security"], walk.security, report);
   const { success, errors } = responses(doc, own(op, "responses"), [...tokens, "responses"], report);
   return {
     ...(typeof operationId === "string" ? { operationId } : {}),
@@ -65,6 +70,7 @@ function operation(walk: Walk, path: string, method: HttpMethod, op: Record<stri
     success,
     errors,
     ...(server !== undefined ? { server } : {}),
+    ...(security !== undefined ? { security } : {}),
     location: { file, pointer },
   };
 }
@@ -101,7 +107,7 @@ function reportIgnoredBodies(ignored: Walk["ignoredBodies"], report: Report): vo
 }
 
 /** Every operation under `paths`, named and sorted by name. `file` is the entry spec, relative to the config. */
-export function extractOperations(doc: unknown, file: string, typeOf: SchemaTyper, report: Report): OperationModel[] {
+export function extractOperations(doc: unknown, file: string, typeOf: SchemaTyper, security: SpecSecurity, report: Report): OperationModel[] {
   const paths = isObject(doc) ? deref(doc, own(doc, "paths")) : undefined;
   if (paths === undefined) return [];
   if (!isObject(paths)) {
@@ -114,7 +120,7 @@ export function extractOperations(doc: unknown, file: string, typeOf: SchemaType
     return [];
   }
   const found: Unnamed[] = [];
-  const walk: Walk = { doc, file, typeOf, report, root: isObject(doc) ? rootServer(doc) : undefined, ignoredBodies: [] };
+  const walk: Walk = { doc, file, typeOf, report, root: isObject(doc) ? rootServer(doc) : undefined, ignoredBodies: [], security };
   for (const path of Object.keys(paths)) {
     // A Path Item may itself be a `$ref` (to components/pathItems in 3.1; external files are inlined by the bundle).
     const pathItem = deref(doc, paths[path]);

@@ -1,6 +1,6 @@
 // Security Scheme Objects (OpenAPI 3.x §4.8.27) and Security Requirement Objects (§4.8.30) → what the runtime sends.
 // The root `security` is every operation's default; an operation's own `security` replaces it (`[]`: nothing).
-import type { OperationModel, SecuritySchemeModel } from "../../model/types.js";
+import type { SecuritySchemeModel } from "../../model/types.js";
 import { deref, isObject, own, toPointer } from "./pointer.js";
 import type { Report } from "./report.js";
 
@@ -21,7 +21,7 @@ export function readSecurity(doc: unknown, report: Report): SpecSecurity {
   const raw = isObject(components) ? deref(doc, own(components, "securitySchemes")) : undefined;
   if (isObject(raw)) {
     for (const name of Object.keys(raw).sort()) {
-      const scheme = scheme_(doc, raw[name], ["components", "securitySchemes", name], report);
+      const scheme = schemeOf(doc, raw[name], ["components", "securitySchemes", name], report);
       if (scheme === undefined) skipped.add(name);
       else schemes[name] = scheme;
     }
@@ -35,21 +35,13 @@ export function readSecurity(doc: unknown, report: Report): SpecSecurity {
   return security;
 }
 
-/** Sets each operation's own `security` (when it has one), read from the same document. */
-export function withOperationSecurity(doc: unknown, operations: OperationModel[], security: SpecSecurity, report: Report): void {
-  const paths = isObject(doc) ? deref(doc, own(doc, "paths")) : undefined;
-  if (!isObject(paths)) return;
-  for (const op of operations) {
-    const item = deref(doc, paths[op.path]);
-    const raw = isObject(item) ? deref(doc, own(item, op.method)) : undefined;
-    const own_ = isObject(raw) ? own(raw, "security") : undefined;
-    if (own_ === undefined) continue;
-    const req = requirements(doc, own_, ["paths", op.path, op.method, "security"], security.schemes, security.reported, report);
-    if (req !== undefined) op.security = req;
-  }
+/** An operation's own `security` (read with the operation, operations.ts); undefined when it has none. */
+export function operationSecurity(doc: unknown, raw: unknown, tokens: string[], security: SpecSecurity, report: Report): string[][] | undefined {
+  if (raw === undefined) return undefined;
+  return requirements(doc, raw, tokens, security.schemes, security.reported, report);
 }
 
-function scheme_(doc: unknown, value: unknown, tokens: string[], report: Report): SecuritySchemeModel | undefined {
+function schemeOf(doc: unknown, value: unknown, tokens: string[], report: Report): SecuritySchemeModel | undefined {
   const s = deref(doc, value);
   const pointer = toPointer(tokens);
   const skip = (why: string): undefined => {
