@@ -91,10 +91,12 @@ export type {
   ClientDescription,
   ClientEvent,
   ClientOptions,
+  ClientStats,
   DiscoveryDescription,
   DiscoveryKind,
   EndpointChange,
   EndpointSettings,
+  EndpointStats,
   HealthCheckOptions,
   LoadBalancerKind,
   OperationDefinition,
@@ -115,4 +117,6 @@ export type {
   RetrySettings,
   ServiceClient,
   ServiceDefinition,
+  TelemetryOptions,
 } from "./types.js";
+export type { MeterProviderLike, TracerProviderLike } from "./telemetry/api.js";

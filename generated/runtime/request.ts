@@ -75,6 +75,7 @@ export function buildRequest(
   clientHeaders: Readonly<Record<string, string>>,
   options: CallOptions | undefined,
   clientRequestId = true,
+  template?: string,
 ): WireRequest {
   const c = compile(op);
   const context = { service, operation: op.id };
@@ -131,5 +132,5 @@ export function buildRequest(
     replayable = prepared.replayable;
     if (prepared.contentType !== undefined && headers["content-type"] === undefined) headers["content-type"] = prepared.contentType;
   }
-  return { method: op.method.toUpperCase(), path, headers, body, replayable };
+  return { method: op.method.toUpperCase(), path, headers, body, replayable, template };
 }

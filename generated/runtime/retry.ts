@@ -28,6 +28,7 @@ import type { RetryBudget } from "./budget.js";
 import type { EventSink } from "./events.js";
 import type { Protocol } from "./protocol.js";
 import type { RetrySettings } from "./types.js";
+import type { ClientCounters } from "./stats.js";
 
 export interface RetryLayerOptions {
   readonly settings: RetrySettings;
@@ -38,6 +39,8 @@ export interface RetryLayerOptions {
   readonly random: () => number;
   readonly budget: RetryBudget | undefined;
   readonly events: EventSink;
+  /** The client's counters (stats.ts): re-sends, rotations, budget refusals. */
+  readonly counters?: ClientCounters | undefined;
 }
 
 interface Resend {
@@ -63,10 +66,15 @@ function spent<R>(call: BaseCall, lastResponse: R | undefined, lastError: unknow
   throw finishError(error, records);
 }
 
+/** An outcome in a word for span events: the status, or what went wrong. */
+function reasonOf(outcome: AttemptOutcome): string {
+  return outcome.kind === "status" ? String(outcome.status) : outcome.kind === "error" ? outcome.code : outcome.kind;
+}
+
 const ABANDONED: AttemptOutcome = Object.freeze({ kind: "error", code: AbortError.CODE });
 
 export function retryLayer<C extends BaseCall, R>(options: RetryLayerOptions): Layer<C, R> {
-  const { settings, failoverRules, clock, random, budget, events } = options;
+  const { settings, failoverRules, clock, random, budget, events, counters } = options;
   const configured = Math.max(1, Math.floor(settings.maxAttempts));
 
   return (next) => async (outer) => {
@@ -178,6 +186,8 @@ export function retryLayer<C extends BaseCall, R>(options: RetryLayerOptions): L
         if (!fitsBefore(pause, deadlineAt - clock.now())) return spent(call, lastResponse, lastError, lastAccepted);
       }
       if (budget !== undefined && !unsent && !budget.tryWithdraw(clock.now())) {
+        if (counters !== undefined) counters.budgetRefusals++;
+        call.trace?.span.addEvent("svcgen.retry_budget_exhausted", { "svcgen.attempt": n, "svcgen.endpoint": record.endpoint });
         if (events.wants("budget_exhausted", call.onEvent)) {
           events.emit("budget_exhausted", { type: "budget_exhausted", service: call.service, operation: call.op.id, attempt: n, endpoint: record.endpoint }, call.onEvent);
         }
@@ -189,6 +199,12 @@ export function retryLayer<C extends BaseCall, R>(options: RetryLayerOptions): L
       }
       record.pauseMs = pause;
       pending = { kind: rotation ? "rotation" : "retry", endpoint: record.endpoint, reason: record.outcome, pauseMs: pause };
+      if (counters !== undefined) {
+        counters.retries++;
+        if (rotation) counters.rotations++;
+      }
+      // Said when decided, so the pause shows on the call's span between this event and the next attempt's span.
+      call.trace?.span.addEvent(rotation ? "svcgen.rotation" : "svcgen.retry", { "svcgen.attempt": n, "svcgen.endpoint": record.endpoint, "svcgen.reason": reasonOf(record.outcome), "svcgen.pause_ms": pause });
       moveOn = verdict === "rotate";
       if (pause > 0) {
         try {

@@ -16,6 +16,7 @@ import type { WireBody } from "./body.js";
 import type { AttemptRecord, ClientEvent, OperationDefinition, RedirectHop } from "./types.js";
 import type { Protocol } from "./protocol.js";
 import type { AuthOptions } from "./auth/types.js";
+import type { OtelContext, OtelSpan, OtelTracer } from "./telemetry/api.js";
 import { nextMacrotask } from "./clock.js";
 
 /** An attempt record the retry layer may still complete (pause, rotation). */
@@ -41,6 +42,8 @@ export interface WireRequest {
   readonly body: WireBody | undefined;
   /** False for streaming bodies: such a call is sent once. */
   readonly replayable: boolean;
+  /** Base path + the operation's path template (`/v1/items/{id}`), for telemetry's `url.template`; absent for request(). */
+  readonly template?: string | undefined;
 }
 
 /** What every layer reads of a call, whatever its protocol. */
@@ -64,6 +67,19 @@ export interface BaseCall {
   readonly attempts: MutableAttemptRecord[];
   /** CallOptions.auth: credentials of this call by scheme name (the auth layer reads them). */
   readonly auth?: AuthOptions | undefined;
+  /**
+   * The call's span while it is traced (set by the telemetry call layer, the outermost): inner layers add events to
+   * it (re-sends, budget refusals) and attempt spans are its children. Undefined: not traced.
+   */
+  trace?: CallTrace | undefined;
+}
+
+/** A traced call (telemetry/layer.ts). */
+export interface CallTrace {
+  readonly tracer: OtelTracer;
+  readonly span: OtelSpan;
+  /** The caller's context with the call's span in it: the parent of every attempt span. */
+  readonly context: OtelContext;
 }
 
 /** One logical HTTP call, shared by every layer and attempt. */

@@ -1,7 +1,8 @@
 // createServiceClient: resolves where the service lives, starts discovery, builds the balancer and the middleware chain
 // once, and turns each generated method call into one Call through it. Chain (first = outermost, see chain.ts):
-//   deadline → circuit breaker (service, one verdict per call) → retry → credentials (auth/layer.ts, when the service
-//   has security schemes) → endpoint pick (balancer + per-endpoint breakers) → attempt timeout → user middleware
+//   [telemetry: the call's span] → deadline → circuit breaker (service, one verdict per call) → retry → credentials (auth/layer.ts, when the service
+//   has security schemes) → endpoint pick (balancer + per-endpoint breakers) → [telemetry: the attempt's span and
+//   duration] → attempt timeout → user middleware
 //   (ClientOptions.middleware, when given)
 //   → redirects (followRedirects, redirects.ts) → undici (one Pool per endpoint origin)
 import { resolveBase } from "./base-url.js";
@@ -36,6 +37,11 @@ import { DEFAULT_MAX_CONNECTION_AGE_MS, EndpointPools } from "./pools.js";
 import { OperationServers } from "./servers.js";
 import type { FixedEndpoint } from "./servers.js";
 import { clientTls } from "./tls.js";
+import { ClientCounters, clientStats, settleCall } from "./stats.js";
+import type { StatsSource } from "./stats.js";
+import { clientTelemetry } from "./telemetry/client-telemetry.js";
+import { attemptLayer, callLayer } from "./telemetry/layer.js";
+import { HTTP_DURATION, httpSemantics } from "./telemetry/http.js";
 import type { Call, Exchange, Handler, WireRequest } from "./chain.js";
 import type { Clock } from "./clock.js";
 import type { Endpoint } from "./endpoints.js";
@@ -44,6 +50,7 @@ import type {
   CallOptions,
   ClientDescription,
   ClientOptions,
+  ClientStats,
   OperationDefinition,
   RawRequest,
   RequestParams,
@@ -113,15 +120,22 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
   const serviceBreaker = createBreaker(policy.circuitBreaker, endpoints.breakerListener(undefined));
   const budget = policy.retry.maxAttempts > 1 ? new RetryBudget(policy.retry.budgetRatio) : undefined;
 
+  const counters = new ClientCounters();
+  const statsSource: StatsSource = { service: def.name, protocol: "http", counters, breaker: serviceBreaker, set, pool: pools === undefined ? undefined : (origin) => pools.stats(origin) };
+  const telemetry = clientTelemetry(options.telemetry, { clock, duration: HTTP_DURATION, stats: statsSource });
+  const semantics = telemetry === undefined ? undefined : httpSemantics(auth.keyNames("query"));
+
   const protocol = httpProtocol(policy.retry, failoverRules);
   const middleware = options.middleware ?? [];
   const handler = compose<Call, TransportResponse>(
     [
+      ...(telemetry !== undefined ? [callLayer(telemetry, semantics!)] : []),
       deadlineLayer(clock),
       circuitLayer(clock, serviceBreaker, () => set.endpoints.length > 1),
-      retryLayer({ settings: policy.retry, failoverRules, clock, random: hooks.random ?? Math.random, budget, events }),
+      retryLayer({ settings: policy.retry, failoverRules, clock, random: hooks.random ?? Math.random, budget, events, counters }),
       ...(auth.active ? [authLayer({ auth, wire: httpWire, clock, events })] : []),
       pickLayer({ clock, set, balancer, onStale: discovery === undefined ? undefined : () => discovery.refreshSoon() }),
+      ...(telemetry !== undefined ? [attemptLayer(telemetry, semantics!)] : []),
       // The timer's cheap cancel reaches only the built-in transport's attempt in flight; middleware may still be
       // working before it (fetching a credential), so with middleware the attempt gets a real AbortSignal.
       attemptTimeoutLayer(clock, policy.attemptTimeoutMs, hooks.transport === undefined && middleware.length === 0 ? "cheap" : "signal", policy.retry),
@@ -150,6 +164,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       onEvent: undefined,
       route: new CallRoute(probeOp.id, probeHeaders, set),
       attempts: [],
+      trace: undefined,
     };
     const exchange: Exchange = { call, signal, deadlineAt: Infinity, attempt: 1, moveOn: false, endpoint, limitMs: Infinity, limitedByAttempt: false, headers: undefined, cancel: undefined };
     try {
@@ -168,9 +183,10 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
     basePath: string,
     headers: Record<string, string> = clientHeaders,
     fixed?: FixedEndpoint,
+    template?: string,
   ): Promise<unknown> {
     if (closed) throw new RequestError("the client is closed", { service: def.name, operation: op.id });
-    return send(op, buildRequest(def.name, op, params, basePath, headers, callOptions, requestIds), callOptions, decode, fixed);
+    return send(op, buildRequest(def.name, op, params, basePath, headers, callOptions, requestIds, template), callOptions, decode, fixed);
   }
 
   type Sender = (params: RequestParams | undefined, callOptions?: CallOptions) => Promise<unknown>;
@@ -183,11 +199,14 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
   function senderOf(op: OperationDefinition): Sender {
     let sender = senders.get(op);
     if (sender !== undefined) return sender;
-    if (op.server === undefined) sender = (params, callOptions) => invoke(op, params, callOptions, op.response, base.basePath);
-    else {
+    if (op.server === undefined) {
+      const template = base.basePath + op.path;
+      sender = (params, callOptions) => invoke(op, params, callOptions, op.response, base.basePath, clientHeaders, undefined, template);
+    } else {
       const { basePath, fixed } = servers.target(op.server);
       const headers = fixed === undefined ? clientHeaders : serverHeaders;
-      sender = (params, callOptions) => invoke(op, params, callOptions, op.response, basePath, headers, fixed);
+      const template = basePath + op.path;
+      sender = (params, callOptions) => invoke(op, params, callOptions, op.response, basePath, headers, fixed, template);
     }
     // Tagged so isHttpError(error, method) knows which operation of which service it is.
     const tag: OperationTag = { service: def.name, id: op.id, errors: op.errors ?? [] };
@@ -224,17 +243,22 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       route: new CallRoute(op.id, request.headers, set, fixed),
       attempts: [],
       auth: callOptions?.auth,
+      trace: undefined,
     };
+    counters.calls++;
     let res: TransportResponse;
     try {
       res = await runCall(handler, call);
     } catch (error) {
+      settleCall(counters, call, error);
       throw scrubError(error, auth.secrets);
     }
     const status = res.status;
     const endpoint = call.attempts[call.attempts.length - 1]?.endpoint ?? "";
     const ok = status >= 200 && status < 300;
-    if (!ok && !(callOptions?.acceptStatus?.includes(status) ?? false)) {
+    const accepted = ok || (callOptions?.acceptStatus?.includes(status) ?? false);
+    settleCall(counters, call, accepted ? undefined : res);
+    if (!accepted) {
       const error = toHttpError(res, { service: def.name, operation: op.id, endpoint });
       if (status === 401 && auth.active) explainUnauthorized(error, auth.requirements(op), auth.select(op, callOptions?.auth).parts.map((p) => p.cell.scheme));
       throw finishError(scrubError(error, auth.secrets), call.attempts);
@@ -283,10 +307,14 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       const described = servers.describe();
       return described === undefined ? endpoints.describe() : { ...endpoints.describe(), servers: described };
     },
+    stats(): ClientStats {
+      return clientStats(statsSource);
+    },
     // Idempotent: a second close() waits for nothing.
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      telemetry?.close();
       try {
         endpoints.close();
       } finally {

@@ -88,10 +88,12 @@ export type {
   ClientDescription,
   ClientEvent,
   ClientOptions,
+  ClientStats,
   DiscoveryDescription,
   DiscoveryKind,
   EndpointChange,
   EndpointSettings,
+  EndpointStats,
   HealthCheckOptions,
   LoadBalancerKind,
   OperationDefinition,
@@ -112,4 +114,6 @@ export type {
   RetrySettings,
   ServiceClient,
   ServiceDefinition,
+  TelemetryOptions,
 } from "./types.js";
+export type { MeterProviderLike, TracerProviderLike } from "./telemetry/api.js";

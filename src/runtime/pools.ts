@@ -12,6 +12,7 @@ import { Pool } from "undici";
 import type { Dispatcher } from "undici";
 import { realClock, unrefTimer } from "./clock.js";
 import type { Clock } from "./clock.js";
+import type { PoolNumbers } from "./stats.js";
 import { type ClientTls, undiciConnector } from "./tls.js";
 
 /** Default cap on connection age, ms (the vocabulary's; re-exported for existing importers). */
@@ -70,6 +71,11 @@ export class EndpointPools {
     const entry = this.#pools.get(origin);
     if (entry === undefined) return;
     this.#expire(origin, entry);
+  }
+
+  /** The origin's pool numbers (undici's PoolStats), when it has a pool. */
+  stats(origin: string): PoolNumbers | undefined {
+    return this.#pools.get(origin)?.pool.stats;
   }
 
   /** How many origins have a pool. */

@@ -44,7 +44,7 @@ export function buildRawRequest(
 
   const prepared = rawBody(params.body);
   if (prepared.contentType !== undefined && headers["content-type"] === undefined) headers["content-type"] = prepared.contentType;
-  return { method, path, headers, body: prepared.body, replayable: prepared.replayable };
+  return { method, path, headers, body: prepared.body, replayable: prepared.replayable, template: undefined };
 }
 
 /** Form, explode: `a=1&tag=x&tag=y`, keys and values percent-encoded; undefined and null left out. */

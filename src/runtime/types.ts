@@ -3,6 +3,7 @@
 import type { Dispatcher } from "undici";
 import type { Balancer, BalancerFactory, HealthCheckOptions } from "./balancer.js";
 import type { Middleware } from "./middleware.js";
+import type { MeterProviderLike, TracerProviderLike } from "./telemetry/api.js";
 import type { AuthOptions, CredentialSource, SecurityRequirements, SecuritySchemeDefinition, TlsOptions, TlsSettings } from "./auth/types.js";
 
 export type { AttemptResult, Balancer, BalancerContext, BalancerFactory, EndpointChange, HealthCheckOptions, PickRequest } from "./balancer.js";
@@ -365,6 +366,62 @@ export interface ClientOptions {
    * URL to use instead, absolute or relative to the service's base URL. A key no operation uses is a ConfigError.
    */
   servers?: Readonly<Record<string, string>>;
+  /**
+   * Added by the runtime: OpenTelemetry traces and metrics. Default: on when `@opentelemetry/api` is installed, with
+   * its global providers and propagator; `false`: nothing is recorded or propagated; an object: these providers.
+   */
+  telemetry?: boolean | TelemetryOptions;
+}
+
+/** Added by the runtime: ClientOptions.telemetry. A provider left out is the global one. */
+export interface TelemetryOptions {
+  /** An SDK's TracerProvider (or any object with `getTracer`). */
+  readonly tracerProvider?: TracerProviderLike;
+  /** An SDK's MeterProvider (or any object with `getMeter`). */
+  readonly meterProvider?: MeterProviderLike;
+}
+
+/**
+ * Added by the runtime: what `stats()` returns, the numbers behind the `svcgen.client.*` metrics, as plain data.
+ * Counters count from the client's creation.
+ */
+export interface ClientStats {
+  readonly service: string;
+  readonly protocol: "http" | "grpc";
+  /** Calls started. */
+  readonly calls: number;
+  /** Calls started and not yet answered (a stream counts until it commits). */
+  readonly inFlight: number;
+  /** Calls that ended in an error (an HTTP error status included). */
+  readonly failures: number;
+  /** Attempts sent (every retry, rotation and credential replay is one). */
+  readonly attempts: number;
+  /** Re-sends the retry layer made (rotations included). */
+  readonly retries: number;
+  /** Of those, re-sends that moved to another endpoint (fail-over rotations). */
+  readonly rotations: number;
+  /** Re-sends the retry budget refused. */
+  readonly budgetRefusals: number;
+  /** Calls refused by an open circuit breaker (the service's, or every endpoint's) before anything was sent. */
+  readonly breakerRejections: number;
+  /** The service breaker's state; undefined when the service has no breaker. */
+  readonly breaker: "closed" | "open" | "half_open" | undefined;
+  /** One entry per endpoint in the set, in order. */
+  readonly endpoints: readonly EndpointStats[];
+}
+
+/** Added by the runtime: ClientStats.endpoints. */
+export interface EndpointStats {
+  /** `scheme://host:port`. */
+  readonly endpoint: string;
+  /** The endpoint breaker's state; undefined when endpoints have no breakers. */
+  readonly breaker: "closed" | "open" | "half_open" | undefined;
+  /**
+   * From the endpoint's undici Pool (the client's own connections, HTTP only; absent with a `dispatcher` of yours or
+   * before the first request): requests sent and waiting (`running`), waiting for a connection (`pending`), open
+   * connections (`connected`), of which idle (`free`).
+   */
+  readonly pool?: { readonly inFlight: number; readonly running: number; readonly pending: number; readonly connected: number; readonly free: number };
 }
 
 export interface ClientEvent {
@@ -391,6 +448,8 @@ export interface ServiceClient {
   ready(options?: CallOptions): Promise<unknown>;
   /** How the base URL was chosen and which policies are in force. */
   describe(): ClientDescription;
+  /** Added by the runtime: calls, retries, breaker states and in-flight requests per endpoint, as plain data. */
+  stats(): ClientStats;
   /** Closes connections and timers the client owns. */
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@
 // source: examples/services.toml → auth_service (specs/auth.yaml, protos/auth.proto)
 
 import { type GrpcCallOptions, type GrpcClientDescription, type GrpcClientOptions, type GrpcHealthStatus, type GrpcServiceDefinition, createGrpcServiceClient, inheritGrpcOptions } from "../../runtime/grpc/index.js";
-import { type CallOptions, type ClientDescription, type ClientOptions, type OperationDefinition, type OptionalParamsOperationMethod, type RawRequest, type ServiceDefinition, type TokenProvider, createServiceClient } from "../../runtime/index.js";
+import { type CallOptions, type ClientDescription, type ClientOptions, type ClientStats, type OperationDefinition, type OptionalParamsOperationMethod, type RawRequest, type ServiceDefinition, type TokenProvider, createServiceClient } from "../../runtime/index.js";
 import { AuthService, type IssueTokenRequestSchema, type IssuedToken, type ListKeysRequestSchema, type RefreshRequestSchema, type RefreshResponse, type RevokeSummary, type RevokeTokenRequestSchema, type SigningKey, type TokenInfo, type ValidateTokenRequestSchema } from "./grpc.js";
 import type { paths } from "./types.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
@@ -150,6 +150,8 @@ export interface AuthServiceClient {
   readonly grpc: AuthServiceGrpcClient;
   /** Where requests go and why, and the policies in force. */
   describe(): ClientDescription;
+  /** Calls, retries, breaker states and in-flight requests per endpoint, as plain data (what the `svcgen.client.*` metrics report). */
+  stats(): ClientStats;
   /** Closes the connections and timers this client owns. */
   close(): Promise<void>;
 }
@@ -172,6 +174,7 @@ export function createAuthServiceClient(options?: Omit<ClientOptions, "auth"> & 
       return (grpcClient ??= createAuthServiceGrpcClient(inheritGrpcOptions(options)));
     },
     describe: () => client.describe(),
+    stats: () => client.stats(),
     close: async () => {
       await Promise.all([client.close(), grpcClient?.close()]);
     },
@@ -273,6 +276,8 @@ export interface AuthServiceGrpcClient {
   health(service?: string, options?: GrpcCallOptions): Promise<GrpcHealthStatus>;
   /** Where calls go and why, and the policies in force. */
   describe(): GrpcClientDescription;
+  /** Calls, retries and breaker states, as plain data (what the `svcgen.client.*` metrics report). */
+  stats(): ClientStats;
   /** Closes the connections and timers this client owns. */
   close(): Promise<void>;
 }
@@ -294,6 +299,7 @@ export function createAuthServiceGrpcClient(options?: GrpcClientOptions): AuthSe
     },
     health: (service, options) => runtime.health(service, options),
     describe: () => runtime.describe(),
+    stats: () => runtime.stats(),
     close: () => runtime.close(),
   };
 }

@@ -13,6 +13,7 @@ import type {
   ClientEvent,
   HealthCheckOptions,
   ServiceDefinition,
+  TelemetryOptions,
 } from "../types.js";
 import type { GrpcStatusName } from "./codes.js";
 import type { Middleware } from "../middleware.js";
@@ -118,6 +119,8 @@ export interface GrpcClientOptions {
    * replays the call once.
    */
   auth?: AuthOptions;
+  /** OpenTelemetry spans and metrics, as the HTTP client's `telemetry` option (RPC conventions; `false`: off). */
+  telemetry?: boolean | TelemetryOptions;
 }
 
 /** What `describe()` tells about a gRPC client: the HTTP client's description plus the retried status codes. */

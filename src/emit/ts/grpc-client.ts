@@ -109,6 +109,8 @@ export function grpcModule(s: ServiceModel, names: GrpcNames, protoNames: ProtoN
   const GrpcCallOptions = imports.type(GRPC_RUNTIME, "GrpcCallOptions");
   const GrpcClientOptions = imports.type(GRPC_RUNTIME, "GrpcClientOptions");
   const GrpcClientDescription = imports.type(GRPC_RUNTIME, "GrpcClientDescription");
+  // From the HTTP runtime's index, as a combined module imports it there too (one name, one import).
+  const ClientStats = imports.type("../../runtime/index.js", "ClientStats");
   const GrpcHealthStatus = imports.type(GRPC_RUNTIME, "GrpcHealthStatus");
   const createGrpcServiceClient = imports.value(GRPC_RUNTIME, "createGrpcServiceClient");
   const MessageInitShape = imports.type(PROTOBUF, "MessageInitShape");
@@ -163,6 +165,8 @@ export function grpcModule(s: ServiceModel, names: GrpcNames, protoNames: ProtoN
   body += `  health(service?: string, options?: ${GrpcCallOptions}): Promise<${GrpcHealthStatus}>;\n`;
   body += `  /** Where calls go and why, and the policies in force. */\n`;
   body += `  describe(): ${GrpcClientDescription};\n`;
+  body += `  /** Calls, retries and breaker states, as plain data (what the \`svcgen.client.*\` metrics report). */\n`;
+  body += `  stats(): ${ClientStats};\n`;
   body += `  /** Closes the connections and timers this client owns. */\n`;
   body += `  close(): Promise<void>;\n`;
   body += `}\n`;
@@ -177,6 +181,7 @@ export function grpcModule(s: ServiceModel, names: GrpcNames, protoNames: ProtoN
   for (const { member, bindings } of stubMembers) body += `    ${member}: {\n${bindings.join("")}    },\n`;
   body += `    health: (service, options) => ${names.runtime}.health(service, options),\n`;
   body += `    describe: () => ${names.runtime}.describe(),\n`;
+  body += `    stats: () => ${names.runtime}.stats(),\n`;
   body += `    close: () => ${names.runtime}.close(),\n`;
   body += `  };\n`;
   body += `}\n`;

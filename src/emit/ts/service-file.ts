@@ -41,6 +41,7 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   const CallOptions = imports.type(RUNTIME, "CallOptions");
   const ClientOptions = imports.type(RUNTIME, "ClientOptions");
   const ClientDescription = imports.type(RUNTIME, "ClientDescription");
+  const ClientStats = imports.type(RUNTIME, "ClientStats");
   const RawRequest = imports.type(RUNTIME, "RawRequest");
   const ServiceDefinition = imports.type(RUNTIME, "ServiceDefinition");
   const ops = s.openapi?.operations ?? [];
@@ -128,6 +129,8 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   }
   body += `  /** Where requests go and why, and the policies in force. */\n`;
   body += `  describe(): ${ClientDescription};\n`;
+  body += `  /** Calls, retries, breaker states and in-flight requests per endpoint, as plain data (what the \`svcgen.client.*\` metrics report). */\n`;
+  body += `  stats(): ${ClientStats};\n`;
   body += `  /** Closes the connections and timers this client owns. */\n`;
   body += `  close(): Promise<void>;\n`;
   body += `}\n`;
@@ -157,11 +160,13 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
     body += `      return (grpcClient ??= ${gNames.factory}(${inherit}(options)));\n`;
     body += `    },\n`;
     body += `    describe: () => client.describe(),\n`;
+    body += `    stats: () => client.stats(),\n`;
     body += `    close: async () => {\n`;
     body += `      await Promise.all([client.close(), grpcClient?.close()]);\n`;
     body += `    },\n`;
   } else {
     body += `    describe: () => client.describe(),\n`;
+    body += `    stats: () => client.stats(),\n`;
     body += `    close: () => client.close(),\n`;
   }
   body += `  };\n`;

@@ -40,7 +40,12 @@ import { EventSink } from "../events.js";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "../response.js";
 import type { Clock } from "../clock.js";
 import type { Endpoint } from "../endpoints.js";
-import type { ClientOptions } from "../types.js";
+import type { ClientOptions, ClientStats } from "../types.js";
+import { ClientCounters, clientStats, settleCall } from "../stats.js";
+import type { StatsSource } from "../stats.js";
+import { clientTelemetry } from "../telemetry/client-telemetry.js";
+import { attemptLayer, callLayer } from "../telemetry/layer.js";
+import { GRPC_DURATION, grpcSemantics } from "./telemetry.js";
 import { ClientEndpoints } from "../discovery/client-endpoints.js";
 import { statusCode } from "./codes.js";
 import { MethodPolicies } from "./methods.js";
@@ -79,6 +84,8 @@ export interface GrpcServiceClient {
   /** grpc.health.v1.Health/Check for `service` ("" asks about the whole server), through the same policies. */
   health(service?: string, options?: GrpcCallOptions): Promise<GrpcHealthStatus>;
   describe(): GrpcClientDescription;
+  /** Calls, retries, breaker states per endpoint, as plain data (no pool numbers: connect-es holds the connections). */
+  stats(): ClientStats;
   /** Closes every connection and timer the client owns; calls in flight fail. */
   close(): Promise<void>;
 }
@@ -106,6 +113,7 @@ export function inheritGrpcOptions(options: (ClientOptions & { grpc?: GrpcClient
   if (options.tls !== undefined) out.tls = options.tls;
   // Middleware speaks both protocols: the same list runs around the combined client's gRPC attempts.
   if (options.middleware !== undefined) out.middleware = options.middleware;
+  if (options.telemetry !== undefined) out.telemetry = options.telemetry;
   const own = options.grpc;
   if (own === undefined) return out;
   return { ...out, ...own, ...(own.headers !== undefined && out.headers !== undefined ? { headers: { ...out.headers, ...own.headers } } : {}) };
@@ -175,15 +183,23 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
   // endpoint says otherwise. Unary attempts are bounded by attempt_timeout_ms and the deadline, sent as grpc-timeout;
   // streams by the deadline alone (a stream may be meant to run long), and commit at their first message.
   const protocolOptions = { retry: policy.retry, retryOn, isClosed };
-  const layers = <C extends GrpcUnaryCall | GrpcStreamCall, R>(attemptTimeoutMs: number | undefined): Layer<C, R>[] => [
-    deadlineLayer(clock),
-    circuitLayer(clock, serviceBreaker, () => set.endpoints.length > 1),
-    retryLayer({ settings: policy.retry, failoverRules: false, clock, random, budget, events }),
-    // Credentials as metadata; UNAUTHENTICATED plays the 401's part (auth/layer.ts).
-    ...(auth.active ? [authLayer<C, R>({ auth, wire: metadataWire<C, R>(unauthenticated), clock, events })] : []),
-    pickLayer({ clock, set, balancer, onStale }),
-    attemptTimeoutLayer(clock, attemptTimeoutMs, "wire"),
-  ];
+  const counters = new ClientCounters();
+  const statsSource: StatsSource = { service: def.name, protocol: "grpc", counters, breaker: serviceBreaker, set };
+  const telemetry = clientTelemetry(options.telemetry, { clock, duration: GRPC_DURATION, stats: statsSource });
+  const layers = <C extends GrpcUnaryCall | GrpcStreamCall, R>(attemptTimeoutMs: number | undefined): Layer<C, R>[] => {
+    const semantics = telemetry === undefined ? undefined : grpcSemantics<C, R>();
+    return [
+      ...(telemetry !== undefined ? [callLayer(telemetry, semantics!)] : []),
+      deadlineLayer(clock),
+      circuitLayer(clock, serviceBreaker, () => set.endpoints.length > 1),
+      retryLayer({ settings: policy.retry, failoverRules: false, clock, random, budget, events, counters }),
+      // Credentials as metadata; UNAUTHENTICATED plays the 401's part (auth/layer.ts).
+      ...(auth.active ? [authLayer<C, R>({ auth, wire: metadataWire<C, R>(unauthenticated), clock, events })] : []),
+      pickLayer({ clock, set, balancer, onStale }),
+      ...(telemetry !== undefined ? [attemptLayer(telemetry, semantics!)] : []),
+      attemptTimeoutLayer(clock, attemptTimeoutMs, "wire"),
+    ];
+  };
   const unaryProtocol = grpcProtocol<UnaryAnswer>(protocolOptions);
   const unaryChain = compose<GrpcUnaryCall, UnaryAnswer>(
     [...layers<GrpcUnaryCall, UnaryAnswer>(policy.attemptTimeoutMs), ...(middleware !== undefined ? [grpcMiddlewareLayer<GrpcUnaryCall, UnaryAnswer>(middleware, isClosed)] : [])],
@@ -235,13 +251,17 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       input: input as GrpcUnaryCall["input"],
       headers: callHeaders,
       auth: callOptions?.auth,
+      trace: undefined,
     };
+    counters.calls++;
     let res: UnaryAnswer;
     try {
       res = await runCall(unaryChain, call);
     } catch (error) {
+      settleCall(counters, call, error);
       throw unwrapped(error, callOptions?.auth);
     }
+    settleCall(counters, call, undefined);
     const onResponse = callOptions?.onResponse;
     if (onResponse !== undefined) {
       const attempts = call.attempts;
@@ -301,13 +321,17 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       input: input as GrpcStreamCall["input"],
       headers: callHeaders,
       auth: callOptions?.auth,
+      trace: undefined,
     };
+    counters.calls++;
     let answer: StreamAnswer;
     try {
       answer = await runCall(streamChain, call);
     } catch (error) {
+      settleCall(counters, call, error);
       throw unwrapped(error, callOptions?.auth);
     }
+    settleCall(counters, call, undefined);
     // Committed: no more attempts. Until the end, the consumer may stop (abandoned: no verdict for anyone).
     let settlement: Settlement = "abandoned";
     try {
@@ -374,9 +398,11 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
     describe(): GrpcClientDescription {
       return { ...endpoints.describe(), retryOn: def.grpcRetryOn };
     },
+    stats: () => clientStats(statsSource),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      telemetry?.close();
       try {
         endpoints.close();
       } finally {

@@ -9,6 +9,7 @@ export type { GrpcStatusName } from "./codes.js";
 export { MAX_GRPC_ATTEMPTS } from "../vocabulary.js";
 // The one middleware shape of both clients (the HTTP runtime's index exports the same names).
 export type { AttemptHandler, AttemptRequest, AttemptResponse, Middleware } from "../middleware.js";
+export type { ClientStats, EndpointStats, TelemetryOptions } from "../types.js";
 export type {
   GrpcCallOptions,
   GrpcClientDescription,

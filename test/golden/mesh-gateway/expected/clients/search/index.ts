@@ -2,7 +2,7 @@
 // source: services.toml → search (specs/search.yaml, protos/search.proto)
 
 import { type GrpcCallOptions, type GrpcClientDescription, type GrpcClientOptions, type GrpcHealthStatus, type GrpcServiceDefinition, createGrpcServiceClient, inheritGrpcOptions } from "../../runtime/grpc/index.js";
-import { type BasicCredential, type CallOptions, type ClientDescription, type ClientOptions, type OperationDefinition, type OperationMethod, type RawRequest, type ServiceDefinition, type TokenProvider, createServiceClient } from "../../runtime/index.js";
+import { type BasicCredential, type CallOptions, type ClientDescription, type ClientOptions, type ClientStats, type OperationDefinition, type OperationMethod, type RawRequest, type ServiceDefinition, type TokenProvider, createServiceClient } from "../../runtime/index.js";
 import { Indexer, Query, type RequestSchema, type Response } from "./grpc.js";
 import type { paths } from "./types.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
@@ -153,6 +153,8 @@ export interface SearchClient {
   readonly grpc: SearchGrpcClient;
   /** Where requests go and why, and the policies in force. */
   describe(): ClientDescription;
+  /** Calls, retries, breaker states and in-flight requests per endpoint, as plain data (what the `svcgen.client.*` metrics report). */
+  stats(): ClientStats;
   /** Closes the connections and timers this client owns. */
   close(): Promise<void>;
 }
@@ -175,6 +177,7 @@ export function createSearchClient(options?: Omit<ClientOptions, "auth"> & { aut
       return (grpcClient ??= createSearchGrpcClient(inheritGrpcOptions(options)));
     },
     describe: () => client.describe(),
+    stats: () => client.stats(),
     close: async () => {
       await Promise.all([client.close(), grpcClient?.close()]);
     },
@@ -300,6 +303,8 @@ export interface SearchGrpcClient {
   health(service?: string, options?: GrpcCallOptions): Promise<GrpcHealthStatus>;
   /** Where calls go and why, and the policies in force. */
   describe(): GrpcClientDescription;
+  /** Calls, retries and breaker states, as plain data (what the `svcgen.client.*` metrics report). */
+  stats(): ClientStats;
   /** Closes the connections and timers this client owns. */
   close(): Promise<void>;
 }
@@ -330,6 +335,7 @@ export function createSearchGrpcClient(options?: GrpcClientOptions): SearchGrpcC
     },
     health: (service, options) => runtime.health(service, options),
     describe: () => runtime.describe(),
+    stats: () => runtime.stats(),
     close: () => runtime.close(),
   };
 }

@@ -2,7 +2,7 @@
 // source: services.toml → stock (protos/stock.proto)
 
 import { type GrpcCallOptions, type GrpcClientDescription, type GrpcClientOptions, type GrpcHealthStatus, type GrpcServiceDefinition, createGrpcServiceClient, inheritGrpcOptions } from "../../runtime/grpc/index.js";
-import { type BasicCredential, type CallOptions, type ClientDescription, type ClientOptions, type RawRequest, type ServiceDefinition, type TokenProvider, createServiceClient } from "../../runtime/index.js";
+import { type BasicCredential, type CallOptions, type ClientDescription, type ClientOptions, type ClientStats, type RawRequest, type ServiceDefinition, type TokenProvider, createServiceClient } from "../../runtime/index.js";
 import { type GetLevelRequestSchema, type Level, type Reservation, type ReservationSchema, type ReserveRequestSchema, Stock } from "./grpc.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 
@@ -84,6 +84,8 @@ export interface StockClient {
   readonly grpc: StockGrpcClient;
   /** Where requests go and why, and the policies in force. */
   describe(): ClientDescription;
+  /** Calls, retries, breaker states and in-flight requests per endpoint, as plain data (what the `svcgen.client.*` metrics report). */
+  stats(): ClientStats;
   /** Closes the connections and timers this client owns. */
   close(): Promise<void>;
 }
@@ -104,6 +106,7 @@ export function createStockClient(options?: Omit<ClientOptions, "auth"> & { auth
       return (grpcClient ??= createStockGrpcClient(inheritGrpcOptions(options)));
     },
     describe: () => client.describe(),
+    stats: () => client.stats(),
     close: async () => {
       await Promise.all([client.close(), grpcClient?.close()]);
     },
@@ -203,6 +206,8 @@ export interface StockGrpcClient {
   health(service?: string, options?: GrpcCallOptions): Promise<GrpcHealthStatus>;
   /** Where calls go and why, and the policies in force. */
   describe(): GrpcClientDescription;
+  /** Calls, retries and breaker states, as plain data (what the `svcgen.client.*` metrics report). */
+  stats(): ClientStats;
   /** Closes the connections and timers this client owns. */
   close(): Promise<void>;
 }
@@ -222,6 +227,7 @@ export function createStockGrpcClient(options?: GrpcClientOptions): StockGrpcCli
     },
     health: (service, options) => runtime.health(service, options),
     describe: () => runtime.describe(),
+    stats: () => runtime.stats(),
     close: () => runtime.close(),
   };
 }

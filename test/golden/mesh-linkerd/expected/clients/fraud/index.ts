@@ -2,7 +2,7 @@
 // source: services.toml → fraud (protos/fraud.proto)
 
 import { type GrpcCallOptions, type GrpcClientDescription, type GrpcClientOptions, type GrpcHealthStatus, type GrpcServiceDefinition, createGrpcServiceClient, inheritGrpcOptions } from "../../runtime/grpc/index.js";
-import { type BasicCredential, type CallOptions, type ClientDescription, type ClientOptions, type RawRequest, type ServiceDefinition, type TokenProvider, createServiceClient } from "../../runtime/index.js";
+import { type BasicCredential, type CallOptions, type ClientDescription, type ClientOptions, type ClientStats, type RawRequest, type ServiceDefinition, type TokenProvider, createServiceClient } from "../../runtime/index.js";
 import { type Ack, Fraud, type ReportSchema, type Score, type ScoreRequestSchema } from "./grpc.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 
@@ -83,6 +83,8 @@ export interface FraudClient {
   readonly grpc: FraudGrpcClient;
   /** Where requests go and why, and the policies in force. */
   describe(): ClientDescription;
+  /** Calls, retries, breaker states and in-flight requests per endpoint, as plain data (what the `svcgen.client.*` metrics report). */
+  stats(): ClientStats;
   /** Closes the connections and timers this client owns. */
   close(): Promise<void>;
 }
@@ -103,6 +105,7 @@ export function createFraudClient(options?: Omit<ClientOptions, "auth"> & { auth
       return (grpcClient ??= createFraudGrpcClient(inheritGrpcOptions(options)));
     },
     describe: () => client.describe(),
+    stats: () => client.stats(),
     close: async () => {
       await Promise.all([client.close(), grpcClient?.close()]);
     },
@@ -201,6 +204,8 @@ export interface FraudGrpcClient {
   health(service?: string, options?: GrpcCallOptions): Promise<GrpcHealthStatus>;
   /** Where calls go and why, and the policies in force. */
   describe(): GrpcClientDescription;
+  /** Calls, retries and breaker states, as plain data (what the `svcgen.client.*` metrics report). */
+  stats(): ClientStats;
   /** Closes the connections and timers this client owns. */
   close(): Promise<void>;
 }
@@ -220,6 +225,7 @@ export function createFraudGrpcClient(options?: GrpcClientOptions): FraudGrpcCli
     },
     health: (service, options) => runtime.health(service, options),
     describe: () => runtime.describe(),
+    stats: () => runtime.stats(),
     close: () => runtime.close(),
   };
 }

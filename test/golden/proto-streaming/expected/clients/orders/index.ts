@@ -2,7 +2,7 @@
 // source: services.toml → orders (protos/orders/v1/orders.proto)
 
 import { type GrpcCallOptions, type GrpcClientDescription, type GrpcClientOptions, type GrpcHealthStatus, type GrpcServiceDefinition, createGrpcServiceClient, inheritGrpcOptions } from "../../runtime/grpc/index.js";
-import { type BasicCredential, type CallOptions, type ClientDescription, type ClientOptions, type RawRequest, type ServiceDefinition, type TokenProvider, createServiceClient } from "../../runtime/index.js";
+import { type BasicCredential, type CallOptions, type ClientDescription, type ClientOptions, type ClientStats, type RawRequest, type ServiceDefinition, type TokenProvider, createServiceClient } from "../../runtime/index.js";
 import { type Event, type EventSchema, type GetOrderRequestSchema, type LineSchema, type ListOrdersRequestSchema, type Order, type OrderSchema, Orders, type Summary } from "./grpc.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 
@@ -82,6 +82,8 @@ export interface OrdersClient {
   readonly grpc: OrdersGrpcClient;
   /** Where requests go and why, and the policies in force. */
   describe(): ClientDescription;
+  /** Calls, retries, breaker states and in-flight requests per endpoint, as plain data (what the `svcgen.client.*` metrics report). */
+  stats(): ClientStats;
   /** Closes the connections and timers this client owns. */
   close(): Promise<void>;
 }
@@ -102,6 +104,7 @@ export function createOrdersClient(options?: Omit<ClientOptions, "auth"> & { aut
       return (grpcClient ??= createOrdersGrpcClient(inheritGrpcOptions(options)));
     },
     describe: () => client.describe(),
+    stats: () => client.stats(),
     close: async () => {
       await Promise.all([client.close(), grpcClient?.close()]);
     },
@@ -232,6 +235,8 @@ export interface OrdersGrpcClient {
   health(service?: string, options?: GrpcCallOptions): Promise<GrpcHealthStatus>;
   /** Where calls go and why, and the policies in force. */
   describe(): GrpcClientDescription;
+  /** Calls, retries and breaker states, as plain data (what the `svcgen.client.*` metrics report). */
+  stats(): ClientStats;
   /** Closes the connections and timers this client owns. */
   close(): Promise<void>;
 }
@@ -255,6 +260,7 @@ export function createOrdersGrpcClient(options?: GrpcClientOptions): OrdersGrpcC
     },
     health: (service, options) => runtime.health(service, options),
     describe: () => runtime.describe(),
+    stats: () => runtime.stats(),
     close: () => runtime.close(),
   };
 }
