@@ -136,6 +136,37 @@ describe("README gRPC example", () => {
   });
 });
 
+describe("README Telemetry example", () => {
+  const block = blocks("ts").find((b) => b.includes("setGlobalTracerProvider"))!;
+
+  it("runs against the real OpenTelemetry SDK and a users server that answers 503 once: the trace and metrics it prints are what the server saw", async () => {
+    expect(block).toBeDefined();
+    let failed = 0;
+    const server = await startUsersServer({ intercept: (req) => (req.path.startsWith("/v1/users/") && !failed++ ? { status: 503 } : undefined) });
+    try {
+      const result = await runBlock(path.join(TMP, "readme-telemetry"), "telemetry.ts", block, { USERS_SERVICE_URL: server.url });
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      const lines = result.stdout.trim().split("\n");
+      // Two attempt spans (503, then 200), the call's span with its retry event, the caller's span.
+      expect(lines.slice(0, 4).map((l) => l.replace(/ [0-9a-f]{16} /, " <id> "))).toEqual([
+        "CLIENT GET /v1/users/{id} <id> 503 ",
+        "CLIENT GET /v1/users/{id} <id> 200 ",
+        "INTERNAL users_service.getUser <id>  svcgen.retry",
+        "INTERNAL GET /checkout <id>  ",
+      ]);
+      expect(lines.slice(4)).toEqual(["s 503 200", "2 1"]);
+      // Each GET the server saw carries the traceparent of the attempt span that sent it.
+      const ids = lines.slice(0, 2).map((l) => l.split(" ")[3]);
+      const gets = server.seen.filter((r) => r.path.startsWith("/v1/users/"));
+      expect(gets).toHaveLength(2);
+      expect(gets.map((r) => String(r.headers["traceparent"]).split("-")[2])).toEqual(ids);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("README TypeScript, every other block", () => {
   const rest = blocks("ts").slice(1);
 

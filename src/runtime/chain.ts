@@ -1,8 +1,8 @@
 // One layer shape, composed once per client (connect-es style): `(next) => (exchange) => Promise<response>`.
 // compose([a, b, c], transport) runs a → b → c → transport: the FIRST listed is the OUTERMOST (as connect-es and
 // cockatiel's `wrap`; undici's `compose` is the reverse). The client's chain is
-//   deadline → circuit breaker (service) → retry → credentials → endpoint pick → attempt timeout → user middleware
-//   → transport
+//   [telemetry: call span] → deadline → circuit breaker (service) → retry → credentials → endpoint pick →
+//   [telemetry: attempt span] → attempt timeout → user middleware → transport
 // for both protocols: the layers are protocol-neutral and ask the call's Protocol (protocol.ts) what an outcome means;
 // only the middleware adapter and the transport differ (undici: http-middleware.ts, transport.ts; connect-es:
 // grpc/middleware.ts, grpc/connect-transport.ts).
