@@ -187,7 +187,7 @@ export function retryLayer<C extends BaseCall, R>(options: RetryLayerOptions): L
       }
       if (budget !== undefined && !unsent && !budget.tryWithdraw(clock.now())) {
         if (counters !== undefined) counters.budgetRefusals++;
-        call.trace?.span.addEvent("svcgen.retry_budget_exhausted", { "svcgen.attempt": n, "svcgen.endpoint": record.endpoint });
+        call.trace?.span.addEvent("svcgen.retry_budget_exhausted", { "svcgen.attempt": records.length, "svcgen.endpoint": record.endpoint });
         if (events.wants("budget_exhausted", call.onEvent)) {
           events.emit("budget_exhausted", { type: "budget_exhausted", service: call.service, operation: call.op.id, attempt: n, endpoint: record.endpoint }, call.onEvent);
         }
@@ -204,7 +204,7 @@ export function retryLayer<C extends BaseCall, R>(options: RetryLayerOptions): L
         if (rotation) counters.rotations++;
       }
       // Said when decided, so the pause shows on the call's span between this event and the next attempt's span.
-      call.trace?.span.addEvent(rotation ? "svcgen.rotation" : "svcgen.retry", { "svcgen.attempt": n, "svcgen.endpoint": record.endpoint, "svcgen.reason": reasonOf(record.outcome), "svcgen.pause_ms": pause });
+      call.trace?.span.addEvent(rotation ? "svcgen.rotation" : "svcgen.retry", { "svcgen.attempt": records.length, "svcgen.endpoint": record.endpoint, "svcgen.reason": reasonOf(record.outcome), "svcgen.pause_ms": pause });
       moveOn = verdict === "rotate";
       if (pause > 0) {
         try {

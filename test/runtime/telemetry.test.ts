@@ -193,6 +193,24 @@ describe("traces", () => {
     expect(c.stats()).toMatchObject({ calls: 2, failures: 2, attempts: 1, breakerRejections: 1, breaker: "open" });
   });
 
+  it("a credential replay after a 401 is its own attempt span (resend_count 1) and an svcgen.auth_refresh event", async () => {
+    let n = 0;
+    const server = await startServer((req, res) => (req.headers["authorization"] === "Bearer fresh" ? json(res, 200, {}) : json(res, 401, {})));
+    servers.push(server);
+    const c = createServiceClient(service(server.origin, { name: "secured" }), { auth: { bearer: async () => ({ token: n++ === 0 ? "stale" : "fresh" }) } });
+    clients.push(c);
+    await c.call(getItem, { path: { id: "1" } });
+    const attempts = attemptSpans();
+    expect(attempts.map((s) => [s.attributes["http.response.status_code"], s.attributes["http.request.resend_count"], s.attributes["svcgen.attempt"]])).toEqual([
+      [401, undefined, 1],
+      [200, 1, 2],
+    ]);
+    expect(spans().find((s) => s.kind === 0)!.events.map((e) => e.name)).toEqual(["svcgen.auth_refresh"]);
+    expect(server.requests.map((r) => r.headers["authorization"])).toEqual(["Bearer stale", "Bearer fresh"]);
+    // The replay carries its own span's traceparent, not the refused attempt's.
+    expect(server.requests.map((r) => String(r.headers["traceparent"]).split("-")[2])).toEqual(attempts.map((s) => s.spanContext().spanId));
+  });
+
   it("url.full redacts apiKey query parameters and the conventions' signature keys", () => {
     const keys = new Set(["api_key", "sig"]);
     expect(redactedUrl("http://a:80", "/x?api_key=s3cr3t&b=1&sig=abc", keys)).toBe("http://a:80/x?api_key=REDACTED&b=1&sig=REDACTED");

@@ -150,6 +150,7 @@ export function authLayer<C extends BaseCall, R>(options: AuthLayerOptions<C, R>
     };
     if (exchange.redirects !== undefined) record.redirects = exchange.redirects;
     call.attempts.push(record);
+    call.trace?.span.addEvent("svcgen.auth_refresh", { "svcgen.attempt": call.attempts.length, "svcgen.endpoint": record.endpoint });
     const base = { service: call.service, operation: call.op.id, attempt: exchange.attempt, endpoint: record.endpoint };
     if (events.wants("attempt", call.onEvent)) events.emit("attempt", { type: "attempt", ...base, outcome: record.outcome, durationMs: record.durationMs }, call.onEvent);
     if (events.wants("auth_refresh", call.onEvent)) {

@@ -38,7 +38,7 @@ export function grpcSemantics<C extends GrpcUnaryCall | GrpcStreamCall, R>(): At
         "server.port": endpoint.port,
         "svcgen.service": call.service,
         "svcgen.operation": id,
-        "svcgen.attempt": exchange.attempt,
+        "svcgen.attempt": call.attempts.length + 1,
         "svcgen.endpoint": endpoint.origin,
       };
     },

@@ -57,6 +57,8 @@ export function httpSemantics(queryKeys: readonly string[]): AttemptSemantics<Ca
     startAttributes(exchange: Exchange<Call>, endpoint: Endpoint): Attributes {
       const call = exchange.call;
       const method = call.request.method;
+      // Attempts already sent: retries, rotations and a credential replay (which keeps its retry number) alike.
+      const sent = call.attempts.length;
       const known = KNOWN_METHODS.has(method);
       const host = endpoint.host;
       const attributes: Attributes = {
@@ -67,13 +69,13 @@ export function httpSemantics(queryKeys: readonly string[]): AttemptSemantics<Ca
         "url.scheme": endpoint.scheme,
         "svcgen.service": call.service,
         "svcgen.operation": call.op.id,
-        "svcgen.attempt": exchange.attempt,
+        "svcgen.attempt": sent + 1,
         "svcgen.endpoint": endpoint.origin,
       };
       if (call.request.template !== undefined) attributes["url.template"] = call.request.template;
       if (!known) attributes["http.request.method_original"] = method;
-      // Retries and credential replays are re-sends; the first attempt has none (the conventions leave it unset).
-      if (exchange.attempt > 1) attributes["http.request.resend_count"] = exchange.attempt - 1;
+      // The first attempt has none (the conventions leave it unset).
+      if (sent > 0) attributes["http.request.resend_count"] = sent;
       return attributes;
     },
     headers: (exchange) => exchange.headers ?? exchange.call.request.headers,
