@@ -14,10 +14,10 @@
 // With no SDK registered both layers pass the call on after two identity checks; with telemetry off they are not in
 // the chain at all.
 import { isCircuitOpenError } from "../errors.js";
-import type { BaseCall, Exchange, Layer } from "../chain.js";
+import type { BaseCall, Exchange, Handler, Layer } from "../chain.js";
 import type { Endpoint } from "../endpoints.js";
 import type { Protocol, Settlement } from "../protocol.js";
-import type { Attributes, OtelHistogram, OtelSpan } from "./api.js";
+import type { Attributes, OtelHistogram, OtelSpan, OtelTracer } from "./api.js";
 import type { ClientTelemetry } from "./client-telemetry.js";
 
 /** api.SpanKind / api.SpanStatusCode values (stable since 1.0). */
@@ -56,9 +56,13 @@ function message(error: unknown): string {
 
 export function callLayer<C extends BaseCall, R>(t: ClientTelemetry, semantics: AttemptSemantics<C, R>): Layer<C, R> {
   const api = t.api;
-  return (next) => async (exchange) => {
+  // Not async on the way through: an untraced call costs no extra promise.
+  return (next) => (exchange) => {
     const tracer = t.tracer();
-    if (tracer === undefined) return next(exchange);
+    return tracer === undefined ? next(exchange) : traced(next, exchange, tracer);
+  };
+
+  async function traced(next: Handler<C, R>, exchange: Exchange<C>, tracer: OtelTracer): Promise<R> {
     const call = exchange.call;
     let parent = api.context.active();
     if (api.trace.getSpan(parent) === undefined) {
@@ -83,7 +87,7 @@ export function callLayer<C extends BaseCall, R>(t: ClientTelemetry, semantics: 
       else endCall(span, call, undefined, String(protocol.status(res)));
     } else void settled.then((s) => endCall(span, call, typeof s === "object" ? s.error : undefined));
     return res;
-  };
+  }
 }
 
 function endCall(span: OtelSpan, call: BaseCall, error: unknown, failedStatus?: string): void {
@@ -102,11 +106,14 @@ export function attemptLayer<C extends BaseCall, R>(t: ClientTelemetry, semantic
   const api = t.api;
   const clock = t.clock;
   const suppress = t.suppressKey;
-  return (next) => async (exchange) => {
+  return (next) => (exchange) => {
+    const histogram = t.histogram();
+    return exchange.call.trace === undefined && histogram === undefined ? next(exchange) : observed(next, exchange, histogram);
+  };
+
+  async function observed(next: Handler<C, R>, exchange: Exchange<C>, histogram: OtelHistogram | undefined): Promise<R> {
     const call = exchange.call;
     const trace = call.trace;
-    const histogram = t.histogram();
-    if (trace === undefined && histogram === undefined) return next(exchange);
     const start = semantics.startAttributes(exchange, exchange.endpoint!);
     let span: OtelSpan | undefined;
     let res: R;
@@ -131,7 +138,7 @@ export function attemptLayer<C extends BaseCall, R>(t: ClientTelemetry, semantic
     if (settled === undefined) answered(span, histogram, semantics, start, res, started);
     else void settled.then((s: Settlement) => settle(span, histogram, semantics, start, res, started, s));
     return res;
-  };
+  }
 
   function answered(span: OtelSpan | undefined, histogram: OtelHistogram | undefined, semantics: AttemptSemantics<C, R>, start: Attributes, res: R, started: number): void {
     const end: Attributes = {};
