@@ -2,53 +2,25 @@
 // servers on 127.0.0.1. The runtime loads @opentelemetry/api with require (its CommonJS copy) while this file imports
 // the ESM one: the two meet only through the API's global registry, as they do in users' projects.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { context, metrics, propagation, trace } from "@opentelemetry/api";
 import type { Span } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { AggregationTemporality, MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
-import type { DataPoint, Histogram, MetricData } from "@opentelemetry/sdk-metrics";
+import { AggregationTemporality, MeterProvider } from "@opentelemetry/sdk-metrics";
+import type { DataPoint, Histogram } from "@opentelemetry/sdk-metrics";
 import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
 import { createServiceClient, isCircuitOpenError, isHttpError } from "../../src/runtime/index.js";
 import type { ServiceClient } from "../../src/runtime/index.js";
 import { redactedUrl } from "../../src/runtime/telemetry/http.js";
+import { TestReader, otel, points } from "../support/otel.js";
 import { json, startServer } from "./support/http.js";
 import type { TestServer } from "./support/http.js";
 import { op, service } from "./support/service.js";
 
-class TestReader extends MetricReader {
-  constructor(temporality = AggregationTemporality.CUMULATIVE) {
-    super({ aggregationTemporalitySelector: () => temporality });
-  }
-  protected async onForceFlush(): Promise<void> {}
-  protected async onShutdown(): Promise<void> {}
-  async metrics(): Promise<MetricData[]> {
-    const { resourceMetrics } = await this.collect();
-    return resourceMetrics.scopeMetrics.filter((s) => s.scope.name === "svcgen").flatMap((s) => s.metrics);
-  }
-}
-
-const exporter = new InMemorySpanExporter();
-const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-const reader = new TestReader();
-const meterProvider = new MeterProvider({ readers: [reader] });
+const sdk = otel();
+const { exporter, tracerProvider, reader } = sdk;
 const caller = tracerProvider.getTracer("test");
-
-beforeAll(() => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(tracerProvider);
-  metrics.setGlobalMeterProvider(meterProvider);
-});
-afterAll(async () => {
-  trace.disable();
-  metrics.disable();
-  propagation.disable();
-  context.disable();
-  await meterProvider.shutdown();
-});
+beforeAll(() => sdk.install());
+afterAll(() => sdk.uninstall());
 
 const clients: ServiceClient[] = [];
 const servers: TestServer[] = [];
@@ -77,10 +49,6 @@ function client(server: TestServer, options: Parameters<typeof createServiceClie
 const spans = (): ReadableSpan[] => exporter.getFinishedSpans();
 const attemptSpans = (): ReadableSpan[] => spans().filter((s) => s.kind === 2);
 const parentOf = (s: ReadableSpan): string | undefined => s.parentSpanContext?.spanId;
-
-function points(all: MetricData[], name: string): DataPoint<unknown>[] {
-  return all.find((m) => m.descriptor.name === name)?.dataPoints ?? [];
-}
 
 describe("traces", () => {
   it("a GET retried through a 503 under an active span: a call span, two CLIENT spans, each attempt's traceparent on the wire", async () => {

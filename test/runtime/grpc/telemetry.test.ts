@@ -1,50 +1,22 @@
 // OpenTelemetry from the generated gRPC client (the example's auth_service) against a real @grpc/grpc-js server and
 // the real SDK with in-memory exporters: RPC spans per attempt, the traceparent each attempt sent, rpc.client.duration.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { context, metrics, propagation, trace } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { AggregationTemporality, MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
-import type { MetricData } from "@opentelemetry/sdk-metrics";
 import { startAuthGrpcServer, paths, VALID_TOKEN, AUTH_SERVICE } from "../../support/servers/grpc-auth.js";
 import type { RunningGrpcServer } from "../../support/servers/grpc.js";
+import { otel } from "../../support/otel.js";
 import { collect, generateExample } from "./support.js";
 import type { Generated } from "./support.js";
 
-class TestReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected async onForceFlush(): Promise<void> {}
-  protected async onShutdown(): Promise<void> {}
-  async metrics(): Promise<MetricData[]> {
-    const { resourceMetrics } = await this.collect();
-    return resourceMetrics.scopeMetrics.filter((s) => s.scope.name === "svcgen").flatMap((s) => s.metrics);
-  }
-}
-
-const exporter = new InMemorySpanExporter();
-const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-const reader = new TestReader();
-const meterProvider = new MeterProvider({ readers: [reader] });
+const sdk = otel();
+const { exporter, tracerProvider, reader } = sdk;
 
 let g: Generated;
 beforeAll(async () => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(tracerProvider);
-  metrics.setGlobalMeterProvider(meterProvider);
+  sdk.install();
   g = await generateExample("grpc-telemetry");
 });
-afterAll(async () => {
-  trace.disable();
-  metrics.disable();
-  propagation.disable();
-  context.disable();
-  await meterProvider.shutdown();
-});
+afterAll(() => sdk.uninstall());
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
