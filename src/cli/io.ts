@@ -22,7 +22,7 @@ export interface MainOptions {
   fingerprint?: string;
 }
 
-/** Lazy on purpose: ts-morph and openapi-typescript take about a second to load, and the cache fast path needs neither. */
+/** Lazy on purpose: openapi-typescript (and the TypeScript compiler it loads) takes most of a second to load, and the cache fast path needs neither. */
 export const loadRealGenerate: GenerateFn = async (request) => {
   const { generate } = await import("../generate.js");
   return generate(request);

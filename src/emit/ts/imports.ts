@@ -1,6 +1,5 @@
 // Imports are registered while code is printed and written in one final pass (sorted, deduped, `import type` when
 // every use of a module is a type), so no emitter writes an import by hand.
-import type { ImportDeclarationStructure, OptionalKind } from "ts-morph";
 
 export class ImportSet {
   /** module → name → value use seen */
@@ -30,22 +29,23 @@ export class ImportSet {
     return name;
   }
 
-  structures(): OptionalKind<ImportDeclarationStructure>[] {
-    const namespaces = [...this.namespaces.keys()].sort(compare).map((moduleSpecifier) => ({ moduleSpecifier, namespaceImport: this.namespaces.get(moduleSpecifier)! }));
-    return [...namespaces, ...this.namedStructures()];
-  }
-
-  private namedStructures(): OptionalKind<ImportDeclarationStructure>[] {
-    return [...this.modules.keys()].sort(compare).map((moduleSpecifier) => {
-      const names = this.modules.get(moduleSpecifier)!;
+  /**
+   * `body` with the import declarations before it: one per line, namespaces first, then named imports, each sorted
+   * by module (`import type` when every name is a type), a blank line, then the body from its first non-blank line.
+   * Text, not a syntax tree: the output is what ts-morph's insertImportDeclarations printed, without parsing the
+   * file (twice) or loading a second TypeScript compiler.
+   */
+  prependTo(body: string): string {
+    const lines: string[] = [];
+    for (const module of [...this.namespaces.keys()].sort(compare)) lines.push(`import * as ${this.namespaces.get(module)!} from "${module}";`);
+    for (const module of [...this.modules.keys()].sort(compare)) {
+      const names = this.modules.get(module)!;
       const sorted = [...names.keys()].sort(compare);
       const allTypes = sorted.every((n) => names.get(n) === false);
-      return {
-        moduleSpecifier,
-        isTypeOnly: allTypes,
-        namedImports: sorted.map((name) => ({ name, isTypeOnly: !allTypes && names.get(name) === false })),
-      };
-    });
+      const list = sorted.map((name) => (!allTypes && names.get(name) === false ? `type ${name}` : name)).join(", ");
+      lines.push(`import ${allTypes ? "type " : ""}{ ${list} } from "${module}";`);
+    }
+    return lines.length === 0 ? body : `${lines.join("\n")}\n\n${body.replace(/^\n+/, "")}`;
   }
 }
 

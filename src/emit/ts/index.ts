@@ -1,5 +1,4 @@
 // model → TypeScript files: one module per service, a barrel, and the runtime the clients import.
-import { Project } from "ts-morph";
 import type { Model } from "../../model/types.js";
 import type { GeneratedFile } from "../files.js";
 import { tsHeader } from "./header.js";
@@ -22,8 +21,6 @@ export interface EmitTsOptions {
 }
 
 export function emitTypeScript(model: Model, options: EmitTsOptions): GeneratedFile[] {
-  // One in-memory project for every file: ts-morph parses each body once and prints the imports.
-  const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
   const files: GeneratedFile[] = [];
   const barrel = new NameScope();
   let index = "";
@@ -36,9 +33,9 @@ export function emitTypeScript(model: Model, options: EmitTsOptions): GeneratedF
       files.push({ path: `${dir}/types.ts`, content: `${tsHeader(source)}${s.openapi.typesSource.trimEnd()}\n` });
     }
     const { imports, body, protoTypes, grpcExports } = serviceFile(s);
-    files.push({ path: `${dir}/index.ts`, content: print(project, `${dir}/index.ts`, tsHeader(source), imports, body) });
+    files.push({ path: `${dir}/index.ts`, content: `${tsHeader(source)}${imports.prependTo(body)}` });
     if (protoTypes) {
-      files.push({ path: `${dir}/grpc.ts`, content: print(project, `${dir}/grpc.ts`, tsHeader(source), protoTypes.imports, protoTypes.body) });
+      files.push({ path: `${dir}/grpc.ts`, content: `${tsHeader(source)}${protoTypes.imports.prependTo(protoTypes.body)}` });
     }
     const ns = barrel.take(camelCase(s.key));
     if (grpcExports) {
@@ -60,12 +57,4 @@ export function emitTypeScript(model: Model, options: EmitTsOptions): GeneratedF
     files.push({ path: `runtime/${r.path}`, content: `${tsHeader(`svcgen runtime (${r.path})`)}${r.content}` });
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-function print(project: Project, path: string, header: string, imports: ImportSet, body: string): string {
-  const file = project.createSourceFile(path, body, { overwrite: true });
-  file.insertImportDeclarations(0, imports.structures());
-  const text = `${header}${file.getFullText()}`;
-  project.removeSourceFile(file);
-  return text;
 }
