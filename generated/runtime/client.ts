@@ -43,7 +43,7 @@ import { clientTls } from "./tls.js";
 import { ClientCounters, clientStats, settleCall } from "./stats.js";
 import type { StatsSource } from "./stats.js";
 import { clientTelemetry } from "./telemetry/client-telemetry.js";
-import { attemptLayer, callLayer } from "./telemetry/layer.js";
+import { attemptLayer, callLayer, quietTransport } from "./telemetry/layer.js";
 import { HTTP_DURATION, httpSemantics } from "./telemetry/http.js";
 import type { Call, Exchange, Handler, WireRequest } from "./chain.js";
 import type { Clock } from "./clock.js";
@@ -144,7 +144,7 @@ export function createServiceClientWith(def: ServiceDefinition, options: ClientO
       attemptTimeoutLayer(clock, policy.attemptTimeoutMs, hooks.transport === undefined && middleware.length === 0 ? "cheap" : "signal", policy.retry),
       ...(middleware.length > 0 ? [httpMiddlewareLayer(middleware)] : []),
     ],
-    followingRedirects(transport, { headers: auth.keyNames("header"), query: auth.keyNames("query") }),
+    quietTransport(telemetry, followingRedirects(transport, { headers: auth.keyNames("header"), query: auth.keyNames("query") })),
   );
 
   let closed = false;

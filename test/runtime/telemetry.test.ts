@@ -2,6 +2,7 @@
 // servers on 127.0.0.1. The runtime loads @opentelemetry/api with require (its CommonJS copy) while this file imports
 // the ESM one: the two meet only through the API's global registry, as they do in users' projects.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { trace } from "@opentelemetry/api";
 import type { Span } from "@opentelemetry/api";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
@@ -177,6 +178,14 @@ describe("traces", () => {
     expect(server.requests.map((r) => r.headers["authorization"])).toEqual(["Bearer stale", "Bearer fresh"]);
     // The replay carries its own span's traceparent, not the refused attempt's.
     expect(server.requests.map((r) => String(r.headers["traceparent"]).split("-")[2])).toEqual(attempts.map((s) => s.spanContext().spanId));
+  });
+
+  it("user middleware runs with the attempt's span active; the transport below it with tracing suppressed", async () => {
+    const server = await flaky(1);
+    const seen: (string | undefined)[] = [];
+    const items = client(server, { middleware: [(next) => (request) => (seen.push(trace.getActiveSpan()?.spanContext().spanId), next(request))] }, "mw");
+    await items.call(getItem, { path: { id: "1" } });
+    expect(seen).toEqual(attemptSpans().map((s) => s.spanContext().spanId));
   });
 
   it("url.full redacts apiKey query parameters and the conventions' signature keys", () => {

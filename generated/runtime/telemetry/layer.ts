@@ -9,8 +9,10 @@
 //     with the call (a committed stream: when it is over).
 //   - the attempt layer, right after the endpoint pick: one CLIENT span per attempt sent, a child of the call's span,
 //     with the conventions' attributes; it injects that span's `traceparent` into the attempt's own headers, records
-//     the attempt's duration, and runs the transport with tracing suppressed, so @opentelemetry/instrumentation-undici
-//     (which honours nothing else) starts no second client span and injects no second `traceparent`.
+//     the attempt's duration, and runs the rest of the attempt with that span active (user middleware sees it).
+//   - quietTransport, around the transport itself: tracing suppressed (@opentelemetry/core's key), so
+//     @opentelemetry/instrumentation-undici, which honours nothing else, starts no second client span and injects no
+//     second `traceparent` for the request svcgen already traced.
 // With no SDK registered both layers pass the call on after two identity checks; with telemetry off they are not in
 // the chain at all.
 import { isCircuitOpenError } from "../errors.js";
@@ -105,7 +107,6 @@ function endCall(span: OtelSpan, call: BaseCall, error: unknown, failedStatus?: 
 export function attemptLayer<C extends BaseCall, R>(t: ClientTelemetry, semantics: AttemptSemantics<C, R>): Layer<C, R> {
   const api = t.api;
   const clock = t.clock;
-  const suppress = t.suppressKey;
   return (next) => (exchange) => {
     const histogram = t.histogram();
     return exchange.call.trace === undefined && histogram === undefined ? next(exchange) : observed(next, exchange, histogram);
@@ -126,7 +127,7 @@ export function attemptLayer<C extends BaseCall, R>(t: ClientTelemetry, semantic
         const headers: Record<string, string> = Object.assign({}, semantics.headers(exchange)); // not a spread: see request.ts
         api.propagation.inject(context, headers);
         exchange.headers = headers;
-        res = await api.context.with(context.setValue(suppress, true), () => next(exchange));
+        res = await api.context.with(context, () => next(exchange));
       }
     } catch (error) {
       const end: Attributes = {};
@@ -164,4 +165,12 @@ export function attemptLayer<C extends BaseCall, R>(t: ClientTelemetry, semantic
     if (failure !== undefined) span.setStatus(failure === "" ? { code: ERROR } : { code: ERROR, message: failure });
     span.end();
   }
+}
+
+/** The transport, run with tracing suppressed when its call is traced (see the header). */
+export function quietTransport<C extends BaseCall, R>(t: ClientTelemetry | undefined, transport: Handler<C, R>): Handler<C, R> {
+  if (t === undefined) return transport;
+  const context = t.api.context;
+  const suppress = t.suppressKey;
+  return (exchange) => (exchange.call.trace === undefined ? transport(exchange) : context.with(context.active().setValue(suppress, true), () => transport(exchange)));
 }

@@ -44,7 +44,7 @@ import type { ClientOptions, ClientStats } from "../types.js";
 import { ClientCounters, clientStats, settleCall } from "../stats.js";
 import type { StatsSource } from "../stats.js";
 import { clientTelemetry } from "../telemetry/client-telemetry.js";
-import { attemptLayer, callLayer } from "../telemetry/layer.js";
+import { attemptLayer, callLayer, quietTransport } from "../telemetry/layer.js";
 import { GRPC_DURATION, grpcSemantics } from "./telemetry.js";
 import { ClientEndpoints } from "../discovery/client-endpoints.js";
 import { statusCode } from "./codes.js";
@@ -203,7 +203,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
   const unaryProtocol = grpcProtocol<UnaryAnswer>(protocolOptions);
   const unaryChain = compose<GrpcUnaryCall, UnaryAnswer>(
     [...layers<GrpcUnaryCall, UnaryAnswer>(policy.attemptTimeoutMs), ...(middleware !== undefined ? [grpcMiddlewareLayer<GrpcUnaryCall, UnaryAnswer>(middleware, isClosed)] : [])],
-    connectUnaryTransport(transportFor, isClosed),
+    quietTransport(telemetry, connectUnaryTransport(transportFor, isClosed)),
   );
   const streamProtocol = grpcProtocol<StreamAnswer>(protocolOptions, (res) => res.settled);
   const streamChain = compose<GrpcStreamCall, StreamAnswer>(
@@ -211,7 +211,7 @@ export function createGrpcServiceClient(def: GrpcServiceDefinition, options: Grp
       ...layers<GrpcStreamCall, StreamAnswer>(undefined),
       ...(middleware !== undefined ? [grpcMiddlewareLayer<GrpcStreamCall, StreamAnswer>(middleware, isClosed, discardStream)] : []),
     ],
-    connectStreamTransport(transportFor, isClosed),
+    quietTransport(telemetry, connectStreamTransport(transportFor, isClosed)),
   );
   const methods = new MethodPolicies(def.methods ?? [], policy.timeoutMs);
 
