@@ -1,13 +1,19 @@
 // svcgen as users get it: `npm pack`, install the tarball into a scratch project outside this repo (so nothing
 // resolves from our node_modules), `npx svcgen gen` there, type-check the output with the user's own tsc, compile it,
-// and call a real server through it. A bin that only works inside this checkout fails here.
+// and call a real server through it. A bin that only works inside this checkout fails here. Last, the OpenTelemetry SDK
+// goes into that project (issue 14's "Done when"): the same clients then trace and measure through the user's SDK.
 import { execFile, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO } from "./support/repo.js";
-import { startUsersServer } from "./support/servers/examples.js";
+import { TELEMETRY_APP } from "./support/pack-telemetry-app.js";
+import type { PrintedSpan, TelemetryAppOutput } from "./support/pack-telemetry-app.js";
+import { startUsersServer, SEED_USERS } from "./support/servers/examples.js";
+import { AUTH_SERVICE, paths, startAuthGrpcServer, VALID_TOKEN } from "./support/servers/grpc-auth.js";
+import { json } from "./support/servers/http.js";
+import type { RunningServer } from "./support/servers/http.js";
 import { STRICT_OPTIONS } from "./support/tsc.js";
 
 // What a user installs, as the README says: svcgen and the compiler as dev dependencies, and what the generated code
@@ -19,12 +25,20 @@ const RUNTIME: Record<string, string> = {
   "@connectrpc/connect": "2.1.2",
   "@connectrpc/connect-node": "2.1.2",
 };
+// What a user adds for telemetry (../shared/PINS.md: the 2.x SDK line runs on Node 20), installed by the last tests.
+const OTEL = [
+  "@opentelemetry/api@1.9.0",
+  "@opentelemetry/sdk-trace-base@2.12.1",
+  "@opentelemetry/sdk-metrics@2.12.1",
+  "@opentelemetry/context-async-hooks@2.12.1",
+  "@opentelemetry/core@2.12.1",
+];
 
 let scratch = "";
 let tarball = "";
 
-function sh(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
-  const result = spawnSync(command, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_yes: "true" } });
+function sh(command: string, args: string[], cwd: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_yes: "true", ...env } });
   if (result.error) throw result.error;
   return result;
 }
@@ -32,6 +46,15 @@ function sh(command: string, args: string[], cwd: string): SpawnSyncReturns<stri
 function ok(result: SpawnSyncReturns<string>, what: string): string {
   expect(result.status, `${what}\n${result.stdout}\n${result.stderr}`).toBe(0);
   return result.stdout;
+}
+
+/** Runs `node file` without blocking this process, so servers started here can answer it. */
+function node(file: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [file], { cwd, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 }, (_e, stdout, stderr) =>
+      resolve({ code: child.exitCode, stdout, stderr }),
+    );
+  });
 }
 
 beforeAll(() => {
@@ -64,6 +87,17 @@ afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
+// What dist/main.js (the user program of "the output type-checks ...") prints, apart from the @opentelemetry modules
+// the CommonJS loader holds once its calls are done (`otel`), which each run judges.
+const MAIN_PRINTS = {
+  kids: ["k1"],
+  failed: 401,
+  seen: ["GET /v1/keys", "POST /v1/tokens/validate", "GET /v1/keys"],
+  retried: 1,
+  attempts: ["1", "2", "3"],
+  stats: { auth: { calls: 2, attempts: 2, retries: 0, failures: 1, inFlight: 0 }, signed: { calls: 1, attempts: 3, retries: 2, failures: 0, inFlight: 0 } },
+};
+
 describe("the packed package", () => {
   const project = (): string => path.join(scratch, "app");
 
@@ -92,9 +126,14 @@ describe("the packed package", () => {
     writeFileSync(
       path.join(project(), "main.ts"),
       `import { createServer } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { createAuthServiceClient } from "./generated/clients/index.js";
-import { isHttpError, type Middleware } from "./generated/runtime/index.js";
+import { isHttpError, type ClientStats, type Middleware } from "./generated/runtime/index.js";
+
+// SVCGEN_TELEMETRY=off: every client with telemetry: false (then @opentelemetry/api must never be loaded).
+const telemetry = process.env["SVCGEN_TELEMETRY"] === "off" ? { telemetry: false } : {};
+const counts = ({ calls, attempts, retries, failures, inFlight }: ClientStats) => ({ calls, attempts, retries, failures, inFlight });
 
 const perAttempt: Middleware = (next) => (req) => {
   req.headers["x-attempt"] = String(req.attempt);
@@ -119,15 +158,18 @@ const server = createServer((req, res) => {
 });
 server.listen(0, "127.0.0.1", async () => {
   const { port } = server.address() as AddressInfo;
-  const auth = createAuthServiceClient({ baseUrl: \`http://127.0.0.1:\${port}\` });
+  const auth = createAuthServiceClient({ baseUrl: \`http://127.0.0.1:\${port}\`, ...telemetry });
   const keys = await auth.getJwks();
   const failed = await auth.validateToken().catch((e: unknown) => (isHttpError(e) ? e.status : "other"));
-  await auth.close();
-  const signed = createAuthServiceClient({ baseUrl: \`http://127.0.0.1:\${port}\`, middleware: [perAttempt] });
+  const signed = createAuthServiceClient({ baseUrl: \`http://127.0.0.1:\${port}\`, middleware: [perAttempt], ...telemetry });
   const retried = await signed.getJwks();
+  const stats = { auth: counts(auth.stats()), signed: counts(signed.stats()) };
+  await auth.close();
   await signed.close();
   server.close();
-  console.log(JSON.stringify({ kids: keys.keys.map((k) => k.kid), failed, seen, retried: retried.keys.length, attempts }));
+  // The runtime loads @opentelemetry/api with require: what the CommonJS loader holds is what it loaded.
+  const otel = Object.keys(createRequire(import.meta.url).cache).filter((file) => file.includes("@opentelemetry"));
+  console.log(JSON.stringify({ kids: keys.keys.map((k) => k.kid), failed, seen, retried: retried.keys.length, attempts, stats, otel }));
 });
 `,
     );
@@ -137,14 +179,9 @@ server.listen(0, "127.0.0.1", async () => {
     );
     ok(sh(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "."], project()), "tsc");
     const printed = JSON.parse(ok(sh(process.execPath, ["dist/main.js"], project()), "node dist/main.js")) as unknown;
-    // The middleware's header reached the server on each of the three attempts of the retried GET.
-    expect(printed).toEqual({
-      kids: ["k1"],
-      failed: 401,
-      seen: ["GET /v1/keys", "POST /v1/tokens/validate", "GET /v1/keys"],
-      retried: 1,
-      attempts: ["1", "2", "3"],
-    });
+    // The middleware's header reached the server on each of the three attempts of the retried GET; stats() counted
+    // them. No OpenTelemetry package is installed yet: nothing of it was loaded, and nothing failed for its absence.
+    expect(printed).toEqual({ ...MAIN_PRINTS, otel: [] });
   });
 
   it("the README's quick start, followed literally in a fresh folder, gives a client that compiles and calls a real server", async () => {
@@ -167,11 +204,7 @@ server.listen(0, "127.0.0.1", async () => {
     ok(sh(process.execPath, ["node_modules/typescript/bin/tsc", "-p", ".", "--noEmit", "false", "--outDir", "dist"], dir), "tsc --outDir");
     const server = await startUsersServer();
     try {
-      const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = execFile(process.execPath, ["dist/main.js"], { cwd: dir, env: { ...process.env, USERS_SERVICE_URL: server.url } }, (_e, stdout, stderr) =>
-          resolve({ code: child.exitCode, stdout, stderr }),
-        );
-      });
+      const run = await node("dist/main.js", dir, { USERS_SERVICE_URL: server.url });
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/env:USERS_SERVICE_URL/);
@@ -195,5 +228,106 @@ server.listen(0, "127.0.0.1", async () => {
     expect(typo.status).toBe(2);
     expect(typo.stderr).toMatch(/^services\.toml:3:\d+: error: unknown key "retry_ownr" .*did you mean "retry_owner"/m);
     expect(readdirSync(bad).sort()).toEqual(["node_modules", "services.toml"]);
+  });
+
+  // After "bad input", which copies node_modules: from here on the project has the OpenTelemetry SDK.
+  it("with @opentelemetry/api installed: telemetry: false loads none of it; on, the runtime loads the project's copy and calls work with no SDK registered", () => {
+    ok(sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--save-exact", ...OTEL], project()), "npm install OpenTelemetry");
+    const off = JSON.parse(ok(sh(process.execPath, ["dist/main.js"], project(), { SVCGEN_TELEMETRY: "off" }), "SVCGEN_TELEMETRY=off node dist/main.js")) as unknown;
+    expect(off).toEqual({ ...MAIN_PRINTS, otel: [] });
+    const on = JSON.parse(ok(sh(process.execPath, ["dist/main.js"], project()), "node dist/main.js")) as { otel: string[] };
+    const api = path.join(realpathSync(project()), "node_modules/@opentelemetry/api/");
+    expect(on).toEqual({ ...MAIN_PRINTS, otel: expect.arrayContaining([`${api}build/src/index.js`]) });
+    expect(on.otel.filter((file) => !file.startsWith(api))).toEqual([]);
+  });
+
+  it("with the OpenTelemetry SDK registered by the user's program: a GET retried through a 503 and a gRPC call are traced and measured; telemetry: false records nothing", async () => {
+    writeFileSync(path.join(project(), "telemetry.ts"), TELEMETRY_APP);
+    writeFileSync(
+      path.join(project(), "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { ...STRICT_OPTIONS, noEmit: false, outDir: "dist", rootDir: "." }, include: ["main.ts", "telemetry.ts", "generated/**/*.ts"] }, null, 2),
+    );
+    ok(sh(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "."], project()), "tsc");
+
+    // Each users server answers its first request 503 (retried by the example's retry table), then serves.
+    const busy = { intercept: (_r: unknown, index: number) => (index === 0 ? json(503, { code: "busy", message: "try again", field: null }) : undefined) };
+    const servers: { close(): Promise<void> }[] = [];
+    const users = await startUsersServer(busy).then((s) => (servers.push(s), s));
+    const quiet = await startUsersServer(busy).then((s) => (servers.push(s), s));
+    const grpc = await startAuthGrpcServer().then((s) => (servers.push(s), s));
+    const run = await node("dist/telemetry.js", project(), { USERS_URL: users.url, QUIET_URL: quiet.url, GRPC_URL: grpc.url, GRPC_TOKEN: VALID_TOKEN }).finally(() =>
+      Promise.all(servers.map((s) => s.close())),
+    );
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as TelemetryAppOutput;
+    const ada = SEED_USERS[0]!;
+    expect(out.results).toEqual({ user: ada.name, quietUser: ada.name, tokenValid: true });
+    const inTrace = (traceId: string): PrintedSpan[] => out.spans.filter((s) => s.traceId === traceId);
+    const traceparent = (s: PrintedSpan): string => `00-${s.traceId}-${s.spanId}-01`;
+    const portOf = (server: RunningServer): number => Number(new URL(server.url).port);
+
+    // HTTP: the handler's span, one INTERNAL span for the call under it, and a CLIENT span per attempt under that.
+    const httpTrace = inTrace(out.handlers.http.traceId);
+    expect(httpTrace.map((s) => s.name)).toEqual(["GET /v1/users/{id}", "GET /v1/users/{id}", "users_service.getUser", "http-handler"]);
+    const [first, second, call] = httpTrace as [PrintedSpan, PrintedSpan, PrintedSpan];
+    expect(call).toMatchObject({ kind: 0, scope: "svcgen", parent: out.handlers.http.spanId, events: ["svcgen.retry"] });
+    const attempt = {
+      kind: 2,
+      scope: "svcgen",
+      parent: call.spanId,
+      attributes: {
+        "http.request.method": "GET",
+        "url.template": "/v1/users/{id}",
+        "url.full": `${users.url}/v1/users/${ada.id}`,
+        "server.address": "127.0.0.1",
+        "server.port": portOf(users),
+        "svcgen.endpoint": users.url,
+      },
+    };
+    expect(first).toMatchObject({ ...attempt, status: 2, attributes: { ...attempt.attributes, "http.response.status_code": 503, "error.type": "503", "svcgen.attempt": 1 } });
+    expect(first.attributes).not.toHaveProperty("http.request.resend_count");
+    expect(second).toMatchObject({ ...attempt, status: 0, attributes: { ...attempt.attributes, "http.response.status_code": 200, "http.request.resend_count": 1, "svcgen.attempt": 2 } });
+    expect(second.attributes).not.toHaveProperty("error.type");
+    // The server saw both GETs, each carrying its own attempt's span as the parent.
+    expect(users.seen.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /v1/users/${ada.id}`, `GET /v1/users/${ada.id}`]);
+    expect(users.seen.map((r) => r.headers["traceparent"])).toEqual([traceparent(first), traceparent(second)]);
+
+    const httpDuration = out.metrics["http.client.request.duration"]!;
+    expect(httpDuration.unit).toBe("s");
+    const httpPoints = httpDuration.points.map((p) => [p.attributes["server.port"], p.attributes["http.response.status_code"], p.count]);
+    expect(httpPoints.sort()).toEqual([
+      [portOf(users), 200, 1],
+      [portOf(users), 503, 1],
+    ]);
+
+    // telemetry: false, under an active span: no span or point of its own, and no traceparent sent on either attempt.
+    expect(inTrace(out.handlers.quiet.traceId).map((s) => s.name)).toEqual(["quiet-handler"]);
+    expect(quiet.seen.map((r) => [r.path, r.headers["traceparent"]])).toEqual([
+      [`/v1/users/${ada.id}`, undefined],
+      [`/v1/users/${ada.id}`, undefined],
+    ]);
+
+    // gRPC: an RPC CLIENT span under the call's span, OK, named by the traceparent the server saw.
+    const grpcTrace = inTrace(out.handlers.grpc.traceId);
+    expect(grpcTrace.map((s) => s.kind)).toEqual([2, 0, 0]);
+    const [rpc, grpcCall] = grpcTrace as [PrintedSpan, PrintedSpan];
+    expect(grpcCall.parent).toBe(out.handlers.grpc.spanId);
+    expect(rpc).toMatchObject({
+      name: `${AUTH_SERVICE}/ValidateToken`,
+      scope: "svcgen",
+      parent: grpcCall.spanId,
+      status: 0,
+      attributes: { "rpc.system": "grpc", "rpc.service": AUTH_SERVICE, "rpc.method": "ValidateToken", "rpc.grpc.status_code": 0, "server.address": "127.0.0.1", "server.port": grpc.port },
+    });
+    expect(grpc.seen.map((c) => [c.path, c.metadata["traceparent"]])).toEqual([[paths.validate, traceparent(rpc)]]);
+    const rpcDuration = out.metrics["rpc.client.duration"]!;
+    expect(rpcDuration.unit).toBe("ms");
+    expect(rpcDuration.points.map((p) => [p.attributes["rpc.grpc.status_code"], p.count])).toEqual([[0, 1]]);
+
+    // stats(), with and without telemetry.
+    expect(out.stats.users).toMatchObject({ protocol: "http", calls: 1, attempts: 2, retries: 1, failures: 0, inFlight: 0 });
+    expect(out.stats.quiet).toMatchObject({ protocol: "http", calls: 1, attempts: 2, retries: 1, failures: 0, inFlight: 0 });
+    expect(out.stats.auth).toMatchObject({ protocol: "grpc", calls: 1, attempts: 1, retries: 0, failures: 0, inFlight: 0 });
   });
 });
