@@ -1,7 +1,7 @@
 // The example project's js+dts output used the way the README says: a local package (`"generated":
 // "file:../generated"`, installed by npm), imported by name from a project that builds with `tsc --outDir` under
 // strict settings, and from a bundle (esbuild). Both builds then call real servers (users, payments, the auth
-// service over HTTP and gRPC), and the servers must see exactly those calls.
+// service over HTTP and gRPC), and the servers must see exactly those calls. A deep import by path works too.
 import { execFile, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -24,6 +24,7 @@ const MISSING = "99999999-9999-4999-8999-999999999999";
 const MAIN = `
 import { createAuthServiceClient, createPaymentsServiceClient, createUsersServiceClient, type usersService } from "generated";
 import { isHttpError } from "generated/runtime";
+import { usersServiceDefinition, type GetUserResult } from "generated/clients/users_service/index.js";
 
 const urls = JSON.parse(process.argv[2]!) as { users: string; payments: string; auth: string; grpc: string };
 const users = createUsersServiceClient({ baseUrl: urls.users, env: {} });
@@ -33,7 +34,7 @@ const auth = createAuthServiceClient({ baseUrl: urls.auth, env: {}, grpc: { base
 const page = await users.listUsers({ query: { limit: 2 } });
 const created = await users.createUser({ body: { email: "hopper@example.net", name: "Grace" } });
 const params: usersService.GetUserParams = { path: { id: created.id } };
-const fetched = await users.getUser(params);
+const fetched: GetUserResult = await users.getUser(params);
 let missing = "";
 try {
   await users.getUser({ path: { id: "${MISSING}" } });
@@ -44,7 +45,7 @@ try {
 const charges = await payments.listCharges({ query: { limit: 1 } });
 const keys = await auth.getJwks();
 const token = await auth.grpc.authService.validateToken({ token: "${VALID_TOKEN}" });
-const result = { listed: page.items.length, email: fetched.email, missing, charges: charges.data.length, keys: keys.keys.length, valid: token.valid };
+const result = { service: usersServiceDefinition.name, listed: page.items.length, email: fetched.email, missing, charges: charges.data.length, keys: keys.keys.length, valid: token.valid };
 console.log(JSON.stringify(result));
 await Promise.all([users.close(), payments.close(), auth.close()]);
 `;
@@ -126,7 +127,7 @@ async function runAgainstServers(entry: string): Promise<{ printed: unknown; see
 }
 
 const EXPECTED = {
-  printed: { listed: 2, email: "hopper@example.net", missing: "not_found", charges: 1, keys: 2, valid: true },
+  printed: { service: "users_service", listed: 2, email: "hopper@example.net", missing: "not_found", charges: 1, keys: 2, valid: true },
   seen: {
     users: ["GET /v1/users?limit=2", "POST /v1/users", `GET /v1/users/${NEW_USER_ID(1)}`, `GET /v1/users/${MISSING}`],
     payments: ["GET /v1/charges?limit=1"],
