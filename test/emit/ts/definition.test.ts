@@ -7,7 +7,8 @@ import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GenerateResult } from "../../../src/generate.js";
-import type { ClientDescription, ClientOptions, OperationDefinition } from "../../../src/runtime/index.js";
+import type { ClientDescription, ClientOptions } from "../../../src/runtime/index.js";
+import { definitionsOf } from "../../support/definitions.js";
 import { generateInto } from "../../support/generated.js";
 import { TMP } from "../../support/repo.js";
 import { json, startServer } from "../../support/servers/http.js";
@@ -95,20 +96,6 @@ afterAll(async () => {
   await server.close();
 });
 
-/** The operations' definitions a client module bakes in: its `JSON.parse` table, read with TypeScript's own parser. */
-function definitions(text: string): OperationDefinition[] {
-  let table: string | undefined;
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && node.expression.getText() === "JSON.parse" && ts.isNoSubstitutionTemplateLiteral(node.arguments[0]!)) {
-      table = node.arguments[0].text;
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(ts.createSourceFile("x.ts", text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS));
-  if (table === undefined) throw new Error("no operationDefinitions table");
-  return JSON.parse(table) as OperationDefinition[];
-}
-
 /** The code of a TypeScript file with every comment removed. */
 function codeOnly(text: string): string {
   return ts.createPrinter({ removeComments: true }).printFile(ts.createSourceFile("x.ts", text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS));
@@ -157,7 +144,7 @@ describe("the emitted definitions", () => {
   it("leave all of it out when services.toml and the spec set none of it", () => {
     expect(plain).toContain(["  discovery: {", '    kind: "dns",', "    endpoints: [],", "    dnsServers: [],", "  },"].join("\n"));
     expect(plain).not.toMatch(/portName|maxConnectionAgeMs|clusterDomain|healthCheck/);
-    expect(definitions(plain).find((d) => d.id === "plainForm")).toEqual({
+    expect(definitionsOf(plain).find((d) => d.id === "plainForm")).toEqual({
       id: "plainForm",
       method: "POST",
       path: "/plain",
@@ -173,7 +160,7 @@ describe("the emitted definitions", () => {
     const literals = /"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g;
     for (const bad of ["process.exit", "</script>", "${"]) expect(code.replace(literals, '""'), bad).not.toContain(bad);
     // Sorted by name; the unknown style was dropped with a warning and nothing else was left, so "</script>" has no entry.
-    expect(definitions(index).find((d) => d.id === "submitForm")?.body?.encoding).toEqual([
+    expect(definitionsOf(index).find((d) => d.id === "submitForm")?.body?.encoding).toEqual([
       { name: "${process.exit(2)}", contentType: "application/json" },
       { name: "__proto__", style: "deepObject", explode: true },
       { name: 'a"b\n*/ process.exit(1) //', style: "form", explode: false },
