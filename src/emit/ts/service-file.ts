@@ -71,9 +71,10 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   const scope = grpc ? protoScope([...seeds, ...GRPC_IMPORTS, "grpc", "grpcClient"]) : new NameScope(seeds);
   const authType = scope.take(`${s.pascal}Auth`);
   const names = ops.map((op) => operationNames(op, scope));
-  const table = ops.length > 0 ? scope.take("operationDefinitions") : "";
   const gNames = grpc ? grpcNames(s, scope) : undefined;
   const pNames = grpc ? protoNames(s.proto!, scope) : undefined;
+  // Taken last, so every name handed out before it (exported proto symbols among them) stays what it was.
+  const table = ops.length > 0 ? scope.take("operationDefinitions") : "";
   const GrpcClientOptions = grpc ? imports.type(GRPC_RUNTIME, "GrpcClientOptions") : "";
 
   let body = "";
