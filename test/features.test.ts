@@ -150,12 +150,11 @@ function httpError(error: unknown): Runtime.HttpError {
   return error;
 }
 
-/** The emitted `const <id>Operation: OperationDefinition = {...}` literal, braces included. */
-function operationBlock(id: string): string {
-  const start = generatedIndex.indexOf(`const ${id}Operation: OperationDefinition = {`);
-  if (start === -1) throw new Error(`no definition for ${id}`);
-  const end = generatedIndex.indexOf("\n};\n", start);
-  return generatedIndex.slice(generatedIndex.indexOf("{", start), end + 2);
+/** The emitted definition of `id`: its line in the `operationDefinitions` table (JSON; this spec needs no template escapes). */
+function operationLine(id: string): string {
+  const line = generatedIndex.split("\n").find((l) => l.startsWith(`{"id":${JSON.stringify(id)},`));
+  if (line === undefined) throw new Error(`no definition for ${id}`);
+  return line.replace(/,$/, "");
 }
 
 const line = (r: SeenRequest): string => `${r.method} ${r.path}${r.query === "" ? "" : `?${r.query}`}`;
@@ -499,10 +498,9 @@ describe("features client: errors, retries and timeouts", () => {
 
   it("bakes get-item's timeout_ms = 1500 into its definition; a 1500 ms deadline ends a slow call with DeadlineExceededError", async () => {
     // services.toml: features timeout_ms = 5000; operations."get-item" timeout_ms = 1500; downloadFile 20000.
-    expect(operationBlock("getItem")).toContain('  path: "/items/{itemId}",\n');
-    expect(operationBlock("getItem")).toContain("\n  timeoutMs: 1500,\n");
-    expect(operationBlock("downloadFile")).toContain("\n  timeoutMs: 20000,\n");
-    expect(operationBlock("getItem2")).not.toContain("timeoutMs");
+    expect(JSON.parse(operationLine("getItem"))).toMatchObject({ path: "/items/{itemId}", timeoutMs: 1500 });
+    expect(JSON.parse(operationLine("downloadFile"))).toMatchObject({ timeoutMs: 20000 });
+    expect(operationLine("getItem2")).not.toContain("timeoutMs");
 
     // The server holds GET /items/5 for 4 s: under the service's 5 s, over get-item's 1.5 s. The client runs the
     // generated definition and getItem's literal as emitted, on a stepped clock: time moves to the next timer only
@@ -513,7 +511,7 @@ describe("features client: errors, retries and timeouts", () => {
     const { featuresDefinition } = (await import(pathToFileURL(path.join(OUT, "clients", "features", "index.ts")).href)) as {
       featuresDefinition: Runtime.ServiceDefinition;
     };
-    const getItemOperation = new Function(`return ${operationBlock("getItem")};`)() as Runtime.OperationDefinition;
+    const getItemOperation = JSON.parse(operationLine("getItem")) as Runtime.OperationDefinition;
     const clock = new SteppedClock();
     const events: Runtime.ClientEvent[] = [];
     const client = track(
@@ -576,6 +574,7 @@ describe("features client: names", () => {
       "health",
       "ready",
       "describe",
+      "stats",
       "close",
     ]);
     const client = track(createFeaturesClient({ baseUrl: "http://127.0.0.1:9", env: {} }));

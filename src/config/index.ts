@@ -4,12 +4,13 @@ import type { Diagnostic, SourceLocation } from "../model/types.js";
 import { type ReadContext, keyLocation, pathId, valueLocation } from "./context.js";
 import { DiagnosticSink } from "./diagnostics.js";
 import { isDnsLabel, DNS_LABEL_RULE } from "./formats.js";
-import { CALLER_TABLE, DEFAULTS_TABLE, RESILIENCE_TABLE, ROOT_TABLE, type TableSpec } from "./keys.js";
+import { CALLER_TABLE, DEFAULTS_TABLE, OUTPUT_TABLE, RESILIENCE_TABLE, ROOT_TABLE, type TableSpec } from "./keys.js";
 import { locateKeys } from "./locate.js";
 import { builtinLayer, checkBreakerMode, mergeLayers, resilienceLayer } from "./policy.js";
 import { type Layer, readTable, reportUnknownKey } from "./read.js";
 import { checkServiceKeys, readService } from "./service.js";
 import type { ConfigModel, ServiceConfig } from "./types.js";
+import type { OutputTarget } from "../emit/targets.js";
 import { checkValue } from "./values.js";
 
 export { formatDiagnostic } from "./diagnostics.js";
@@ -54,6 +55,7 @@ export function parseConfig(text: string, file: string): ParseConfigResult {
     if (!Object.hasOwn(ROOT_TABLE.keys, key)) reportUnknownKey(key, ROOT_TABLE, [], ctx);
   }
   const caller = readCaller(doc, ctx);
+  const output = readOutput(doc, ctx);
   const resilience = resilienceLayer(readSection(doc, "resilience", RESILIENCE_TABLE, ctx));
   const defaults = readSection(doc, "defaults", DEFAULTS_TABLE, ctx);
   checkBreakerMode(defaults, ctx);
@@ -72,7 +74,7 @@ export function parseConfig(text: string, file: string): ParseConfigResult {
     }
   }
 
-  const readable: ConfigModel = caller ? { file, caller, services } : { file, services };
+  const readable: ConfigModel = { file, ...(caller ? { caller } : {}), ...(output ? { output } : {}), services };
   const withFallbacks = new Set<string>();
   // A rejected value is always reported as an error; without one, every service is as the user wrote it.
   for (const id of sink.hasErrors ? ctx.rejected : []) {
@@ -103,6 +105,19 @@ function readSection(doc: Record<string, unknown>, key: "defaults" | "resilience
     return new Map();
   }
   return readTable(raw as Record<string, unknown>, spec, [key], key, ctx);
+}
+
+function readOutput(doc: Record<string, unknown>, ctx: ReadContext): ConfigModel["output"] {
+  const raw = doc.output;
+  if (raw === undefined) return undefined;
+  if (!checkValue(OUTPUT_TABLE, raw, ["output"], ctx).ok) {
+    ctx.rejected.add(pathId(["output"]));
+    return undefined;
+  }
+  // An unknown target was reported (with the list) and left out.
+  const target = readTable(raw as Record<string, unknown>, OUTPUT_TABLE, ["output"], "service", ctx).get("target");
+  if (target === undefined) return undefined;
+  return { target: target.value as OutputTarget, location: keyLocation(ctx, ["output", "target"]) };
 }
 
 function readCaller(doc: Record<string, unknown>, ctx: ReadContext): { name: string; location: SourceLocation } | undefined {

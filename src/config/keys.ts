@@ -8,6 +8,7 @@ import {
   JITTER_KINDS,
   LOAD_BALANCER_KINDS,
 } from "../runtime/vocabulary.js";
+import { OUTPUT_TARGETS } from "../emit/targets.js";
 import { AUTH_SCHEME_TABLE, TLS_TABLE } from "./auth-keys.js";
 import { type KeyTable, type TableSpec, ms } from "./key-spec.js";
 import { MESH_TABLE } from "./mesh-keys.js";
@@ -296,6 +297,20 @@ export const CALLER_TABLE: TableSpec = {
   },
 };
 
+/** How svcgen writes the clients; `svcgen gen --target` wins over it. */
+export const OUTPUT_TABLE: TableSpec = {
+  kind: "table",
+  rest: "error",
+  keys: {
+    target: {
+      value: { kind: "string", enum: OUTPUT_TARGETS },
+      description:
+        '"ts" (the default): the clients and the runtime as TypeScript sources, compiled by your build; "js+dts": ' +
+        "as JavaScript plus declarations, with a package.json, for builds that should not type-check them again.",
+    },
+  },
+};
+
 /** A service is either a bare URL string (acton-service form) or a table. */
 export const SERVICE_ENTRY_DESCRIPTION =
   'A callee: either its URL ("http://users-api:8080") or a table with url and policy keys.';
@@ -305,6 +320,7 @@ export const ROOT_TABLE: TableSpec = {
   rest: "open",
   keys: {
     service: { value: CALLER_TABLE, description: "The calling service (acton-service [service])." },
+    output: { value: OUTPUT_TABLE, description: "What svcgen gen writes: the form of the clients (svcgen's own table)." },
     external_services: {
       // Entries are read by service.ts (string or SERVICE_TABLE); the map entry here is the table form.
       value: { kind: "map", entry: SERVICE_TABLE },

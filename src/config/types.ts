@@ -2,6 +2,7 @@
 // (built-in defaults → [resilience] → [defaults] → the service's own table), every fact with its TOML position.
 import type { SourceLocation } from "../diagnostics.js";
 import type { DiscoveryModel, ResolvedPolicy } from "../model/types.js";
+import type { OutputTarget } from "../emit/targets.js";
 import type { MeshKind, RetryOwner } from "../runtime/vocabulary.js";
 
 export interface OperationOverride {
@@ -78,6 +79,8 @@ export interface ConfigModel {
   /** Path of the config file as given (relative), used in diagnostics. */
   file: string;
   caller?: { name: string; location: SourceLocation };
+  /** `[output] target`, when written (generate() falls back to "ts"; the CLI's --target wins over it). */
+  output?: { target: OutputTarget; location: SourceLocation };
   /** Sorted by key. */
   services: ServiceConfig[];
 }

@@ -5,8 +5,8 @@ const BUCKETS = 10;
 
 import { DEFAULT_RETRY_BUDGET } from "./vocabulary.js";
 
-export const DEFAULT_BUDGET_WINDOW_MS = DEFAULT_RETRY_BUDGET.windowMs;
-export const DEFAULT_MIN_RETRIES_PER_SECOND = DEFAULT_RETRY_BUDGET.minRetriesPerSecond;
+export const DEFAULT_BUDGET_WINDOW_MS: number = DEFAULT_RETRY_BUDGET.windowMs;
+export const DEFAULT_MIN_RETRIES_PER_SECOND: number = DEFAULT_RETRY_BUDGET.minRetriesPerSecond;
 
 export class RetryBudget {
   readonly #ratio: number;

@@ -67,10 +67,10 @@ export const DEFAULT_MAX_CONNECTION_AGE_MS = 60_000;
 export const DEFAULT_CLUSTER_DOMAIN = "cluster.local";
 
 /** Largest 2xx body a call reads (bytes). */
-export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_RESPONSE_BYTES: number = 32 * 1024 * 1024;
 
 /** Error bodies are read up to this many bytes (then marked truncated). */
-export const ERROR_BODY_LIMIT = 64 * 1024;
+export const ERROR_BODY_LIMIT: number = 64 * 1024;
 
 /** At most this percentage of a service's endpoints may have an open breaker at once (at least one may). */
 export const DEFAULT_MAX_EJECTION_PERCENT = 50;

@@ -74,16 +74,6 @@ export interface GetJwksErrors {
 
 /** The body of an `HttpError` from `getJwks` (default). */
 export type GetJwksErrorBody = GetJwksErrors[keyof GetJwksErrors];
-const getJwksOperation: OperationDefinition = {
-  id: "getJwks",
-  method: "GET",
-  path: "/v1/keys",
-  idempotent: true,
-  params: [],
-  response: "json",
-  errors: ["default"],
-  security: [],
-};
 
 /** What `validateToken` sends: `POST /v1/tokens/validate`. */
 export interface ValidateTokenParams {
@@ -101,22 +91,6 @@ export interface ValidateTokenErrors {
 
 /** The body of an `HttpError` from `validateToken` (401, default). */
 export type ValidateTokenErrorBody = ValidateTokenErrors[keyof ValidateTokenErrors];
-const validateTokenOperation: OperationDefinition = {
-  id: "validateToken",
-  method: "POST",
-  path: "/v1/tokens/validate",
-  idempotent: true,
-  params: [],
-  body: {
-    kind: "json",
-    contentType: "application/json",
-  },
-  response: "json",
-  errors: ["401", "default"],
-  security: [
-    ["bearerAuth"],
-  ],
-};
 
 /** A typed client for `auth_service`; create it with {@link createAuthServiceClient}. */
 export interface AuthServiceClient {
@@ -156,6 +130,12 @@ export interface AuthServiceClient {
   close(): Promise<void>;
 }
 
+/** The operations' definitions (what each sends and how its answer is read), one per line. */
+const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+{"id":"getJwks","method":"GET","path":"/v1/keys","idempotent":true,"params":[],"response":"json","errors":["default"],"security":[]},
+{"id":"validateToken","method":"POST","path":"/v1/tokens/validate","idempotent":true,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json","errors":["401","default"],"security":[["bearerAuth"]]}
+]`);
+
 /**
  * Creates a client for `auth_service` (http://auth-api:8080).
  *
@@ -164,9 +144,9 @@ export interface AuthServiceClient {
 export function createAuthServiceClient(options?: Omit<ClientOptions, "auth"> & { auth?: AuthServiceAuth; grpc?: GrpcClientOptions }): AuthServiceClient {
   const client = createServiceClient(authServiceDefinition, options);
   let grpcClient: AuthServiceGrpcClient | undefined;
-  return {
-    getJwks: client.operation(getJwksOperation),
-    validateToken: client.operation(validateTokenOperation),
+  const methods: Record<string, unknown> = {};
+  for (const op of operationDefinitions) methods[op.id] = client.operation(op);
+  const own: Pick<AuthServiceClient, "request" | "health" | "ready" | "grpc" | "describe" | "stats" | "close"> = {
     request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
@@ -179,6 +159,7 @@ export function createAuthServiceClient(options?: Omit<ClientOptions, "auth"> & 
       await Promise.all([client.close(), grpcClient?.close()]);
     },
   };
+  return Object.defineProperties(methods, Object.getOwnPropertyDescriptors(own)) as unknown as AuthServiceClient;
 }
 
 export * from "./grpc.js";

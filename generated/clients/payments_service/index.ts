@@ -87,26 +87,6 @@ export interface CreateChargeErrors {
 
 /** The body of an `HttpError` from `createCharge` (402, 409, default). */
 export type CreateChargeErrorBody = CreateChargeErrors[keyof CreateChargeErrors];
-const createChargeOperation: OperationDefinition = {
-  id: "createCharge",
-  method: "POST",
-  path: "/v1/charges",
-  idempotent: false,
-  params: [
-    {
-      name: "Idempotency-Key",
-      in: "header",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  body: {
-    kind: "json",
-    contentType: "application/json",
-  },
-  response: "json",
-  errors: ["402", "409", "default"],
-};
 
 /** What `getCharge` sends: `GET /v1/charges/{charge_id}`. */
 export interface GetChargeParams {
@@ -124,22 +104,6 @@ export interface GetChargeErrors {
 
 /** The body of an `HttpError` from `getCharge` (404, default). */
 export type GetChargeErrorBody = GetChargeErrors[keyof GetChargeErrors];
-const getChargeOperation: OperationDefinition = {
-  id: "getCharge",
-  method: "GET",
-  path: "/v1/charges/{charge_id}",
-  idempotent: true,
-  params: [
-    {
-      name: "charge_id",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "json",
-  errors: ["404", "default"],
-};
 
 /** What `getChargeReceipt` sends: `GET /v1/charges/{charge_id}/receipt`. */
 export interface GetChargeReceiptParams {
@@ -156,23 +120,6 @@ export interface GetChargeReceiptErrors {
 
 /** The body of an `HttpError` from `getChargeReceipt` (404). */
 export type GetChargeReceiptErrorBody = GetChargeReceiptErrors[keyof GetChargeReceiptErrors];
-const getChargeReceiptOperation: OperationDefinition = {
-  id: "getChargeReceipt",
-  method: "GET",
-  path: "/v1/charges/{charge_id}/receipt",
-  idempotent: true,
-  params: [
-    {
-      name: "charge_id",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "text",
-  timeoutMs: 2000,
-  errors: ["404"],
-};
 
 /** What `listCharges` sends: `GET /v1/charges`. */
 export interface ListChargesParams {
@@ -189,40 +136,6 @@ export interface ListChargesErrors {
 
 /** The body of an `HttpError` from `listCharges` (default). */
 export type ListChargesErrorBody = ListChargesErrors[keyof ListChargesErrors];
-const listChargesOperation: OperationDefinition = {
-  id: "listCharges",
-  method: "GET",
-  path: "/v1/charges",
-  idempotent: true,
-  params: [
-    {
-      name: "created",
-      in: "query",
-      style: "deepObject",
-      explode: true,
-    },
-    {
-      name: "customer_id",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "limit",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "status",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-  ],
-  response: "json",
-  errors: ["default"],
-};
 
 /** What `refundCharge` sends: `POST /v1/charges/{charge_id}/refunds`. */
 export interface RefundChargeParams {
@@ -243,32 +156,6 @@ export interface RefundChargeErrors {
 
 /** The body of an `HttpError` from `refundCharge` (404, 409, default). */
 export type RefundChargeErrorBody = RefundChargeErrors[keyof RefundChargeErrors];
-const refundChargeOperation: OperationDefinition = {
-  id: "refundCharge",
-  method: "POST",
-  path: "/v1/charges/{charge_id}/refunds",
-  idempotent: false,
-  params: [
-    {
-      name: "charge_id",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-    {
-      name: "Idempotency-Key",
-      in: "header",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  body: {
-    kind: "form",
-    contentType: "application/x-www-form-urlencoded",
-  },
-  response: "json",
-  errors: ["404", "409", "default"],
-};
 
 /** A typed client for `payments_service`; create it with {@link createPaymentsServiceClient}. */
 export interface PaymentsServiceClient {
@@ -323,6 +210,15 @@ export interface PaymentsServiceClient {
   close(): Promise<void>;
 }
 
+/** The operations' definitions (what each sends and how its answer is read), one per line. */
+const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+{"id":"createCharge","method":"POST","path":"/v1/charges","idempotent":false,"params":[{"name":"Idempotency-Key","in":"header","style":"simple","explode":false}],"body":{"kind":"json","contentType":"application/json"},"response":"json","errors":["402","409","default"]},
+{"id":"getCharge","method":"GET","path":"/v1/charges/{charge_id}","idempotent":true,"params":[{"name":"charge_id","in":"path","style":"simple","explode":false}],"response":"json","errors":["404","default"]},
+{"id":"getChargeReceipt","method":"GET","path":"/v1/charges/{charge_id}/receipt","idempotent":true,"params":[{"name":"charge_id","in":"path","style":"simple","explode":false}],"response":"text","timeoutMs":2000,"errors":["404"]},
+{"id":"listCharges","method":"GET","path":"/v1/charges","idempotent":true,"params":[{"name":"created","in":"query","style":"deepObject","explode":true},{"name":"customer_id","in":"query","style":"form","explode":true},{"name":"limit","in":"query","style":"form","explode":true},{"name":"status","in":"query","style":"form","explode":true}],"response":"json","errors":["default"]},
+{"id":"refundCharge","method":"POST","path":"/v1/charges/{charge_id}/refunds","idempotent":false,"params":[{"name":"charge_id","in":"path","style":"simple","explode":false},{"name":"Idempotency-Key","in":"header","style":"simple","explode":false}],"body":{"kind":"form","contentType":"application/x-www-form-urlencoded"},"response":"json","errors":["404","409","default"]}
+]`);
+
 /**
  * Creates a client for `payments_service` (http://payments-api:8080).
  *
@@ -330,12 +226,9 @@ export interface PaymentsServiceClient {
  */
 export function createPaymentsServiceClient(options?: Omit<ClientOptions, "auth"> & { auth?: PaymentsServiceAuth }): PaymentsServiceClient {
   const client = createServiceClient(paymentsServiceDefinition, options);
-  return {
-    createCharge: client.operation(createChargeOperation),
-    getCharge: client.operation(getChargeOperation),
-    getChargeReceipt: client.operation(getChargeReceiptOperation),
-    listCharges: client.operation(listChargesOperation),
-    refundCharge: client.operation(refundChargeOperation),
+  const methods: Record<string, unknown> = {};
+  for (const op of operationDefinitions) methods[op.id] = client.operation(op);
+  const own: Pick<PaymentsServiceClient, "request" | "health" | "ready" | "describe" | "stats" | "close"> = {
     request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
@@ -343,4 +236,5 @@ export function createPaymentsServiceClient(options?: Omit<ClientOptions, "auth"
     stats: () => client.stats(),
     close: () => client.close(),
   };
+  return Object.defineProperties(methods, Object.getOwnPropertyDescriptors(own)) as unknown as PaymentsServiceClient;
 }

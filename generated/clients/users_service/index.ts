@@ -88,19 +88,6 @@ export interface CreateUserErrors {
 
 /** The body of an `HttpError` from `createUser` (409, 422, default). */
 export type CreateUserErrorBody = CreateUserErrors[keyof CreateUserErrors];
-const createUserOperation: OperationDefinition = {
-  id: "createUser",
-  method: "POST",
-  path: "/v1/users",
-  idempotent: false,
-  params: [],
-  body: {
-    kind: "json",
-    contentType: "application/json",
-  },
-  response: "json",
-  errors: ["409", "422", "default"],
-};
 
 /** What `deleteUser` sends: `DELETE /v1/users/{id}`. */
 export interface DeleteUserParams {
@@ -118,28 +105,6 @@ export interface DeleteUserErrors {
 
 /** The body of an `HttpError` from `deleteUser` (default). */
 export type DeleteUserErrorBody = DeleteUserErrors[keyof DeleteUserErrors];
-const deleteUserOperation: OperationDefinition = {
-  id: "deleteUser",
-  method: "DELETE",
-  path: "/v1/users/{id}",
-  idempotent: true,
-  params: [
-    {
-      name: "id",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-    {
-      name: "x-user-id",
-      in: "header",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "empty",
-  errors: ["default"],
-};
 
 /** What `getAvatar` sends: `GET /v1/users/{id}/avatar`. */
 export interface GetAvatarParams {
@@ -157,28 +122,6 @@ export interface GetAvatarErrors {
 
 /** The body of an `HttpError` from `getAvatar` (404). */
 export type GetAvatarErrorBody = GetAvatarErrors[keyof GetAvatarErrors];
-const getAvatarOperation: OperationDefinition = {
-  id: "getAvatar",
-  method: "GET",
-  path: "/v1/users/{id}/avatar",
-  idempotent: true,
-  params: [
-    {
-      name: "id",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-    {
-      name: "x-user-id",
-      in: "header",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "binary",
-  errors: ["404"],
-};
 
 /** What `getUser` sends: `GET /v1/users/{id}`. */
 export interface GetUserParams {
@@ -197,28 +140,6 @@ export interface GetUserErrors {
 
 /** The body of an `HttpError` from `getUser` (404, default). */
 export type GetUserErrorBody = GetUserErrors[keyof GetUserErrors];
-const getUserOperation: OperationDefinition = {
-  id: "getUser",
-  method: "GET",
-  path: "/v1/users/{id}",
-  idempotent: true,
-  params: [
-    {
-      name: "id",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-    {
-      name: "x-user-id",
-      in: "header",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "json",
-  errors: ["404", "default"],
-};
 
 /** What `listUsers` sends: `GET /v1/users`. */
 export interface ListUsersParams {
@@ -235,40 +156,6 @@ export interface ListUsersErrors {
 
 /** The body of an `HttpError` from `listUsers` (default). */
 export type ListUsersErrorBody = ListUsersErrors[keyof ListUsersErrors];
-const listUsersOperation: OperationDefinition = {
-  id: "listUsers",
-  method: "GET",
-  path: "/v1/users",
-  idempotent: true,
-  params: [
-    {
-      name: "cursor",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "ids",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "limit",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "role",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-  ],
-  response: "json",
-  errors: ["default"],
-};
 
 /** What `updateUser` sends: `PATCH /v1/users/{id}`. */
 export interface UpdateUserParams {
@@ -289,32 +176,6 @@ export interface UpdateUserErrors {
 
 /** The body of an `HttpError` from `updateUser` (404, 422, default). */
 export type UpdateUserErrorBody = UpdateUserErrors[keyof UpdateUserErrors];
-const updateUserOperation: OperationDefinition = {
-  id: "updateUser",
-  method: "PATCH",
-  path: "/v1/users/{id}",
-  idempotent: false,
-  params: [
-    {
-      name: "id",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-    {
-      name: "x-user-id",
-      in: "header",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  body: {
-    kind: "json",
-    contentType: "application/merge-patch+json",
-  },
-  response: "json",
-  errors: ["404", "422", "default"],
-};
 
 /** What `uploadAvatar` sends: `PUT /v1/users/{id}/avatar`. */
 export interface UploadAvatarParams {
@@ -335,38 +196,6 @@ export interface UploadAvatarErrors {
 
 /** The body of an `HttpError` from `uploadAvatar` (404, 413, default). */
 export type UploadAvatarErrorBody = UploadAvatarErrors[keyof UploadAvatarErrors];
-const uploadAvatarOperation: OperationDefinition = {
-  id: "uploadAvatar",
-  method: "PUT",
-  path: "/v1/users/{id}/avatar",
-  idempotent: true,
-  params: [
-    {
-      name: "id",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-    {
-      name: "x-user-id",
-      in: "header",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  body: {
-    kind: "multipart",
-    contentType: "multipart/form-data",
-    encoding: [
-      {
-        name: "file",
-        contentType: "image/png",
-      },
-    ],
-  },
-  response: "json",
-  errors: ["404", "413", "default"],
-};
 
 /** A typed client for `users_service`; create it with {@link createUsersServiceClient}. */
 export interface UsersServiceClient {
@@ -430,6 +259,17 @@ export interface UsersServiceClient {
   close(): Promise<void>;
 }
 
+/** The operations' definitions (what each sends and how its answer is read), one per line. */
+const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+{"id":"createUser","method":"POST","path":"/v1/users","idempotent":false,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json","errors":["409","422","default"]},
+{"id":"deleteUser","method":"DELETE","path":"/v1/users/{id}","idempotent":true,"params":[{"name":"id","in":"path","style":"simple","explode":false},{"name":"x-user-id","in":"header","style":"simple","explode":false}],"response":"empty","errors":["default"]},
+{"id":"getAvatar","method":"GET","path":"/v1/users/{id}/avatar","idempotent":true,"params":[{"name":"id","in":"path","style":"simple","explode":false},{"name":"x-user-id","in":"header","style":"simple","explode":false}],"response":"binary","errors":["404"]},
+{"id":"getUser","method":"GET","path":"/v1/users/{id}","idempotent":true,"params":[{"name":"id","in":"path","style":"simple","explode":false},{"name":"x-user-id","in":"header","style":"simple","explode":false}],"response":"json","errors":["404","default"]},
+{"id":"listUsers","method":"GET","path":"/v1/users","idempotent":true,"params":[{"name":"cursor","in":"query","style":"form","explode":true},{"name":"ids","in":"query","style":"form","explode":true},{"name":"limit","in":"query","style":"form","explode":true},{"name":"role","in":"query","style":"form","explode":true}],"response":"json","errors":["default"]},
+{"id":"updateUser","method":"PATCH","path":"/v1/users/{id}","idempotent":false,"params":[{"name":"id","in":"path","style":"simple","explode":false},{"name":"x-user-id","in":"header","style":"simple","explode":false}],"body":{"kind":"json","contentType":"application/merge-patch+json"},"response":"json","errors":["404","422","default"]},
+{"id":"uploadAvatar","method":"PUT","path":"/v1/users/{id}/avatar","idempotent":true,"params":[{"name":"id","in":"path","style":"simple","explode":false},{"name":"x-user-id","in":"header","style":"simple","explode":false}],"body":{"kind":"multipart","contentType":"multipart/form-data","encoding":[{"name":"file","contentType":"image/png"}]},"response":"json","errors":["404","413","default"]}
+]`);
+
 /**
  * Creates a client for `users_service` (http://users-api:8080).
  *
@@ -437,14 +277,9 @@ export interface UsersServiceClient {
  */
 export function createUsersServiceClient(options?: Omit<ClientOptions, "auth"> & { auth?: UsersServiceAuth }): UsersServiceClient {
   const client = createServiceClient(usersServiceDefinition, options);
-  return {
-    createUser: client.operation(createUserOperation),
-    deleteUser: client.operation(deleteUserOperation),
-    getAvatar: client.operation(getAvatarOperation),
-    getUser: client.operation(getUserOperation),
-    listUsers: client.operation(listUsersOperation),
-    updateUser: client.operation(updateUserOperation),
-    uploadAvatar: client.operation(uploadAvatarOperation),
+  const methods: Record<string, unknown> = {};
+  for (const op of operationDefinitions) methods[op.id] = client.operation(op);
+  const own: Pick<UsersServiceClient, "request" | "health" | "ready" | "describe" | "stats" | "close"> = {
     request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
@@ -452,4 +287,5 @@ export function createUsersServiceClient(options?: Omit<ClientOptions, "auth"> &
     stats: () => client.stats(),
     close: () => client.close(),
   };
+  return Object.defineProperties(methods, Object.getOwnPropertyDescriptors(own)) as unknown as UsersServiceClient;
 }

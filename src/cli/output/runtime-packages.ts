@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { packageRoot } from "../package-info.js";
+import { hasGeneratedMarker } from "./tree.js";
 
 const HTTP = ["undici"];
 const GRPC = ["@bufbuild/protobuf", "@connectrpc/connect", "@connectrpc/connect-node"];
@@ -15,11 +16,14 @@ export function runtimePackagesOf(files: readonly { path: string }[]): string[] 
   return files.some((f) => f.path.startsWith("runtime/grpc/")) ? [...HTTP, ...GRPC] : HTTP;
 }
 
-/** The nearest package.json at or above `dir`, or undefined. */
+/**
+ * The nearest package.json at or above `dir`, or undefined. The one the js+dts target writes into the output folder
+ * is svcgen's, not the project's: the search goes on above it.
+ */
 function nearestPackageJson(dir: string): string | undefined {
   for (let at = dir; ; ) {
     const candidate = path.join(at, "package.json");
-    if (existsSync(candidate)) return candidate;
+    if (existsSync(candidate) && !hasGeneratedMarker(candidate)) return candidate;
     const up = path.dirname(at);
     if (up === at) return undefined;
     at = up;

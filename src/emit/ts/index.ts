@@ -1,7 +1,7 @@
 // model → TypeScript files: one module per service, a barrel, and the runtime the clients import.
 import type { Model } from "../../model/types.js";
 import type { GeneratedFile } from "../files.js";
-import { tsHeader } from "./header.js";
+import { runtimeHeader, tsHeader } from "./header.js";
 import { ImportSet } from "./imports.js";
 import { NameScope, camelCase } from "../../model/names.js";
 import { hasGrpc, serviceFile } from "./service-file.js";
@@ -54,7 +54,7 @@ export function emitTypeScript(model: Model, options: EmitTsOptions): GeneratedF
   const grpc = model.services.some(hasGrpc);
   for (const r of options.runtime) {
     if (!grpc && r.path.startsWith("grpc/")) continue;
-    files.push({ path: `runtime/${r.path}`, content: `${tsHeader(`svcgen runtime (${r.path})`)}${r.content}` });
+    files.push({ path: `runtime/${r.path}`, content: `${runtimeHeader(`svcgen runtime (${r.path})`)}${r.content}` });
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -1,9 +1,22 @@
-// Text from specs and TOML only ever reaches generated code through these two functions.
+// Text from specs and TOML only ever reaches generated code through these functions.
 
 /** A TypeScript string literal for any text: JSON escaping covers quotes, backslashes, newlines and control
  * characters; U+2028/U+2029 are escaped too so older tools that treat them as line ends stay correct. */
 export function str(text: string): string {
-  return JSON.stringify(text).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return json(text);
+}
+
+/** Plain data as JSON text, U+2028/U+2029 escaped as str() does. */
+export function json(value: unknown): string {
+  return JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+/**
+ * A template literal (no substitutions) whose value is `text`: backslashes, backticks and `${` escaped, and CR too
+ * (a template literal reads a raw CR as LF).
+ */
+export function template(text: string): string {
+  return `\`${text.replace(/[\\`]|\$\{/g, (m) => `\\${m}`).replace(/\r/g, "\\r")}\``;
 }
 
 /** A JSDoc block (with the given indent) from free text, or "" when there is nothing to say.

@@ -1,8 +1,8 @@
-// One operation's share of a client module: its params/result/error types, its definition literal, and the line
-// that binds it to the client. Types index openapi-typescript's `paths` so no schema is printed twice.
+// One operation's share of a client module: its params/result/error types, its member of the client interface, and
+// its line of the definitions table. Types index openapi-typescript's `paths` so no schema is printed twice.
 import type { OperationModel, ParameterModel, ResponseModel } from "../../model/types.js";
 import type { OperationDefinition } from "../../runtime/types.js";
-import { jsdoc, literal, str } from "./literal.js";
+import { jsdoc, json, str, template } from "./literal.js";
 import type { NameScope } from "../../model/names.js";
 import { pascalCase } from "../../model/names.js";
 
@@ -12,6 +12,10 @@ export interface OperationNames {
   errorBody: string;
   /** Documented error bodies by status (what isHttpError and acceptStatus read). */
   errors: string;
+  /**
+   * Reserved, not printed: operations used to be bound one constant each, and the name stays taken so every name
+   * handed out after it (a proto symbol's, say) is what it was.
+   */
   definition: string;
 }
 
@@ -168,8 +172,16 @@ function reindent(type: string): string {
   return type.replace(/\n( *)/g, (_, spaces: string) => `\n    ${" ".repeat(spaces.length / 2)}`);
 }
 
-export function operationDefinition(op: OperationModel, names: OperationNames, defType: string): string {
-  return `const ${names.definition}: ${defType} = ${literal(definitionOf(op))};\n`;
+/**
+ * The service's operations as the runtime reads them, one JSON line each, in a `JSON.parse` of a template literal.
+ * svcgen's own types built every value (definitionOf), so the user's tsc has nothing to learn by checking a thousand
+ * object literals against OperationDefinition again (a second on GitHub's spec), and engines read JSON faster than
+ * the same literals as code.
+ */
+export function operationTable(ops: readonly OperationModel[], name: string, defType: string): string {
+  const lines = ops.map((op) => json(definitionOf(op)));
+  const doc = jsdoc(["The operations' definitions (what each sends and how its answer is read), one per line."]);
+  return `${doc}const ${name}: readonly ${defType}[] = JSON.parse(${template(`[\n${lines.join(",\n")}\n]`)});\n`;
 }
 
 /**
@@ -208,8 +220,4 @@ export interface OperationMethodTypes {
 /** Operations whose typed result is binary get the `responseType: "stream"` overload. */
 function streamable(op: OperationModel): boolean {
   return op.success[0]?.kind === "binary";
-}
-
-export function operationBinding(op: OperationModel, names: OperationNames, client: string): string {
-  return `    ${op.name}: ${client}.operation(${names.definition}),\n`;
 }

@@ -7,13 +7,7 @@ import { serviceDefinitionOf } from "./definition.js";
 import { GRPC_IMPORTS, GRPC_RUNTIME, grpcModule, grpcNames } from "./grpc-client.js";
 import { protoNames, protoScope } from "./proto-names.js";
 import { protoTypesFile } from "./proto-file.js";
-import {
-  operationBinding,
-  operationDefinition,
-  operationNames,
-  operationSignature,
-  operationTypes,
-} from "./operation.js";
+import { operationNames, operationSignature, operationTable, operationTypes } from "./operation.js";
 
 const RUNTIME = "../../runtime/index.js";
 const TYPES = "./types.js";
@@ -79,6 +73,8 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   const names = ops.map((op) => operationNames(op, scope));
   const gNames = grpc ? grpcNames(s, scope) : undefined;
   const pNames = grpc ? protoNames(s.proto!, scope) : undefined;
+  // Taken last, so every name handed out before it (exported proto symbols among them) stays what it was.
+  const table = ops.length > 0 ? scope.take("operationDefinitions") : "";
   const GrpcClientOptions = grpc ? imports.type(GRPC_RUNTIME, "GrpcClientOptions") : "";
 
   let body = "";
@@ -98,7 +94,6 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   ops.forEach((op, i) => {
     const opType = `${paths}[${str(op.path)}][${str(op.method)}]`;
     body += `\n${operationTypes(op, opType, names[i]!, "Multipart", () => imports.type(TYPES, "components"))}`;
-    body += operationDefinition(op, names[i]!, OperationDefinition);
   });
 
   body += `\n${jsdoc([`A typed client for \`${s.key}\`; create it with {@link ${factory}}.`])}`;
@@ -134,6 +129,7 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
   body += `  /** Closes the connections and timers this client owns. */\n`;
   body += `  close(): Promise<void>;\n`;
   body += `}\n`;
+  if (ops.length > 0) body += `\n${operationTable(ops, table, OperationDefinition)}`;
 
   body += `\n${jsdoc([
     `Creates a client for \`${s.key}\` (${s.url}).`,
@@ -148,10 +144,16 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
     body += `export function ${factory}(options?: Omit<${ClientOptions}, "auth"> & { auth?: ${authType} }): ${clientType} {\n`;
     body += `  const client = ${createServiceClient}(${definition}, options);\n`;
   }
-  body += `  return {\n`;
-  ops.forEach((op, i) => {
-    body += operationBinding(op, names[i]!, "client");
-  });
+  // Without operations the client is one literal; with them, the operations' methods are made in a loop over the
+  // table: a property per operation would have the user's tsc infer each method and compare it with the interface.
+  const own = ["request", "health", "ready", ...(gNames ? ["grpc"] : []), "describe", "stats", "close"];
+  if (ops.length > 0) {
+    body += `  const methods: Record<string, unknown> = {};\n`;
+    body += `  for (const op of ${table}) methods[op.id] = client.operation(op);\n`;
+    body += `  const own: Pick<${clientType}, ${own.map(str).join(" | ")}> = {\n`;
+  } else {
+    body += `  return {\n`;
+  }
   body += `    request: <T = unknown>(params: ${RawRequest}, options?: ${CallOptions}): Promise<T> => client.request<T>(params, options),\n`;
   body += `    health: (options) => client.health(options),\n`;
   body += `    ready: (options) => client.ready(options),\n`;
@@ -170,6 +172,10 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
     body += `    close: () => client.close(),\n`;
   }
   body += `  };\n`;
+  if (ops.length > 0) {
+    // The same object as one literal of all members: the methods first, then the rest (a getter stays a getter).
+    body += `  return Object.defineProperties(methods, Object.getOwnPropertyDescriptors(own)) as unknown as ${clientType};\n`;
+  }
   body += `}\n`;
   if (!gNames || !pNames) return { imports, body };
   body += grpcModule(s, gNames, pNames, imports).body;

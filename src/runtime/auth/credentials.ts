@@ -56,7 +56,7 @@ export class ClientAuth {
   readonly #clock: Clock;
   readonly #declared: boolean;
   /** Every secret any cell held: what errors, events and traces are scrubbed of. */
-  readonly secrets = new SecretSet();
+  readonly secrets: SecretSet = new SecretSet();
 
   /**
    * `schemes`: "definition" takes the definition's (the implied ones when it declares none); "implied" always takes

@@ -96,70 +96,6 @@ export interface ListItemsErrors {}
 
 /** The body of an `HttpError` from `listItems` (none documented). */
 export type ListItemsErrorBody = unknown;
-const listItemsOperation: OperationDefinition = {
-  id: "listItems",
-  method: "GET",
-  path: "/items/{selector}",
-  idempotent: true,
-  params: [
-    {
-      name: "selector",
-      in: "path",
-      style: "simple",
-      explode: false,
-      contentType: "application/json",
-    },
-    {
-      name: "X-Context",
-      in: "header",
-      style: "simple",
-      explode: false,
-      contentType: "application/vnd.ctx+json",
-    },
-    {
-      name: "filter",
-      in: "query",
-      style: "form",
-      explode: true,
-      contentType: "application/json",
-    },
-    {
-      name: "limit",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "note",
-      in: "cookie",
-      style: "form",
-      explode: true,
-      contentType: "text/plain",
-    },
-    {
-      name: "raw",
-      in: "query",
-      style: "form",
-      explode: true,
-      contentType: "text/plain",
-    },
-    {
-      name: "sort",
-      in: "query",
-      style: "form",
-      explode: true,
-      contentType: "application/json",
-    },
-    {
-      name: "where",
-      in: "query",
-      style: "form",
-      explode: true,
-      contentType: "application/x-www-form-urlencoded",
-    },
-  ],
-  response: "json",
-};
 
 /** A typed client for `search`; create it with {@link createSearchClient}. */
 export interface SearchClient {
@@ -183,6 +119,11 @@ export interface SearchClient {
   close(): Promise<void>;
 }
 
+/** The operations' definitions (what each sends and how its answer is read), one per line. */
+const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+{"id":"listItems","method":"GET","path":"/items/{selector}","idempotent":true,"params":[{"name":"selector","in":"path","style":"simple","explode":false,"contentType":"application/json"},{"name":"X-Context","in":"header","style":"simple","explode":false,"contentType":"application/vnd.ctx+json"},{"name":"filter","in":"query","style":"form","explode":true,"contentType":"application/json"},{"name":"limit","in":"query","style":"form","explode":true},{"name":"note","in":"cookie","style":"form","explode":true,"contentType":"text/plain"},{"name":"raw","in":"query","style":"form","explode":true,"contentType":"text/plain"},{"name":"sort","in":"query","style":"form","explode":true,"contentType":"application/json"},{"name":"where","in":"query","style":"form","explode":true,"contentType":"application/x-www-form-urlencoded"}],"response":"json"}
+]`);
+
 /**
  * Creates a client for `search` (http://search-api:8080).
  *
@@ -190,8 +131,9 @@ export interface SearchClient {
  */
 export function createSearchClient(options?: Omit<ClientOptions, "auth"> & { auth?: SearchAuth }): SearchClient {
   const client = createServiceClient(searchDefinition, options);
-  return {
-    listItems: client.operation(listItemsOperation),
+  const methods: Record<string, unknown> = {};
+  for (const op of operationDefinitions) methods[op.id] = client.operation(op);
+  const own: Pick<SearchClient, "request" | "health" | "ready" | "describe" | "stats" | "close"> = {
     request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
@@ -199,4 +141,5 @@ export function createSearchClient(options?: Omit<ClientOptions, "auth"> & { aut
     stats: () => client.stats(),
     close: () => client.close(),
   };
+  return Object.defineProperties(methods, Object.getOwnPropertyDescriptors(own)) as unknown as SearchClient;
 }

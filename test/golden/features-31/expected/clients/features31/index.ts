@@ -84,19 +84,6 @@ export interface CreateShapeErrors {
 
 /** The body of an `HttpError` from `createShape` (default). */
 export type CreateShapeErrorBody = CreateShapeErrors[keyof CreateShapeErrors];
-const createShapeOperation: OperationDefinition = {
-  id: "createShape",
-  method: "POST",
-  path: "/shapes",
-  idempotent: false,
-  params: [],
-  body: {
-    kind: "json",
-    contentType: "application/json",
-  },
-  response: "json",
-  errors: ["default"],
-};
 
 /** What `function_` sends: `DELETE /nodes/{nodeId}`. */
 export interface FunctionParams {
@@ -113,22 +100,6 @@ export interface FunctionErrors {
 
 /** The body of an `HttpError` from `function_` (default). */
 export type FunctionErrorBody = FunctionErrors[keyof FunctionErrors];
-const function_Operation: OperationDefinition = {
-  id: "function_",
-  method: "DELETE",
-  path: "/nodes/{nodeId}",
-  idempotent: true,
-  params: [
-    {
-      name: "nodeId",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "empty",
-  errors: ["default"],
-};
 
 /** What `getBlob` sends: `GET /blobs/{blobId}`. */
 export interface GetBlobParams {
@@ -145,22 +116,6 @@ export interface GetBlobErrors {
 
 /** The body of an `HttpError` from `getBlob` (404). */
 export type GetBlobErrorBody = GetBlobErrors[keyof GetBlobErrors];
-const getBlobOperation: OperationDefinition = {
-  id: "getBlob",
-  method: "GET",
-  path: "/blobs/{blobId}",
-  idempotent: true,
-  params: [
-    {
-      name: "blobId",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "binary",
-  errors: ["404"],
-};
 
 /** What `getNode` sends: `GET /nodes/{nodeId}`. */
 export interface GetNodeParams {
@@ -179,40 +134,6 @@ export interface GetNodeErrors {
 
 /** The body of an `HttpError` from `getNode` (404). */
 export type GetNodeErrorBody = GetNodeErrors[keyof GetNodeErrors];
-const getNodeOperation: OperationDefinition = {
-  id: "getNode",
-  method: "GET",
-  path: "/nodes/{nodeId}",
-  idempotent: true,
-  params: [
-    {
-      name: "nodeId",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-    {
-      name: "X-Tenant",
-      in: "header",
-      style: "simple",
-      explode: false,
-    },
-    {
-      name: "depth",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "fields",
-      in: "query",
-      style: "form",
-      explode: false,
-    },
-  ],
-  response: "json",
-  errors: ["404"],
-};
 
 /** What `getNode2` sends: `GET /nodes/{nodeId}/children`. */
 export interface GetNode2Params {
@@ -228,27 +149,6 @@ export interface GetNode2Errors {}
 
 /** The body of an `HttpError` from `getNode2` (none documented). */
 export type GetNode2ErrorBody = unknown;
-const getNode2Operation: OperationDefinition = {
-  id: "getNode2",
-  method: "GET",
-  path: "/nodes/{nodeId}/children",
-  idempotent: true,
-  params: [
-    {
-      name: "nodeId",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-    {
-      name: "where",
-      in: "query",
-      style: "deepObject",
-      explode: true,
-    },
-  ],
-  response: "json",
-};
 
 /** What `health_` sends: `GET /health`. */
 export interface HealthParams {}
@@ -261,14 +161,6 @@ export interface HealthErrors {}
 
 /** The body of an `HttpError` from `health_` (none documented). */
 export type HealthErrorBody = unknown;
-const health_Operation: OperationDefinition = {
-  id: "health_",
-  method: "GET",
-  path: "/health",
-  idempotent: true,
-  params: [],
-  response: "text",
-};
 
 /** What `postTokens` sends: `POST /tokens`. */
 export interface PostTokensParams {
@@ -283,18 +175,6 @@ export interface PostTokensErrors {}
 
 /** The body of an `HttpError` from `postTokens` (none documented). */
 export type PostTokensErrorBody = unknown;
-const postTokensOperation: OperationDefinition = {
-  id: "postTokens",
-  method: "POST",
-  path: "/tokens",
-  idempotent: false,
-  params: [],
-  body: {
-    kind: "form",
-    contentType: "application/x-www-form-urlencoded",
-  },
-  response: "json",
-};
 
 /** What `putBlob` sends: `PUT /blobs`. */
 export interface PutBlobParams {
@@ -309,18 +189,6 @@ export interface PutBlobErrors {}
 
 /** The body of an `HttpError` from `putBlob` (none documented). */
 export type PutBlobErrorBody = unknown;
-const putBlobOperation: OperationDefinition = {
-  id: "putBlob",
-  method: "PUT",
-  path: "/blobs",
-  idempotent: true,
-  params: [],
-  body: {
-    kind: "binary",
-    contentType: "application/octet-stream",
-  },
-  response: "json",
-};
 
 /** What `uploadBlobForm` sends: `POST /blobs`. */
 export interface UploadBlobFormParams {
@@ -335,24 +203,6 @@ export interface UploadBlobFormErrors {}
 
 /** The body of an `HttpError` from `uploadBlobForm` (none documented). */
 export type UploadBlobFormErrorBody = unknown;
-const uploadBlobFormOperation: OperationDefinition = {
-  id: "uploadBlobForm",
-  method: "POST",
-  path: "/blobs",
-  idempotent: false,
-  params: [],
-  body: {
-    kind: "multipart",
-    contentType: "multipart/form-data",
-    encoding: [
-      {
-        name: "blob",
-        contentType: "application/octet-stream",
-      },
-    ],
-  },
-  response: "json",
-};
 
 /** A typed client for `features31`; create it with {@link createFeatures31Client}. */
 export interface Features31Client {
@@ -428,6 +278,19 @@ export interface Features31Client {
   close(): Promise<void>;
 }
 
+/** The operations' definitions (what each sends and how its answer is read), one per line. */
+const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+{"id":"createShape","method":"POST","path":"/shapes","idempotent":false,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json","errors":["default"]},
+{"id":"function_","method":"DELETE","path":"/nodes/{nodeId}","idempotent":true,"params":[{"name":"nodeId","in":"path","style":"simple","explode":false}],"response":"empty","errors":["default"]},
+{"id":"getBlob","method":"GET","path":"/blobs/{blobId}","idempotent":true,"params":[{"name":"blobId","in":"path","style":"simple","explode":false}],"response":"binary","errors":["404"]},
+{"id":"getNode","method":"GET","path":"/nodes/{nodeId}","idempotent":true,"params":[{"name":"nodeId","in":"path","style":"simple","explode":false},{"name":"X-Tenant","in":"header","style":"simple","explode":false},{"name":"depth","in":"query","style":"form","explode":true},{"name":"fields","in":"query","style":"form","explode":false}],"response":"json","errors":["404"]},
+{"id":"getNode2","method":"GET","path":"/nodes/{nodeId}/children","idempotent":true,"params":[{"name":"nodeId","in":"path","style":"simple","explode":false},{"name":"where","in":"query","style":"deepObject","explode":true}],"response":"json"},
+{"id":"health_","method":"GET","path":"/health","idempotent":true,"params":[],"response":"text"},
+{"id":"postTokens","method":"POST","path":"/tokens","idempotent":false,"params":[],"body":{"kind":"form","contentType":"application/x-www-form-urlencoded"},"response":"json"},
+{"id":"putBlob","method":"PUT","path":"/blobs","idempotent":true,"params":[],"body":{"kind":"binary","contentType":"application/octet-stream"},"response":"json"},
+{"id":"uploadBlobForm","method":"POST","path":"/blobs","idempotent":false,"params":[],"body":{"kind":"multipart","contentType":"multipart/form-data","encoding":[{"name":"blob","contentType":"application/octet-stream"}]},"response":"json"}
+]`);
+
 /**
  * Creates a client for `features31` (http://features31-api:8080/api/).
  *
@@ -435,16 +298,9 @@ export interface Features31Client {
  */
 export function createFeatures31Client(options?: Omit<ClientOptions, "auth"> & { auth?: Features31Auth }): Features31Client {
   const client = createServiceClient(features31Definition, options);
-  return {
-    createShape: client.operation(createShapeOperation),
-    function_: client.operation(function_Operation),
-    getBlob: client.operation(getBlobOperation),
-    getNode: client.operation(getNodeOperation),
-    getNode2: client.operation(getNode2Operation),
-    health_: client.operation(health_Operation),
-    postTokens: client.operation(postTokensOperation),
-    putBlob: client.operation(putBlobOperation),
-    uploadBlobForm: client.operation(uploadBlobFormOperation),
+  const methods: Record<string, unknown> = {};
+  for (const op of operationDefinitions) methods[op.id] = client.operation(op);
+  const own: Pick<Features31Client, "request" | "health" | "ready" | "describe" | "stats" | "close"> = {
     request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
@@ -452,4 +308,5 @@ export function createFeatures31Client(options?: Omit<ClientOptions, "auth"> & {
     stats: () => client.stats(),
     close: () => client.close(),
   };
+  return Object.defineProperties(methods, Object.getOwnPropertyDescriptors(own)) as unknown as Features31Client;
 }

@@ -85,19 +85,6 @@ export interface CreateItemErrors {
 
 /** The body of an `HttpError` from `createItem` (422, default). */
 export type CreateItemErrorBody = CreateItemErrors[keyof CreateItemErrors];
-const createItemOperation: OperationDefinition = {
-  id: "createItem",
-  method: "POST",
-  path: "/items",
-  idempotent: true,
-  params: [],
-  body: {
-    kind: "json",
-    contentType: "application/json",
-  },
-  response: "json",
-  errors: ["422", "default"],
-};
 
 /** What `createPet` sends: `POST /pets`. */
 export interface CreatePetParams {
@@ -112,18 +99,6 @@ export interface CreatePetErrors {}
 
 /** The body of an `HttpError` from `createPet` (none documented). */
 export type CreatePetErrorBody = unknown;
-const createPetOperation: OperationDefinition = {
-  id: "createPet",
-  method: "POST",
-  path: "/pets",
-  idempotent: false,
-  params: [],
-  body: {
-    kind: "json",
-    contentType: "application/json",
-  },
-  response: "json",
-};
 
 /** What `createTree` sends: `POST /trees`. */
 export interface CreateTreeParams {
@@ -138,18 +113,6 @@ export interface CreateTreeErrors {}
 
 /** The body of an `HttpError` from `createTree` (none documented). */
 export type CreateTreeErrorBody = unknown;
-const createTreeOperation: OperationDefinition = {
-  id: "createTree",
-  method: "POST",
-  path: "/trees",
-  idempotent: true,
-  params: [],
-  body: {
-    kind: "json",
-    contentType: "application/json",
-  },
-  response: "json",
-};
 
 /** What `delete_` sends: `DELETE /items/{itemId}`. */
 export interface DeleteParams {
@@ -166,22 +129,6 @@ export interface DeleteErrors {
 
 /** The body of an `HttpError` from `delete_` (404). */
 export type DeleteErrorBody = DeleteErrors[keyof DeleteErrors];
-const delete_Operation: OperationDefinition = {
-  id: "delete_",
-  method: "DELETE",
-  path: "/items/{itemId}",
-  idempotent: true,
-  params: [
-    {
-      name: "itemId",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "empty",
-  errors: ["404"],
-};
 
 /** What `downloadFile` sends: `GET /downloads/{name}`. */
 export interface DownloadFileParams {
@@ -198,23 +145,6 @@ export interface DownloadFileErrors {
 
 /** The body of an `HttpError` from `downloadFile` (404). */
 export type DownloadFileErrorBody = DownloadFileErrors[keyof DownloadFileErrors];
-const downloadFileOperation: OperationDefinition = {
-  id: "downloadFile",
-  method: "GET",
-  path: "/downloads/{name}",
-  idempotent: true,
-  params: [
-    {
-      name: "name",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "binary",
-  timeoutMs: 20000,
-  errors: ["404"],
-};
 
 /** What `evaluate` sends: `POST /expressions`. */
 export interface EvaluateParams {
@@ -231,19 +161,6 @@ export interface EvaluateErrors {
 
 /** The body of an `HttpError` from `evaluate` (422). */
 export type EvaluateErrorBody = EvaluateErrors[keyof EvaluateErrors];
-const evaluateOperation: OperationDefinition = {
-  id: "evaluate",
-  method: "POST",
-  path: "/expressions",
-  idempotent: false,
-  params: [],
-  body: {
-    kind: "json",
-    contentType: "application/json",
-  },
-  response: "json",
-  errors: ["422"],
-};
 
 /** What `getBatch` sends: `GET /batches/{ids}`. */
 export interface GetBatchParams {
@@ -258,21 +175,6 @@ export interface GetBatchErrors {}
 
 /** The body of an `HttpError` from `getBatch` (none documented). */
 export type GetBatchErrorBody = unknown;
-const getBatchOperation: OperationDefinition = {
-  id: "getBatch",
-  method: "GET",
-  path: "/batches/{ids}",
-  idempotent: true,
-  params: [
-    {
-      name: "ids",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "json",
-};
 
 /** What `getItem` sends: `GET /items/{itemId}`. */
 export interface GetItemParams {
@@ -290,23 +192,6 @@ export interface GetItemErrors {
 
 /** The body of an `HttpError` from `getItem` (404, default). */
 export type GetItemErrorBody = GetItemErrors[keyof GetItemErrors];
-const getItemOperation: OperationDefinition = {
-  id: "getItem",
-  method: "GET",
-  path: "/items/{itemId}",
-  idempotent: true,
-  params: [
-    {
-      name: "itemId",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "json",
-  timeoutMs: 1500,
-  errors: ["404", "default"],
-};
 
 /** What `getItem2` sends: `GET /items/{itemId}/details`. */
 export interface GetItem2Params {
@@ -323,22 +208,6 @@ export interface GetItem2Errors {
 
 /** The body of an `HttpError` from `getItem2` (404). */
 export type GetItem2ErrorBody = GetItem2Errors[keyof GetItem2Errors];
-const getItem2Operation: OperationDefinition = {
-  id: "getItem2",
-  method: "GET",
-  path: "/items/{itemId}/details",
-  idempotent: true,
-  params: [
-    {
-      name: "itemId",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "json",
-  errors: ["404"],
-};
 
 /** What `getReadme` sends: `GET /readme`. */
 export interface GetReadmeParams {
@@ -353,21 +222,6 @@ export interface GetReadmeErrors {}
 
 /** The body of an `HttpError` from `getReadme` (none documented). */
 export type GetReadmeErrorBody = unknown;
-const getReadmeOperation: OperationDefinition = {
-  id: "getReadme",
-  method: "GET",
-  path: "/readme",
-  idempotent: true,
-  params: [
-    {
-      name: "locale",
-      in: "cookie",
-      style: "form",
-      explode: true,
-    },
-  ],
-  response: "text",
-};
 
 /** What `health_` sends: `GET /health`. */
 export interface HealthParams {}
@@ -380,14 +234,6 @@ export interface HealthErrors {}
 
 /** The body of an `HttpError` from `health_` (none documented). */
 export type HealthErrorBody = unknown;
-const health_Operation: OperationDefinition = {
-  id: "health_",
-  method: "GET",
-  path: "/health",
-  idempotent: true,
-  params: [],
-  response: "json",
-};
 
 /** What `listItems` sends: `GET /items`. */
 export interface ListItemsParams {
@@ -405,64 +251,6 @@ export interface ListItemsErrors {
 
 /** The body of an `HttpError` from `listItems` (default). */
 export type ListItemsErrorBody = ListItemsErrors[keyof ListItemsErrors];
-const listItemsOperation: OperationDefinition = {
-  id: "listItems",
-  method: "GET",
-  path: "/items",
-  idempotent: true,
-  params: [
-    {
-      name: "X-Request-Id",
-      in: "header",
-      style: "simple",
-      explode: false,
-    },
-    {
-      name: "X-Trace-Tags",
-      in: "header",
-      style: "simple",
-      explode: false,
-    },
-    {
-      name: "filter",
-      in: "query",
-      style: "deepObject",
-      explode: true,
-    },
-    {
-      name: "ids",
-      in: "query",
-      style: "form",
-      explode: false,
-    },
-    {
-      name: "limit",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "page",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "sort",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "tags",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-  ],
-  response: "json",
-  errors: ["default"],
-};
 
 /** What `patchSettings` sends: `PATCH /settings`. */
 export interface PatchSettingsParams {
@@ -479,19 +267,6 @@ export interface PatchSettingsErrors {
 
 /** The body of an `HttpError` from `patchSettings` (default). */
 export type PatchSettingsErrorBody = PatchSettingsErrors[keyof PatchSettingsErrors];
-const patchSettingsOperation: OperationDefinition = {
-  id: "patchSettings",
-  method: "PATCH",
-  path: "/settings",
-  idempotent: false,
-  params: [],
-  body: {
-    kind: "json",
-    contentType: "application/json",
-  },
-  response: "json",
-  errors: ["default"],
-};
 
 /** What `replaceItem` sends: `PUT /items/{itemId}`. */
 export interface ReplaceItemParams {
@@ -509,26 +284,6 @@ export interface ReplaceItemErrors {
 
 /** The body of an `HttpError` from `replaceItem` (4XX). */
 export type ReplaceItemErrorBody = ReplaceItemErrors[keyof ReplaceItemErrors];
-const replaceItemOperation: OperationDefinition = {
-  id: "replaceItem",
-  method: "PUT",
-  path: "/items/{itemId}",
-  idempotent: true,
-  params: [
-    {
-      name: "itemId",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  body: {
-    kind: "json",
-    contentType: "application/json",
-  },
-  response: "json",
-  errors: ["4XX"],
-};
 
 /** What `submitForm` sends: `POST /forms/login`. */
 export interface SubmitFormParams {
@@ -543,25 +298,6 @@ export interface SubmitFormErrors {}
 
 /** The body of an `HttpError` from `submitForm` (none documented). */
 export type SubmitFormErrorBody = unknown;
-const submitFormOperation: OperationDefinition = {
-  id: "submitForm",
-  method: "POST",
-  path: "/forms/login",
-  idempotent: false,
-  params: [],
-  body: {
-    kind: "form",
-    contentType: "application/x-www-form-urlencoded",
-    encoding: [
-      {
-        name: "scopes",
-        style: "form",
-        explode: true,
-      },
-    ],
-  },
-  response: "json",
-};
 
 /** What `uploadDocument` sends: `POST /uploads/document`. */
 export interface UploadDocumentParams {
@@ -576,24 +312,6 @@ export interface UploadDocumentErrors {}
 
 /** The body of an `HttpError` from `uploadDocument` (none documented). */
 export type UploadDocumentErrorBody = unknown;
-const uploadDocumentOperation: OperationDefinition = {
-  id: "uploadDocument",
-  method: "POST",
-  path: "/uploads/document",
-  idempotent: false,
-  params: [],
-  body: {
-    kind: "multipart",
-    contentType: "multipart/form-data",
-    encoding: [
-      {
-        name: "file",
-        contentType: "application/pdf, application/octet-stream",
-      },
-    ],
-  },
-  response: "json",
-};
 
 /** What `uploadRaw` sends: `PUT /uploads/raw`. */
 export interface UploadRawParams {
@@ -608,18 +326,6 @@ export interface UploadRawErrors {}
 
 /** The body of an `HttpError` from `uploadRaw` (none documented). */
 export type UploadRawErrorBody = unknown;
-const uploadRawOperation: OperationDefinition = {
-  id: "uploadRaw",
-  method: "PUT",
-  path: "/uploads/raw",
-  idempotent: true,
-  params: [],
-  body: {
-    kind: "binary",
-    contentType: "application/octet-stream",
-  },
-  response: "json",
-};
 
 /** A typed client for `features`; create it with {@link createFeaturesClient}. */
 export interface FeaturesClient {
@@ -745,6 +451,27 @@ export interface FeaturesClient {
   close(): Promise<void>;
 }
 
+/** The operations' definitions (what each sends and how its answer is read), one per line. */
+const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+{"id":"createItem","method":"POST","path":"/items","idempotent":true,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json","errors":["422","default"]},
+{"id":"createPet","method":"POST","path":"/pets","idempotent":false,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json"},
+{"id":"createTree","method":"POST","path":"/trees","idempotent":true,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json"},
+{"id":"delete_","method":"DELETE","path":"/items/{itemId}","idempotent":true,"params":[{"name":"itemId","in":"path","style":"simple","explode":false}],"response":"empty","errors":["404"]},
+{"id":"downloadFile","method":"GET","path":"/downloads/{name}","idempotent":true,"params":[{"name":"name","in":"path","style":"simple","explode":false}],"response":"binary","timeoutMs":20000,"errors":["404"]},
+{"id":"evaluate","method":"POST","path":"/expressions","idempotent":false,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json","errors":["422"]},
+{"id":"getBatch","method":"GET","path":"/batches/{ids}","idempotent":true,"params":[{"name":"ids","in":"path","style":"simple","explode":false}],"response":"json"},
+{"id":"getItem","method":"GET","path":"/items/{itemId}","idempotent":true,"params":[{"name":"itemId","in":"path","style":"simple","explode":false}],"response":"json","timeoutMs":1500,"errors":["404","default"]},
+{"id":"getItem2","method":"GET","path":"/items/{itemId}/details","idempotent":true,"params":[{"name":"itemId","in":"path","style":"simple","explode":false}],"response":"json","errors":["404"]},
+{"id":"getReadme","method":"GET","path":"/readme","idempotent":true,"params":[{"name":"locale","in":"cookie","style":"form","explode":true}],"response":"text"},
+{"id":"health_","method":"GET","path":"/health","idempotent":true,"params":[],"response":"json"},
+{"id":"listItems","method":"GET","path":"/items","idempotent":true,"params":[{"name":"X-Request-Id","in":"header","style":"simple","explode":false},{"name":"X-Trace-Tags","in":"header","style":"simple","explode":false},{"name":"filter","in":"query","style":"deepObject","explode":true},{"name":"ids","in":"query","style":"form","explode":false},{"name":"limit","in":"query","style":"form","explode":true},{"name":"page","in":"query","style":"form","explode":true},{"name":"sort","in":"query","style":"form","explode":true},{"name":"tags","in":"query","style":"form","explode":true}],"response":"json","errors":["default"]},
+{"id":"patchSettings","method":"PATCH","path":"/settings","idempotent":false,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json","errors":["default"]},
+{"id":"replaceItem","method":"PUT","path":"/items/{itemId}","idempotent":true,"params":[{"name":"itemId","in":"path","style":"simple","explode":false}],"body":{"kind":"json","contentType":"application/json"},"response":"json","errors":["4XX"]},
+{"id":"submitForm","method":"POST","path":"/forms/login","idempotent":false,"params":[],"body":{"kind":"form","contentType":"application/x-www-form-urlencoded","encoding":[{"name":"scopes","style":"form","explode":true}]},"response":"json"},
+{"id":"uploadDocument","method":"POST","path":"/uploads/document","idempotent":false,"params":[],"body":{"kind":"multipart","contentType":"multipart/form-data","encoding":[{"name":"file","contentType":"application/pdf, application/octet-stream"}]},"response":"json"},
+{"id":"uploadRaw","method":"PUT","path":"/uploads/raw","idempotent":true,"params":[],"body":{"kind":"binary","contentType":"application/octet-stream"},"response":"json"}
+]`);
+
 /**
  * Creates a client for `features` (http://features-api:8080).
  *
@@ -752,24 +479,9 @@ export interface FeaturesClient {
  */
 export function createFeaturesClient(options?: Omit<ClientOptions, "auth"> & { auth?: FeaturesAuth }): FeaturesClient {
   const client = createServiceClient(featuresDefinition, options);
-  return {
-    createItem: client.operation(createItemOperation),
-    createPet: client.operation(createPetOperation),
-    createTree: client.operation(createTreeOperation),
-    delete_: client.operation(delete_Operation),
-    downloadFile: client.operation(downloadFileOperation),
-    evaluate: client.operation(evaluateOperation),
-    getBatch: client.operation(getBatchOperation),
-    getItem: client.operation(getItemOperation),
-    getItem2: client.operation(getItem2Operation),
-    getReadme: client.operation(getReadmeOperation),
-    health_: client.operation(health_Operation),
-    listItems: client.operation(listItemsOperation),
-    patchSettings: client.operation(patchSettingsOperation),
-    replaceItem: client.operation(replaceItemOperation),
-    submitForm: client.operation(submitFormOperation),
-    uploadDocument: client.operation(uploadDocumentOperation),
-    uploadRaw: client.operation(uploadRawOperation),
+  const methods: Record<string, unknown> = {};
+  for (const op of operationDefinitions) methods[op.id] = client.operation(op);
+  const own: Pick<FeaturesClient, "request" | "health" | "ready" | "describe" | "stats" | "close"> = {
     request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
@@ -777,4 +489,5 @@ export function createFeaturesClient(options?: Omit<ClientOptions, "auth"> & { a
     stats: () => client.stats(),
     close: () => client.close(),
   };
+  return Object.defineProperties(methods, Object.getOwnPropertyDescriptors(own)) as unknown as FeaturesClient;
 }

@@ -80,33 +80,6 @@ export interface HasOwnPropertyErrors {}
 
 /** The body of an `HttpError` from `hasOwnProperty_` (none documented). */
 export type HasOwnPropertyErrorBody = unknown;
-const hasOwnProperty_Operation: OperationDefinition = {
-  id: "hasOwnProperty_",
-  method: "GET",
-  path: "/objects/{hasOwnProperty}",
-  idempotent: true,
-  params: [
-    {
-      name: "hasOwnProperty",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-    {
-      name: "isPrototypeOf",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "valueOf",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-  ],
-  response: "json",
-};
 
 /** What `toLocaleString_` sends: `DELETE /objects/{hasOwnProperty}`. */
 export interface ToLocaleStringParams {
@@ -121,21 +94,6 @@ export interface ToLocaleStringErrors {}
 
 /** The body of an `HttpError` from `toLocaleString_` (none documented). */
 export type ToLocaleStringErrorBody = unknown;
-const toLocaleString_Operation: OperationDefinition = {
-  id: "toLocaleString_",
-  method: "DELETE",
-  path: "/objects/{hasOwnProperty}",
-  idempotent: true,
-  params: [
-    {
-      name: "hasOwnProperty",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "empty",
-};
 
 /** What `valueOf_` sends: `PUT /objects/{hasOwnProperty}`. */
 export interface ValueOfParams {
@@ -151,25 +109,6 @@ export interface ValueOfErrors {}
 
 /** The body of an `HttpError` from `valueOf_` (none documented). */
 export type ValueOfErrorBody = unknown;
-const valueOf_Operation: OperationDefinition = {
-  id: "valueOf_",
-  method: "PUT",
-  path: "/objects/{hasOwnProperty}",
-  idempotent: true,
-  params: [
-    {
-      name: "hasOwnProperty",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  body: {
-    kind: "json",
-    contentType: "application/json",
-  },
-  response: "json",
-};
 
 /** A typed client for `valueOf`; create it with {@link createValueOfClient}. */
 export interface ValueOfClient {
@@ -209,6 +148,13 @@ export interface ValueOfClient {
   close(): Promise<void>;
 }
 
+/** The operations' definitions (what each sends and how its answer is read), one per line. */
+const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+{"id":"hasOwnProperty_","method":"GET","path":"/objects/{hasOwnProperty}","idempotent":true,"params":[{"name":"hasOwnProperty","in":"path","style":"simple","explode":false},{"name":"isPrototypeOf","in":"query","style":"form","explode":true},{"name":"valueOf","in":"query","style":"form","explode":true}],"response":"json"},
+{"id":"toLocaleString_","method":"DELETE","path":"/objects/{hasOwnProperty}","idempotent":true,"params":[{"name":"hasOwnProperty","in":"path","style":"simple","explode":false}],"response":"empty"},
+{"id":"valueOf_","method":"PUT","path":"/objects/{hasOwnProperty}","idempotent":true,"params":[{"name":"hasOwnProperty","in":"path","style":"simple","explode":false}],"body":{"kind":"json","contentType":"application/json"},"response":"json"}
+]`);
+
 /**
  * Creates a client for `valueOf` (http://proto-names-api:8080).
  *
@@ -216,10 +162,9 @@ export interface ValueOfClient {
  */
 export function createValueOfClient(options?: Omit<ClientOptions, "auth"> & { auth?: ValueOfAuth }): ValueOfClient {
   const client = createServiceClient(valueOf_Definition, options);
-  return {
-    hasOwnProperty_: client.operation(hasOwnProperty_Operation),
-    toLocaleString_: client.operation(toLocaleString_Operation),
-    valueOf_: client.operation(valueOf_Operation),
+  const methods: Record<string, unknown> = {};
+  for (const op of operationDefinitions) methods[op.id] = client.operation(op);
+  const own: Pick<ValueOfClient, "request" | "health" | "ready" | "describe" | "stats" | "close"> = {
     request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
@@ -227,4 +172,5 @@ export function createValueOfClient(options?: Omit<ClientOptions, "auth"> & { au
     stats: () => client.stats(),
     close: () => client.close(),
   };
+  return Object.defineProperties(methods, Object.getOwnPropertyDescriptors(own)) as unknown as ValueOfClient;
 }

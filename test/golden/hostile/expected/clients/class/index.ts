@@ -80,14 +80,6 @@ export interface _123goErrors {}
 
 /** The body of an `HttpError` from `_123go` (none documented). */
 export type _123goErrorBody = unknown;
-const _123goOperation: OperationDefinition = {
-  id: "_123go",
-  method: "GET",
-  path: "/digits",
-  idempotent: true,
-  params: [],
-  response: "json",
-};
 
 /** What `await_` sends: `PUT /reserved`. */
 export interface AwaitParams {}
@@ -100,14 +92,6 @@ export interface AwaitErrors {}
 
 /** The body of an `HttpError` from `await_` (none documented). */
 export type AwaitErrorBody = unknown;
-const await_Operation: OperationDefinition = {
-  id: "await_",
-  method: "PUT",
-  path: "/reserved",
-  idempotent: true,
-  params: [],
-  response: "empty",
-};
 
 /** What `backtick` sends: `GET /quotes/'single'/"double"/`back`/{__proto__}`. */
 export interface BacktickParams {
@@ -122,21 +106,6 @@ export interface BacktickErrors {}
 
 /** The body of an `HttpError` from `backtick` (none documented). */
 export type BacktickErrorBody = unknown;
-const backtickOperation: OperationDefinition = {
-  id: "backtick",
-  method: "GET",
-  path: "/quotes/'single'/\"double\"/`back`/{__proto__}",
-  idempotent: true,
-  params: [
-    {
-      name: "__proto__",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "text",
-};
 
 /** What `call` sends: `DELETE /reserved`. */
 export interface CallParams {}
@@ -149,14 +118,6 @@ export interface CallErrors {}
 
 /** The body of an `HttpError` from `call` (none documented). */
 export type CallErrorBody = unknown;
-const callOperation: OperationDefinition = {
-  id: "call",
-  method: "DELETE",
-  path: "/reserved",
-  idempotent: true,
-  params: [],
-  response: "empty",
-};
 
 /** What `class_` sends: `GET /reserved`. */
 export interface ClassParams {}
@@ -169,14 +130,6 @@ export interface ClassErrors {}
 
 /** The body of an `HttpError` from `class_` (none documented). */
 export type ClassErrorBody = unknown;
-const class_Operation: OperationDefinition = {
-  id: "class_",
-  method: "GET",
-  path: "/reserved",
-  idempotent: true,
-  params: [],
-  response: "json",
-};
 
 /** What `constructor_` sends: `PUT /proto/{constructor}`. */
 export interface ConstructorParams {
@@ -192,25 +145,6 @@ export interface ConstructorErrors {}
 
 /** The body of an `HttpError` from `constructor_` (none documented). */
 export type ConstructorErrorBody = unknown;
-const constructor_Operation: OperationDefinition = {
-  id: "constructor_",
-  method: "PUT",
-  path: "/proto/{constructor}",
-  idempotent: true,
-  params: [
-    {
-      name: "constructor",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  body: {
-    kind: "json",
-    contentType: "application/json",
-  },
-  response: "json",
-};
 
 /** What `deleteMarkup` sends: `DELETE /markup`. */
 export interface DeleteMarkupParams {}
@@ -223,14 +157,6 @@ export interface DeleteMarkupErrors {}
 
 /** The body of an `HttpError` from `deleteMarkup` (none documented). */
 export type DeleteMarkupErrorBody = unknown;
-const deleteMarkupOperation: OperationDefinition = {
-  id: "deleteMarkup",
-  method: "DELETE",
-  path: "/markup",
-  idempotent: true,
-  params: [],
-  response: "empty",
-};
 
 /** What `lineBreak` sends: `PUT /digits`. */
 export interface LineBreakParams {
@@ -245,18 +171,6 @@ export interface LineBreakErrors {}
 
 /** The body of an `HttpError` from `lineBreak` (none documented). */
 export type LineBreakErrorBody = unknown;
-const lineBreakOperation: OperationDefinition = {
-  id: "lineBreak",
-  method: "PUT",
-  path: "/digits",
-  idempotent: true,
-  params: [],
-  body: {
-    kind: "binary",
-    contentType: "application/octet-stream",
-  },
-  response: "empty",
-};
 
 /** What `nCDRder` sends: `POST /markup`. */
 export interface NCdRderParams {}
@@ -269,14 +183,6 @@ export interface NCdRderErrors {}
 
 /** The body of an `HttpError` from `nCDRder` (none documented). */
 export type NCdRderErrorBody = unknown;
-const nCDRderOperation: OperationDefinition = {
-  id: "nCDRder",
-  method: "POST",
-  path: "/markup",
-  idempotent: false,
-  params: [],
-  response: "empty",
-};
 
 /** What `new_` sends: `POST /reserved`. */
 export interface NewParams {}
@@ -289,14 +195,6 @@ export interface NewErrors {}
 
 /** The body of an `HttpError` from `new_` (none documented). */
 export type NewErrorBody = unknown;
-const new_Operation: OperationDefinition = {
-  id: "new_",
-  method: "POST",
-  path: "/reserved",
-  idempotent: false,
-  params: [],
-  response: "empty",
-};
 
 /** What `patchMarkup` sends: `PATCH /markup`. */
 export interface PatchMarkupParams {}
@@ -309,14 +207,6 @@ export interface PatchMarkupErrors {}
 
 /** The body of an `HttpError` from `patchMarkup` (none documented). */
 export type PatchMarkupErrorBody = unknown;
-const patchMarkupOperation: OperationDefinition = {
-  id: "patchMarkup",
-  method: "PATCH",
-  path: "/markup",
-  idempotent: false,
-  params: [],
-  response: "empty",
-};
 
 /** What `processExit1` sends: `GET /comments`. */
 export interface ProcessExit1Params {
@@ -334,107 +224,6 @@ export interface ProcessExit1Errors {
 
 /** The body of an `HttpError` from `processExit1` (default). */
 export type ProcessExit1ErrorBody = ProcessExit1Errors[keyof ProcessExit1Errors];
-const processExit1Operation: OperationDefinition = {
-  id: "processExit1",
-  method: "GET",
-  path: "/comments",
-  idempotent: true,
-  params: [
-    {
-      name: "${process.exit(1)}",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "*/",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "/*",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "1st",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "</script>",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "Mood",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "X-Constructor",
-      in: "header",
-      style: "simple",
-      explode: false,
-    },
-    {
-      name: "__proto__",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "`tick`",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "a'b\"c",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "constructor",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "filter[x]",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "line\nbreak",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "sep\u2028arator",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "ünïcødé名",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-  ],
-  response: "json",
-  timeoutMs: 1000,
-  errors: ["default"],
-};
 
 /** What `processExit12` sends: `GET /run/{process.exit(1)}`. */
 export interface ProcessExit12Params {
@@ -449,21 +238,6 @@ export interface ProcessExit12Errors {}
 
 /** The body of an `HttpError` from `processExit12` (none documented). */
 export type ProcessExit12ErrorBody = unknown;
-const processExit12Operation: OperationDefinition = {
-  id: "processExit12",
-  method: "GET",
-  path: "/run/{process.exit(1)}",
-  idempotent: true,
-  params: [
-    {
-      name: "process.exit(1)",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "empty",
-};
 
 /** What `proto` sends: `GET /proto/{constructor}`. */
 export interface ProtoParams {
@@ -478,21 +252,6 @@ export interface ProtoErrors {}
 
 /** The body of an `HttpError` from `proto` (none documented). */
 export type ProtoErrorBody = unknown;
-const protoOperation: OperationDefinition = {
-  id: "proto",
-  method: "GET",
-  path: "/proto/{constructor}",
-  idempotent: true,
-  params: [
-    {
-      name: "constructor",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "json",
-};
 
 /** What `prototype_` sends: `POST /proto/{constructor}`. */
 export interface PrototypeParams {
@@ -508,25 +267,6 @@ export interface PrototypeErrors {}
 
 /** The body of an `HttpError` from `prototype_` (none documented). */
 export type PrototypeErrorBody = unknown;
-const prototype_Operation: OperationDefinition = {
-  id: "prototype_",
-  method: "POST",
-  path: "/proto/{constructor}",
-  idempotent: false,
-  params: [
-    {
-      name: "constructor",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  body: {
-    kind: "form",
-    contentType: "application/x-www-form-urlencoded",
-  },
-  response: "json",
-};
 
 /** What `putMarkup` sends: `PUT /markup`. */
 export interface PutMarkupParams {}
@@ -539,14 +279,6 @@ export interface PutMarkupErrors {}
 
 /** The body of an `HttpError` from `putMarkup` (none documented). */
 export type PutMarkupErrorBody = unknown;
-const putMarkupOperation: OperationDefinition = {
-  id: "putMarkup",
-  method: "PUT",
-  path: "/markup",
-  idempotent: true,
-  params: [],
-  response: "empty",
-};
 
 /** What `scriptScriptProcessExit1Script` sends: `GET /markup`. */
 export interface ScriptScriptProcessExit1ScriptParams {}
@@ -559,15 +291,6 @@ export interface ScriptScriptProcessExit1ScriptErrors {}
 
 /** The body of an `HttpError` from `scriptScriptProcessExit1Script` (none documented). */
 export type ScriptScriptProcessExit1ScriptErrorBody = unknown;
-const scriptScriptProcessExit1ScriptOperation: OperationDefinition = {
-  id: "scriptScriptProcessExit1Script",
-  method: "GET",
-  path: "/markup",
-  idempotent: true,
-  params: [],
-  response: "binary",
-  timeoutMs: 2000,
-};
 
 /** What `sepArator` sends: `DELETE /digits`. */
 export interface SepAratorParams {}
@@ -580,14 +303,6 @@ export interface SepAratorErrors {}
 
 /** The body of an `HttpError` from `sepArator` (none documented). */
 export type SepAratorErrorBody = unknown;
-const sepAratorOperation: OperationDefinition = {
-  id: "sepArator",
-  method: "DELETE",
-  path: "/digits",
-  idempotent: true,
-  params: [],
-  response: "empty",
-};
 
 /** What `singleDouble` sends: `POST /digits`. */
 export interface SingleDoubleParams {
@@ -602,18 +317,6 @@ export interface SingleDoubleErrors {}
 
 /** The body of an `HttpError` from `singleDouble` (none documented). */
 export type SingleDoubleErrorBody = unknown;
-const singleDoubleOperation: OperationDefinition = {
-  id: "singleDouble",
-  method: "POST",
-  path: "/digits",
-  idempotent: false,
-  params: [],
-  body: {
-    kind: "multipart",
-    contentType: "multipart/form-data",
-  },
-  response: "empty",
-};
 
 /** What `then_` sends: `PATCH /reserved`. */
 export interface ThenParams {}
@@ -626,14 +329,6 @@ export interface ThenErrors {}
 
 /** The body of an `HttpError` from `then_` (none documented). */
 export type ThenErrorBody = unknown;
-const then_Operation: OperationDefinition = {
-  id: "then_",
-  method: "PATCH",
-  path: "/reserved",
-  idempotent: false,
-  params: [],
-  response: "empty",
-};
 
 /** What `toString_` sends: `DELETE /proto/{constructor}`. */
 export interface ToStringParams {
@@ -648,21 +343,6 @@ export interface ToStringErrors {}
 
 /** The body of an `HttpError` from `toString_` (none documented). */
 export type ToStringErrorBody = unknown;
-const toString_Operation: OperationDefinition = {
-  id: "toString_",
-  method: "DELETE",
-  path: "/proto/{constructor}",
-  idempotent: true,
-  params: [
-    {
-      name: "constructor",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "empty",
-};
 
 /** A typed client for `class`; create it with {@link createClassClient}. */
 export interface ClassClient {
@@ -775,6 +455,31 @@ export interface ClassClient {
   close(): Promise<void>;
 }
 
+/** The operations' definitions (what each sends and how its answer is read), one per line. */
+const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+{"id":"_123go","method":"GET","path":"/digits","idempotent":true,"params":[],"response":"json"},
+{"id":"await_","method":"PUT","path":"/reserved","idempotent":true,"params":[],"response":"empty"},
+{"id":"backtick","method":"GET","path":"/quotes/'single'/\\"double\\"/\`back\`/{__proto__}","idempotent":true,"params":[{"name":"__proto__","in":"path","style":"simple","explode":false}],"response":"text"},
+{"id":"call","method":"DELETE","path":"/reserved","idempotent":true,"params":[],"response":"empty"},
+{"id":"class_","method":"GET","path":"/reserved","idempotent":true,"params":[],"response":"json"},
+{"id":"constructor_","method":"PUT","path":"/proto/{constructor}","idempotent":true,"params":[{"name":"constructor","in":"path","style":"simple","explode":false}],"body":{"kind":"json","contentType":"application/json"},"response":"json"},
+{"id":"deleteMarkup","method":"DELETE","path":"/markup","idempotent":true,"params":[],"response":"empty"},
+{"id":"lineBreak","method":"PUT","path":"/digits","idempotent":true,"params":[],"body":{"kind":"binary","contentType":"application/octet-stream"},"response":"empty"},
+{"id":"nCDRder","method":"POST","path":"/markup","idempotent":false,"params":[],"response":"empty"},
+{"id":"new_","method":"POST","path":"/reserved","idempotent":false,"params":[],"response":"empty"},
+{"id":"patchMarkup","method":"PATCH","path":"/markup","idempotent":false,"params":[],"response":"empty"},
+{"id":"processExit1","method":"GET","path":"/comments","idempotent":true,"params":[{"name":"\${process.exit(1)}","in":"query","style":"form","explode":true},{"name":"*/","in":"query","style":"form","explode":true},{"name":"/*","in":"query","style":"form","explode":true},{"name":"1st","in":"query","style":"form","explode":true},{"name":"</script>","in":"query","style":"form","explode":true},{"name":"Mood","in":"query","style":"form","explode":true},{"name":"X-Constructor","in":"header","style":"simple","explode":false},{"name":"__proto__","in":"query","style":"form","explode":true},{"name":"\`tick\`","in":"query","style":"form","explode":true},{"name":"a'b\\"c","in":"query","style":"form","explode":true},{"name":"constructor","in":"query","style":"form","explode":true},{"name":"filter[x]","in":"query","style":"form","explode":true},{"name":"line\\nbreak","in":"query","style":"form","explode":true},{"name":"sep\\u2028arator","in":"query","style":"form","explode":true},{"name":"ünïcødé名","in":"query","style":"form","explode":true}],"response":"json","timeoutMs":1000,"errors":["default"]},
+{"id":"processExit12","method":"GET","path":"/run/{process.exit(1)}","idempotent":true,"params":[{"name":"process.exit(1)","in":"path","style":"simple","explode":false}],"response":"empty"},
+{"id":"proto","method":"GET","path":"/proto/{constructor}","idempotent":true,"params":[{"name":"constructor","in":"path","style":"simple","explode":false}],"response":"json"},
+{"id":"prototype_","method":"POST","path":"/proto/{constructor}","idempotent":false,"params":[{"name":"constructor","in":"path","style":"simple","explode":false}],"body":{"kind":"form","contentType":"application/x-www-form-urlencoded"},"response":"json"},
+{"id":"putMarkup","method":"PUT","path":"/markup","idempotent":true,"params":[],"response":"empty"},
+{"id":"scriptScriptProcessExit1Script","method":"GET","path":"/markup","idempotent":true,"params":[],"response":"binary","timeoutMs":2000},
+{"id":"sepArator","method":"DELETE","path":"/digits","idempotent":true,"params":[],"response":"empty"},
+{"id":"singleDouble","method":"POST","path":"/digits","idempotent":false,"params":[],"body":{"kind":"multipart","contentType":"multipart/form-data"},"response":"empty"},
+{"id":"then_","method":"PATCH","path":"/reserved","idempotent":false,"params":[],"response":"empty"},
+{"id":"toString_","method":"DELETE","path":"/proto/{constructor}","idempotent":true,"params":[{"name":"constructor","in":"path","style":"simple","explode":false}],"response":"empty"}
+]`);
+
 /**
  * Creates a client for `class` (http://class-api:8080).
  *
@@ -782,28 +487,9 @@ export interface ClassClient {
  */
 export function createClassClient(options?: Omit<ClientOptions, "auth"> & { auth?: ClassAuth }): ClassClient {
   const client = createServiceClient(class_Definition, options);
-  return {
-    _123go: client.operation(_123goOperation),
-    await_: client.operation(await_Operation),
-    backtick: client.operation(backtickOperation),
-    call: client.operation(callOperation),
-    class_: client.operation(class_Operation),
-    constructor_: client.operation(constructor_Operation),
-    deleteMarkup: client.operation(deleteMarkupOperation),
-    lineBreak: client.operation(lineBreakOperation),
-    nCDRder: client.operation(nCDRderOperation),
-    new_: client.operation(new_Operation),
-    patchMarkup: client.operation(patchMarkupOperation),
-    processExit1: client.operation(processExit1Operation),
-    processExit12: client.operation(processExit12Operation),
-    proto: client.operation(protoOperation),
-    prototype_: client.operation(prototype_Operation),
-    putMarkup: client.operation(putMarkupOperation),
-    scriptScriptProcessExit1Script: client.operation(scriptScriptProcessExit1ScriptOperation),
-    sepArator: client.operation(sepAratorOperation),
-    singleDouble: client.operation(singleDoubleOperation),
-    then_: client.operation(then_Operation),
-    toString_: client.operation(toString_Operation),
+  const methods: Record<string, unknown> = {};
+  for (const op of operationDefinitions) methods[op.id] = client.operation(op);
+  const own: Pick<ClassClient, "request" | "health" | "ready" | "describe" | "stats" | "close"> = {
     request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
@@ -811,4 +497,5 @@ export function createClassClient(options?: Omit<ClientOptions, "auth"> & { auth
     stats: () => client.stats(),
     close: () => client.close(),
   };
+  return Object.defineProperties(methods, Object.getOwnPropertyDescriptors(own)) as unknown as ClassClient;
 }

@@ -84,25 +84,6 @@ export interface PutDocumentErrors {}
 
 /** The body of an `HttpError` from `putDocument` (none documented). */
 export type PutDocumentErrorBody = unknown;
-const putDocumentOperation: OperationDefinition = {
-  id: "putDocument",
-  method: "PUT",
-  path: "/documents/{id}",
-  idempotent: false,
-  params: [
-    {
-      name: "id",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  body: {
-    kind: "text",
-    contentType: "text/plain",
-  },
-  response: "empty",
-};
 
 /** What `search` sends: `GET /search`. */
 export interface SearchParams {
@@ -117,21 +98,6 @@ export interface SearchErrors {}
 
 /** The body of an `HttpError` from `search` (none documented). */
 export type SearchErrorBody = unknown;
-const searchOperation: OperationDefinition = {
-  id: "search",
-  method: "GET",
-  path: "/search",
-  idempotent: true,
-  params: [
-    {
-      name: "q",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-  ],
-  response: "json",
-};
 
 /** A typed client for `search`; create it with {@link createSearchClient}. */
 export interface SearchClient {
@@ -159,6 +125,12 @@ export interface SearchClient {
   close(): Promise<void>;
 }
 
+/** The operations' definitions (what each sends and how its answer is read), one per line. */
+const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+{"id":"putDocument","method":"PUT","path":"/documents/{id}","idempotent":false,"params":[{"name":"id","in":"path","style":"simple","explode":false}],"body":{"kind":"text","contentType":"text/plain"},"response":"empty"},
+{"id":"search","method":"GET","path":"/search","idempotent":true,"params":[{"name":"q","in":"query","style":"form","explode":true}],"response":"json"}
+]`);
+
 /**
  * Creates a client for `search` (http://search-api:8080).
  *
@@ -167,9 +139,9 @@ export interface SearchClient {
 export function createSearchClient(options?: Omit<ClientOptions, "auth"> & { auth?: SearchAuth; grpc?: GrpcClientOptions }): SearchClient {
   const client = createServiceClient(searchDefinition, options);
   let grpcClient: SearchGrpcClient | undefined;
-  return {
-    putDocument: client.operation(putDocumentOperation),
-    search: client.operation(searchOperation),
+  const methods: Record<string, unknown> = {};
+  for (const op of operationDefinitions) methods[op.id] = client.operation(op);
+  const own: Pick<SearchClient, "request" | "health" | "ready" | "grpc" | "describe" | "stats" | "close"> = {
     request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
@@ -182,6 +154,7 @@ export function createSearchClient(options?: Omit<ClientOptions, "auth"> & { aut
       await Promise.all([client.close(), grpcClient?.close()]);
     },
   };
+  return Object.defineProperties(methods, Object.getOwnPropertyDescriptors(own)) as unknown as SearchClient;
 }
 
 export * from "./grpc.js";

@@ -81,18 +81,6 @@ export interface CreateUserErrors {}
 
 /** The body of an `HttpError` from `createUser` (none documented). */
 export type CreateUserErrorBody = unknown;
-const createUserOperation: OperationDefinition = {
-  id: "createUser",
-  method: "POST",
-  path: "/users",
-  idempotent: false,
-  params: [],
-  body: {
-    kind: "json",
-    contentType: "application/json",
-  },
-  response: "json",
-};
 
 /** What `deleteUser` sends: `DELETE /users/{id}`. */
 export interface DeleteUserParams {
@@ -107,21 +95,6 @@ export interface DeleteUserErrors {}
 
 /** The body of an `HttpError` from `deleteUser` (none documented). */
 export type DeleteUserErrorBody = unknown;
-const deleteUserOperation: OperationDefinition = {
-  id: "deleteUser",
-  method: "DELETE",
-  path: "/users/{id}",
-  idempotent: true,
-  params: [
-    {
-      name: "id",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "empty",
-};
 
 /** What `getMe` sends: `GET /users/me`. */
 export interface GetMeParams {}
@@ -134,14 +107,6 @@ export interface GetMeErrors {}
 
 /** The body of an `HttpError` from `getMe` (none documented). */
 export type GetMeErrorBody = unknown;
-const getMeOperation: OperationDefinition = {
-  id: "getMe",
-  method: "GET",
-  path: "/users/me",
-  idempotent: true,
-  params: [],
-  response: "json",
-};
 
 /** What `getUser` sends: `GET /users/{id}`. */
 export interface GetUserParams {
@@ -157,27 +122,6 @@ export interface GetUserErrors {}
 
 /** The body of an `HttpError` from `getUser` (none documented). */
 export type GetUserErrorBody = unknown;
-const getUserOperation: OperationDefinition = {
-  id: "getUser",
-  method: "GET",
-  path: "/users/{id}",
-  idempotent: true,
-  params: [
-    {
-      name: "id",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-    {
-      name: "x-user-id",
-      in: "header",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "json",
-};
 
 /** What `listUsers` sends: `GET /users`. */
 export interface ListUsersParams {}
@@ -190,14 +134,6 @@ export interface ListUsersErrors {}
 
 /** The body of an `HttpError` from `listUsers` (none documented). */
 export type ListUsersErrorBody = unknown;
-const listUsersOperation: OperationDefinition = {
-  id: "listUsers",
-  method: "GET",
-  path: "/users",
-  idempotent: true,
-  params: [],
-  response: "json",
-};
 
 /** A typed client for `billing`; create it with {@link createBillingClient}. */
 export interface BillingClient {
@@ -229,6 +165,15 @@ export interface BillingClient {
   close(): Promise<void>;
 }
 
+/** The operations' definitions (what each sends and how its answer is read), one per line. */
+const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+{"id":"createUser","method":"POST","path":"/users","idempotent":false,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json"},
+{"id":"deleteUser","method":"DELETE","path":"/users/{id}","idempotent":true,"params":[{"name":"id","in":"path","style":"simple","explode":false}],"response":"empty"},
+{"id":"getMe","method":"GET","path":"/users/me","idempotent":true,"params":[],"response":"json"},
+{"id":"getUser","method":"GET","path":"/users/{id}","idempotent":true,"params":[{"name":"id","in":"path","style":"simple","explode":false},{"name":"x-user-id","in":"header","style":"simple","explode":false}],"response":"json"},
+{"id":"listUsers","method":"GET","path":"/users","idempotent":true,"params":[],"response":"json"}
+]`);
+
 /**
  * Creates a client for `billing` (http://billing-api:9000).
  *
@@ -236,12 +181,9 @@ export interface BillingClient {
  */
 export function createBillingClient(options?: Omit<ClientOptions, "auth"> & { auth?: BillingAuth }): BillingClient {
   const client = createServiceClient(billingDefinition, options);
-  return {
-    createUser: client.operation(createUserOperation),
-    deleteUser: client.operation(deleteUserOperation),
-    getMe: client.operation(getMeOperation),
-    getUser: client.operation(getUserOperation),
-    listUsers: client.operation(listUsersOperation),
+  const methods: Record<string, unknown> = {};
+  for (const op of operationDefinitions) methods[op.id] = client.operation(op);
+  const own: Pick<BillingClient, "request" | "health" | "ready" | "describe" | "stats" | "close"> = {
     request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
@@ -249,4 +191,5 @@ export function createBillingClient(options?: Omit<ClientOptions, "auth"> & { au
     stats: () => client.stats(),
     close: () => client.close(),
   };
+  return Object.defineProperties(methods, Object.getOwnPropertyDescriptors(own)) as unknown as BillingClient;
 }

@@ -80,21 +80,6 @@ export interface CapturePaymentErrors {}
 
 /** The body of an `HttpError` from `capturePayment` (none documented). */
 export type CapturePaymentErrorBody = unknown;
-const capturePaymentOperation: OperationDefinition = {
-  id: "capturePayment",
-  method: "PUT",
-  path: "/payments/{id}",
-  idempotent: true,
-  params: [
-    {
-      name: "id",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "json",
-};
 
 /** What `createPayment` sends: `POST /payments`. */
 export interface CreatePaymentParams {
@@ -109,18 +94,6 @@ export interface CreatePaymentErrors {}
 
 /** The body of an `HttpError` from `createPayment` (none documented). */
 export type CreatePaymentErrorBody = unknown;
-const createPaymentOperation: OperationDefinition = {
-  id: "createPayment",
-  method: "POST",
-  path: "/payments",
-  idempotent: false,
-  params: [],
-  body: {
-    kind: "json",
-    contentType: "application/json",
-  },
-  response: "json",
-};
 
 /** What `getLatest` sends: `GET /payments/latest`. */
 export interface GetLatestParams {}
@@ -133,14 +106,6 @@ export interface GetLatestErrors {}
 
 /** The body of an `HttpError` from `getLatest` (none documented). */
 export type GetLatestErrorBody = unknown;
-const getLatestOperation: OperationDefinition = {
-  id: "getLatest",
-  method: "GET",
-  path: "/payments/latest",
-  idempotent: true,
-  params: [],
-  response: "json",
-};
 
 /** What `getPayment` sends: `GET /payments/{id}`. */
 export interface GetPaymentParams {
@@ -155,21 +120,6 @@ export interface GetPaymentErrors {}
 
 /** The body of an `HttpError` from `getPayment` (none documented). */
 export type GetPaymentErrorBody = unknown;
-const getPaymentOperation: OperationDefinition = {
-  id: "getPayment",
-  method: "GET",
-  path: "/payments/{id}",
-  idempotent: true,
-  params: [
-    {
-      name: "id",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "json",
-};
 
 /** What `listPayments` sends: `GET /payments`. */
 export interface ListPaymentsParams {}
@@ -182,14 +132,6 @@ export interface ListPaymentsErrors {}
 
 /** The body of an `HttpError` from `listPayments` (none documented). */
 export type ListPaymentsErrorBody = unknown;
-const listPaymentsOperation: OperationDefinition = {
-  id: "listPayments",
-  method: "GET",
-  path: "/payments",
-  idempotent: true,
-  params: [],
-  response: "json",
-};
 
 /** A typed client for `ledger`; create it with {@link createLedgerClient}. */
 export interface LedgerClient {
@@ -221,6 +163,15 @@ export interface LedgerClient {
   close(): Promise<void>;
 }
 
+/** The operations' definitions (what each sends and how its answer is read), one per line. */
+const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+{"id":"capturePayment","method":"PUT","path":"/payments/{id}","idempotent":true,"params":[{"name":"id","in":"path","style":"simple","explode":false}],"response":"json"},
+{"id":"createPayment","method":"POST","path":"/payments","idempotent":false,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json"},
+{"id":"getLatest","method":"GET","path":"/payments/latest","idempotent":true,"params":[],"response":"json"},
+{"id":"getPayment","method":"GET","path":"/payments/{id}","idempotent":true,"params":[{"name":"id","in":"path","style":"simple","explode":false}],"response":"json"},
+{"id":"listPayments","method":"GET","path":"/payments","idempotent":true,"params":[],"response":"json"}
+]`);
+
 /**
  * Creates a client for `ledger` (http://ledger-api:7000).
  *
@@ -228,12 +179,9 @@ export interface LedgerClient {
  */
 export function createLedgerClient(options?: Omit<ClientOptions, "auth"> & { auth?: LedgerAuth }): LedgerClient {
   const client = createServiceClient(ledgerDefinition, options);
-  return {
-    capturePayment: client.operation(capturePaymentOperation),
-    createPayment: client.operation(createPaymentOperation),
-    getLatest: client.operation(getLatestOperation),
-    getPayment: client.operation(getPaymentOperation),
-    listPayments: client.operation(listPaymentsOperation),
+  const methods: Record<string, unknown> = {};
+  for (const op of operationDefinitions) methods[op.id] = client.operation(op);
+  const own: Pick<LedgerClient, "request" | "health" | "ready" | "describe" | "stats" | "close"> = {
     request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
@@ -241,4 +189,5 @@ export function createLedgerClient(options?: Omit<ClientOptions, "auth"> & { aut
     stats: () => client.stats(),
     close: () => client.close(),
   };
+  return Object.defineProperties(methods, Object.getOwnPropertyDescriptors(own)) as unknown as LedgerClient;
 }

@@ -80,21 +80,6 @@ export interface CapturePaymentErrors {}
 
 /** The body of an `HttpError` from `capturePayment` (none documented). */
 export type CapturePaymentErrorBody = unknown;
-const capturePaymentOperation: OperationDefinition = {
-  id: "capturePayment",
-  method: "PUT",
-  path: "/payments/{id}",
-  idempotent: false,
-  params: [
-    {
-      name: "id",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "json",
-};
 
 /** What `createPayment` sends: `POST /payments`. */
 export interface CreatePaymentParams {
@@ -109,18 +94,6 @@ export interface CreatePaymentErrors {}
 
 /** The body of an `HttpError` from `createPayment` (none documented). */
 export type CreatePaymentErrorBody = unknown;
-const createPaymentOperation: OperationDefinition = {
-  id: "createPayment",
-  method: "POST",
-  path: "/payments",
-  idempotent: true,
-  params: [],
-  body: {
-    kind: "json",
-    contentType: "application/json",
-  },
-  response: "json",
-};
 
 /** What `getLatest` sends: `GET /payments/latest`. */
 export interface GetLatestParams {}
@@ -133,15 +106,6 @@ export interface GetLatestErrors {}
 
 /** The body of an `HttpError` from `getLatest` (none documented). */
 export type GetLatestErrorBody = unknown;
-const getLatestOperation: OperationDefinition = {
-  id: "getLatest",
-  method: "GET",
-  path: "/payments/latest",
-  idempotent: true,
-  params: [],
-  response: "json",
-  timeoutMs: 1200,
-};
 
 /** What `getPayment` sends: `GET /payments/{id}`. */
 export interface GetPaymentParams {
@@ -156,21 +120,6 @@ export interface GetPaymentErrors {}
 
 /** The body of an `HttpError` from `getPayment` (none documented). */
 export type GetPaymentErrorBody = unknown;
-const getPaymentOperation: OperationDefinition = {
-  id: "getPayment",
-  method: "GET",
-  path: "/payments/{id}",
-  idempotent: true,
-  params: [
-    {
-      name: "id",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "json",
-};
 
 /** What `listPayments` sends: `GET /payments`. */
 export interface ListPaymentsParams {}
@@ -183,14 +132,6 @@ export interface ListPaymentsErrors {}
 
 /** The body of an `HttpError` from `listPayments` (none documented). */
 export type ListPaymentsErrorBody = unknown;
-const listPaymentsOperation: OperationDefinition = {
-  id: "listPayments",
-  method: "GET",
-  path: "/payments",
-  idempotent: true,
-  params: [],
-  response: "json",
-};
 
 /** A typed client for `payments`; create it with {@link createPaymentsClient}. */
 export interface PaymentsClient {
@@ -222,6 +163,15 @@ export interface PaymentsClient {
   close(): Promise<void>;
 }
 
+/** The operations' definitions (what each sends and how its answer is read), one per line. */
+const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+{"id":"capturePayment","method":"PUT","path":"/payments/{id}","idempotent":false,"params":[{"name":"id","in":"path","style":"simple","explode":false}],"response":"json"},
+{"id":"createPayment","method":"POST","path":"/payments","idempotent":true,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json"},
+{"id":"getLatest","method":"GET","path":"/payments/latest","idempotent":true,"params":[],"response":"json","timeoutMs":1200},
+{"id":"getPayment","method":"GET","path":"/payments/{id}","idempotent":true,"params":[{"name":"id","in":"path","style":"simple","explode":false}],"response":"json"},
+{"id":"listPayments","method":"GET","path":"/payments","idempotent":true,"params":[],"response":"json"}
+]`);
+
 /**
  * Creates a client for `payments` (http://payments-api:8080/v2).
  *
@@ -229,12 +179,9 @@ export interface PaymentsClient {
  */
 export function createPaymentsClient(options?: Omit<ClientOptions, "auth"> & { auth?: PaymentsAuth }): PaymentsClient {
   const client = createServiceClient(paymentsDefinition, options);
-  return {
-    capturePayment: client.operation(capturePaymentOperation),
-    createPayment: client.operation(createPaymentOperation),
-    getLatest: client.operation(getLatestOperation),
-    getPayment: client.operation(getPaymentOperation),
-    listPayments: client.operation(listPaymentsOperation),
+  const methods: Record<string, unknown> = {};
+  for (const op of operationDefinitions) methods[op.id] = client.operation(op);
+  const own: Pick<PaymentsClient, "request" | "health" | "ready" | "describe" | "stats" | "close"> = {
     request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
@@ -242,4 +189,5 @@ export function createPaymentsClient(options?: Omit<ClientOptions, "auth"> & { a
     stats: () => client.stats(),
     close: () => client.close(),
   };
+  return Object.defineProperties(methods, Object.getOwnPropertyDescriptors(own)) as unknown as PaymentsClient;
 }

@@ -81,19 +81,6 @@ export interface CreateProductErrors {
 
 /** The body of an `HttpError` from `createProduct` (default). */
 export type CreateProductErrorBody = CreateProductErrors[keyof CreateProductErrors];
-const createProductOperation: OperationDefinition = {
-  id: "createProduct",
-  method: "POST",
-  path: "/products",
-  idempotent: false,
-  params: [],
-  body: {
-    kind: "json",
-    contentType: "application/json",
-  },
-  response: "json",
-  errors: ["default"],
-};
 
 /** What `getProduct` sends: `GET /products/{sku}`. */
 export interface GetProductParams {
@@ -110,22 +97,6 @@ export interface GetProductErrors {
 
 /** The body of an `HttpError` from `getProduct` (404). */
 export type GetProductErrorBody = GetProductErrors[keyof GetProductErrors];
-const getProductOperation: OperationDefinition = {
-  id: "getProduct",
-  method: "GET",
-  path: "/products/{sku}",
-  idempotent: true,
-  params: [
-    {
-      name: "sku",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "json",
-  errors: ["404"],
-};
 
 /** What `listProducts` sends: `GET /products`. */
 export interface ListProductsParams {
@@ -142,28 +113,6 @@ export interface ListProductsErrors {
 
 /** The body of an `HttpError` from `listProducts` (default). */
 export type ListProductsErrorBody = ListProductsErrors[keyof ListProductsErrors];
-const listProductsOperation: OperationDefinition = {
-  id: "listProducts",
-  method: "GET",
-  path: "/products",
-  idempotent: true,
-  params: [
-    {
-      name: "cursor",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-    {
-      name: "limit",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-  ],
-  response: "json",
-  errors: ["default"],
-};
 
 /** A typed client for `catalog_service`; create it with {@link createCatalogServiceClient}. */
 export interface CatalogServiceClient {
@@ -203,6 +152,13 @@ export interface CatalogServiceClient {
   close(): Promise<void>;
 }
 
+/** The operations' definitions (what each sends and how its answer is read), one per line. */
+const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+{"id":"createProduct","method":"POST","path":"/products","idempotent":false,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json","errors":["default"]},
+{"id":"getProduct","method":"GET","path":"/products/{sku}","idempotent":true,"params":[{"name":"sku","in":"path","style":"simple","explode":false}],"response":"json","errors":["404"]},
+{"id":"listProducts","method":"GET","path":"/products","idempotent":true,"params":[{"name":"cursor","in":"query","style":"form","explode":true},{"name":"limit","in":"query","style":"form","explode":true}],"response":"json","errors":["default"]}
+]`);
+
 /**
  * Creates a client for `catalog_service` (http://catalog-api:8080).
  *
@@ -210,10 +166,9 @@ export interface CatalogServiceClient {
  */
 export function createCatalogServiceClient(options?: Omit<ClientOptions, "auth"> & { auth?: CatalogServiceAuth }): CatalogServiceClient {
   const client = createServiceClient(catalogServiceDefinition, options);
-  return {
-    createProduct: client.operation(createProductOperation),
-    getProduct: client.operation(getProductOperation),
-    listProducts: client.operation(listProductsOperation),
+  const methods: Record<string, unknown> = {};
+  for (const op of operationDefinitions) methods[op.id] = client.operation(op);
+  const own: Pick<CatalogServiceClient, "request" | "health" | "ready" | "describe" | "stats" | "close"> = {
     request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
@@ -221,4 +176,5 @@ export function createCatalogServiceClient(options?: Omit<ClientOptions, "auth">
     stats: () => client.stats(),
     close: () => client.close(),
   };
+  return Object.defineProperties(methods, Object.getOwnPropertyDescriptors(own)) as unknown as CatalogServiceClient;
 }

@@ -117,18 +117,6 @@ export interface AdminActionErrors {}
 
 /** The body of an `HttpError` from `adminAction` (none documented). */
 export type AdminActionErrorBody = unknown;
-const adminActionOperation: OperationDefinition = {
-  id: "adminAction",
-  method: "POST",
-  path: "/admin",
-  idempotent: false,
-  params: [],
-  response: "empty",
-  security: [
-    ["basicAuth", "sessionCookie"],
-    ["oauth"],
-  ],
-};
 
 /** What `getBroken` sends: `GET /broken`. */
 export interface GetBrokenParams {}
@@ -141,17 +129,6 @@ export interface GetBrokenErrors {}
 
 /** The body of an `HttpError` from `getBroken` (none documented). */
 export type GetBrokenErrorBody = unknown;
-const getBrokenOperation: OperationDefinition = {
-  id: "getBroken",
-  method: "GET",
-  path: "/broken",
-  idempotent: true,
-  params: [],
-  response: "empty",
-  security: [
-    ["bearerAuth"],
-  ],
-};
 
 /** What `getMaybe` sends: `GET /maybe`. */
 export interface GetMaybeParams {}
@@ -164,18 +141,6 @@ export interface GetMaybeErrors {}
 
 /** The body of an `HttpError` from `getMaybe` (none documented). */
 export type GetMaybeErrorBody = unknown;
-const getMaybeOperation: OperationDefinition = {
-  id: "getMaybe",
-  method: "GET",
-  path: "/maybe",
-  idempotent: true,
-  params: [],
-  response: "empty",
-  security: [
-    [],
-    ["openId"],
-  ],
-};
 
 /** What `getPublic` sends: `GET /public`. */
 export interface GetPublicParams {}
@@ -188,15 +153,6 @@ export interface GetPublicErrors {}
 
 /** The body of an `HttpError` from `getPublic` (none documented). */
 export type GetPublicErrorBody = unknown;
-const getPublicOperation: OperationDefinition = {
-  id: "getPublic",
-  method: "GET",
-  path: "/public",
-  idempotent: true,
-  params: [],
-  response: "empty",
-  security: [],
-};
 
 /** What `listSecrets` sends: `GET /secrets`. */
 export interface ListSecretsParams {}
@@ -209,14 +165,6 @@ export interface ListSecretsErrors {}
 
 /** The body of an `HttpError` from `listSecrets` (none documented). */
 export type ListSecretsErrorBody = unknown;
-const listSecretsOperation: OperationDefinition = {
-  id: "listSecrets",
-  method: "GET",
-  path: "/secrets",
-  idempotent: true,
-  params: [],
-  response: "empty",
-};
 
 /** A typed client for `vault`; create it with {@link createVaultClient}. */
 export interface VaultClient {
@@ -248,6 +196,15 @@ export interface VaultClient {
   close(): Promise<void>;
 }
 
+/** The operations' definitions (what each sends and how its answer is read), one per line. */
+const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+{"id":"adminAction","method":"POST","path":"/admin","idempotent":false,"params":[],"response":"empty","security":[["basicAuth","sessionCookie"],["oauth"]]},
+{"id":"getBroken","method":"GET","path":"/broken","idempotent":true,"params":[],"response":"empty","security":[["bearerAuth"]]},
+{"id":"getMaybe","method":"GET","path":"/maybe","idempotent":true,"params":[],"response":"empty","security":[[],["openId"]]},
+{"id":"getPublic","method":"GET","path":"/public","idempotent":true,"params":[],"response":"empty","security":[]},
+{"id":"listSecrets","method":"GET","path":"/secrets","idempotent":true,"params":[],"response":"empty"}
+]`);
+
 /**
  * Creates a client for `vault` (http://vault-api:8080).
  *
@@ -255,12 +212,9 @@ export interface VaultClient {
  */
 export function createVaultClient(options?: Omit<ClientOptions, "auth"> & { auth?: VaultAuth }): VaultClient {
   const client = createServiceClient(vaultDefinition, options);
-  return {
-    adminAction: client.operation(adminActionOperation),
-    getBroken: client.operation(getBrokenOperation),
-    getMaybe: client.operation(getMaybeOperation),
-    getPublic: client.operation(getPublicOperation),
-    listSecrets: client.operation(listSecretsOperation),
+  const methods: Record<string, unknown> = {};
+  for (const op of operationDefinitions) methods[op.id] = client.operation(op);
+  const own: Pick<VaultClient, "request" | "health" | "ready" | "describe" | "stats" | "close"> = {
     request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
@@ -268,4 +222,5 @@ export function createVaultClient(options?: Omit<ClientOptions, "auth"> & { auth
     stats: () => client.stats(),
     close: () => client.close(),
   };
+  return Object.defineProperties(methods, Object.getOwnPropertyDescriptors(own)) as unknown as VaultClient;
 }

@@ -82,22 +82,6 @@ export interface DeleteItemErrors {
 
 /** The body of an `HttpError` from `deleteItem` (409, default). */
 export type DeleteItemErrorBody = DeleteItemErrors[keyof DeleteItemErrors];
-const deleteItemOperation: OperationDefinition = {
-  id: "deleteItem",
-  method: "DELETE",
-  path: "/items/{id}",
-  idempotent: true,
-  params: [
-    {
-      name: "id",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "empty",
-  errors: ["409", "default"],
-};
 
 /** What `getItem` sends: `GET /items/{id}`. */
 export interface GetItemParams {
@@ -116,22 +100,6 @@ export interface GetItemErrors {
 
 /** The body of an `HttpError` from `getItem` (404, 4XX, 503). */
 export type GetItemErrorBody = GetItemErrors[keyof GetItemErrors];
-const getItemOperation: OperationDefinition = {
-  id: "getItem",
-  method: "GET",
-  path: "/items/{id}",
-  idempotent: true,
-  params: [
-    {
-      name: "id",
-      in: "path",
-      style: "simple",
-      explode: false,
-    },
-  ],
-  response: "json",
-  errors: ["404", "4XX", "503"],
-};
 
 /** What `listItems` sends: `GET /items`. */
 export interface ListItemsParams {
@@ -146,21 +114,6 @@ export interface ListItemsErrors {}
 
 /** The body of an `HttpError` from `listItems` (none documented). */
 export type ListItemsErrorBody = unknown;
-const listItemsOperation: OperationDefinition = {
-  id: "listItems",
-  method: "GET",
-  path: "/items",
-  idempotent: true,
-  params: [
-    {
-      name: "limit",
-      in: "query",
-      style: "form",
-      explode: true,
-    },
-  ],
-  response: "json",
-};
 
 /** A typed client for `items`; create it with {@link createItemsClient}. */
 export interface ItemsClient {
@@ -188,6 +141,13 @@ export interface ItemsClient {
   close(): Promise<void>;
 }
 
+/** The operations' definitions (what each sends and how its answer is read), one per line. */
+const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+{"id":"deleteItem","method":"DELETE","path":"/items/{id}","idempotent":true,"params":[{"name":"id","in":"path","style":"simple","explode":false}],"response":"empty","errors":["409","default"]},
+{"id":"getItem","method":"GET","path":"/items/{id}","idempotent":true,"params":[{"name":"id","in":"path","style":"simple","explode":false}],"response":"json","errors":["404","4XX","503"]},
+{"id":"listItems","method":"GET","path":"/items","idempotent":true,"params":[{"name":"limit","in":"query","style":"form","explode":true}],"response":"json"}
+]`);
+
 /**
  * Creates a client for `items` (http://items-api:8080).
  *
@@ -195,10 +155,9 @@ export interface ItemsClient {
  */
 export function createItemsClient(options?: Omit<ClientOptions, "auth"> & { auth?: ItemsAuth }): ItemsClient {
   const client = createServiceClient(itemsDefinition, options);
-  return {
-    deleteItem: client.operation(deleteItemOperation),
-    getItem: client.operation(getItemOperation),
-    listItems: client.operation(listItemsOperation),
+  const methods: Record<string, unknown> = {};
+  for (const op of operationDefinitions) methods[op.id] = client.operation(op);
+  const own: Pick<ItemsClient, "request" | "health" | "ready" | "describe" | "stats" | "close"> = {
     request: <T = unknown>(params: RawRequest, options?: CallOptions): Promise<T> => client.request<T>(params, options),
     health: (options) => client.health(options),
     ready: (options) => client.ready(options),
@@ -206,4 +165,5 @@ export function createItemsClient(options?: Omit<ClientOptions, "auth"> & { auth
     stats: () => client.stats(),
     close: () => client.close(),
   };
+  return Object.defineProperties(methods, Object.getOwnPropertyDescriptors(own)) as unknown as ItemsClient;
 }
