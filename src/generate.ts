@@ -9,6 +9,7 @@ import { emitYaml, validateManifests } from "./emit/yaml/index.js";
 import { lint } from "./lint/index.js";
 import type { GeneratedFile } from "./emit/files.js";
 import { emitTypeScript, type RuntimeSource } from "./emit/ts/index.js";
+import { DEFAULT_OUTPUT_TARGET, applyTarget, type OutputTarget } from "./emit/targets.js";
 import { buildModel } from "./resolve/build.js";
 import type { Diagnostic, Model } from "./model/types.js";
 import { unreadableFile } from "./specs/files.js";
@@ -18,6 +19,8 @@ export interface GenerateRequest {
   /** Config path as the user gave it (relative to cwd, or absolute). */
   configPath: string;
   cwd: string;
+  /** `gen --target`: wins over services.toml's `[output] target` (default "ts"). */
+  target?: OutputTarget;
 }
 
 export interface GenerateResult {
@@ -88,7 +91,8 @@ export async function generate(request: GenerateRequest): Promise<GenerateResult
   diagnostics.push(...lint(built.model));
 
   const runtime = await readRuntime();
-  const files = [...emitTypeScript(built.model, { runtime }), ...emitYaml(built.model)].sort((a, b) =>
+  const target = request.target ?? config.output?.target ?? DEFAULT_OUTPUT_TARGET;
+  const files = (await applyTarget([...emitTypeScript(built.model, { runtime }), ...emitYaml(built.model)], target)).sort((a, b) =>
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
   );
   return { files, diagnostics: sortDiagnostics(diagnostics), inputs: unique(inputs), model: built.model };

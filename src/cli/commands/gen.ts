@@ -12,6 +12,7 @@ import { behindLinkInside, linkMessage } from "../output/links.js";
 import { planOutput, staleFiles } from "../output/plan.js";
 import { undeclaredRuntimeNote } from "../output/runtime-packages.js";
 import { reportDiagnostics, strictly } from "./diagnostics.js";
+import { OUTPUT_TARGETS, isOutputTarget } from "../../emit/targets.js";
 
 export const genCommand: Command = {
   name: "gen",
@@ -25,6 +26,8 @@ Nothing is written when any input has an error.
 Options:
   --config <file>  config to read (default: services.toml)
   --out <dir>      output folder (default: generated)
+  --target <t>     ts (default) or js+dts: TypeScript sources, or JavaScript + declarations with a package.json;
+                   wins over services.toml's [output] target
   --check          write nothing; list stale files and exit 1 if the output folder is out of date
   --strict         treat warnings (lint findings included) as errors: report them, exit 2, write nothing
   --quiet          print only diagnostics and stale files
@@ -36,6 +39,7 @@ Exit codes: 0 ok, 1 stale (--check), 2 bad input or usage, 3 I/O failure or inte
   options: {
     config: { type: "string", default: "services.toml" },
     out: { type: "string", default: "generated" },
+    target: { type: "string" },
     check: { type: "boolean", default: false },
     strict: { type: "boolean", default: false },
     quiet: { type: "boolean", default: false },
@@ -53,10 +57,17 @@ Exit codes: 0 ok, 1 stale (--check), 2 bad input or usage, 3 I/O failure or inte
       if (!quiet) io.stdout.write(`${line}\n`);
     };
 
+    const target = values.target === undefined ? undefined : String(values.target);
+    if (target !== undefined && !isOutputTarget(target)) {
+      io.stderr.write(`svcgen: --target must be one of ${OUTPUT_TARGETS.map((t) => `"${t}"`).join(", ")}, got "${target}"\n`);
+      return EXIT_BAD_INPUT;
+    }
+    // The flag is not in any input file: it is part of the cache key (services.toml's [output] target is hashed with it).
+    const fingerprint = `${options.fingerprint ?? selfFingerprint()}${target !== undefined ? `\0target=${target}` : ""}`;
     const scope: CacheScope | undefined =
       values["no-cache"] === true
         ? undefined
-        : { cwd: io.cwd, configPath, outDir, env: io.env, fingerprint: options.fingerprint ?? selfFingerprint() };
+        : { cwd: io.cwd, configPath, outDir, env: io.env, fingerprint };
     const cached = scope === undefined ? undefined : freshEntry(scope);
     if (cached !== undefined) {
       if (reportDiagnostics(strictly(cached.warnings, strict), io)) return EXIT_BAD_INPUT;
@@ -65,7 +76,7 @@ Exit codes: 0 ok, 1 stale (--check), 2 bad input or usage, 3 I/O failure or inte
     }
 
     const generate = options.generate ?? loadRealGenerate;
-    const result = await generate({ configPath, cwd: io.cwd });
+    const result = await generate({ configPath, cwd: io.cwd, ...(target !== undefined ? { target } : {}) });
     if (reportDiagnostics(strictly(result.diagnostics, strict), io)) return EXIT_BAD_INPUT;
     const warnings = result.diagnostics.filter((diagnostic) => diagnostic.severity === "warning");
 
