@@ -12,12 +12,17 @@ import { emitTypeScript, type RuntimeSource } from "./emit/ts/index.js";
 import { buildModel } from "./resolve/build.js";
 import type { Diagnostic, Model } from "./model/types.js";
 import { unreadableFile } from "./specs/files.js";
-import { loadSpecs } from "./specs/index.js";
+import { loadSpecs, type SpecCache } from "./specs/index.js";
+import { showPath } from "./specs/loader.js";
 
 export interface GenerateRequest {
   /** Config path as the user gave it (relative to cwd, or absolute). */
   configPath: string;
   cwd: string;
+  /** Spec loads kept between runs (the CLI's disk cache); without it every spec is loaded. */
+  specCache?: SpecCache;
+  /** Threads that may load specs at once, the main thread included (default: os.availableParallelism()). */
+  threads?: number;
 }
 
 export interface GenerateResult {
@@ -27,6 +32,8 @@ export interface GenerateResult {
   diagnostics: Diagnostic[];
   /** Absolute paths of every input file read (config first), for the content-hash cache. */
   inputs: string[];
+  /** Absolute paths looked for and not found before an input that was read: a file appearing there changes the result. */
+  absent?: string[];
   model?: Model;
 }
 
@@ -36,8 +43,7 @@ const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
 export async function generate(request: GenerateRequest): Promise<GenerateResult> {
   const configAbs = path.resolve(request.cwd, request.configPath);
   const configDir = path.dirname(configAbs);
-  // Diagnostics name files relative to where the user stands, so editors can jump to them.
-  const shown = (abs: string): string => toPosix(path.relative(request.cwd, abs) || path.basename(abs));
+  const shown = (abs: string): string => showPath(request.cwd, abs);
   const configShown = shown(configAbs);
   const inputs = [configAbs];
 
@@ -55,9 +61,14 @@ export async function generate(request: GenerateRequest): Promise<GenerateResult
   if (!config) return fail(inputs, parsed.diagnostics);
   const diagnostics = [...parsed.diagnostics];
 
-  const loaded = await loadSpecs(config.services, { configDir, show: shown });
+  const loaded = await loadSpecs(
+    config.services,
+    { configDir, cwd: request.cwd },
+    { ...(request.specCache ? { cache: request.specCache } : {}), ...(request.threads ? { threads: request.threads } : {}) },
+  );
   diagnostics.push(...loaded.diagnostics);
   inputs.push(...loaded.inputs);
+  const absent = unique(loaded.absent);
 
   // A service whose spec did not load is still built, so its other keys are checked; its operation overrides are
   // not, since without the spec buildModel would call every one of them unknown.
@@ -83,7 +94,7 @@ export async function generate(request: GenerateRequest): Promise<GenerateResult
     const overrides = new Set(service.operations.map((o) => locationId(o.location)));
     diagnostics.push(...build([service]).diagnostics.filter((d) => overrides.has(locationId(d.location))));
   }
-  if (!built.model || hasErrors(diagnostics)) return fail(inputs, diagnostics);
+  if (!built.model || hasErrors(diagnostics)) return { ...fail(inputs, diagnostics), absent };
   // Lint findings are warnings here; `svcgen lint --strict` is the gate that fails on them.
   diagnostics.push(...lint(built.model));
 
@@ -91,7 +102,7 @@ export async function generate(request: GenerateRequest): Promise<GenerateResult
   const files = [...emitTypeScript(built.model, { runtime }), ...emitYaml(built.model)].sort((a, b) =>
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
   );
-  return { files, diagnostics: sortDiagnostics(diagnostics), inputs: unique(inputs), model: built.model };
+  return { files, diagnostics: sortDiagnostics(diagnostics), inputs: unique(inputs), absent, model: built.model };
 }
 
 /** The runtime's own sources, which every generated client carries. */
