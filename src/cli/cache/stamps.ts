@@ -62,6 +62,8 @@ export function verifyStamps(stamped: Stamped, writtenAt: number): { stamps: Sta
     }
     if (stat.size !== stamp.size) return undefined;
     if (stat.mtimeMs === stamp.mtimeMs && stamp.mtimeMs + RACY_MS < writtenAt) {
+      // Trusted: another entry stamping the same file this run need not hash it either.
+      if (!hashed.has(file)) hashed.set(file, stamp);
       stamps.push([file, stamp]);
       continue;
     }
