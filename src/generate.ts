@@ -5,11 +5,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseConfig, type ServiceConfig } from "./config/index.js";
 import { locateKeys } from "./config/locate.js";
-import { emitYaml, validateManifests } from "./emit/yaml/index.js";
-import { lint } from "./lint/index.js";
 import type { GeneratedFile } from "./emit/files.js";
-import { emitTypeScript, type RuntimeSource } from "./emit/ts/index.js";
-import { buildModel } from "./resolve/build.js";
+import type { RuntimeSource } from "./emit/ts/index.js";
 import type { Diagnostic, Model } from "./model/types.js";
 import { unreadableFile } from "./specs/files.js";
 import { loadSpecs, type SpecCache } from "./specs/index.js";
@@ -61,11 +58,14 @@ export async function generate(request: GenerateRequest): Promise<GenerateResult
   if (!config) return fail(inputs, parsed.diagnostics);
   const diagnostics = [...parsed.diagnostics];
 
-  const loaded = await loadSpecs(
-    config.services,
-    { configDir, cwd: request.cwd },
-    { ...(request.specCache ? { cache: request.specCache } : {}), ...(request.threads ? { threads: request.threads } : {}) },
-  );
+  const [loaded, { buildModel, lint, emitTypeScript, emitYaml, validateManifests }] = await Promise.all([
+    loadSpecs(
+      config.services,
+      { configDir, cwd: request.cwd },
+      { ...(request.specCache ? { cache: request.specCache } : {}), ...(request.threads ? { threads: request.threads } : {}) },
+    ),
+    importStages(),
+  ]);
   diagnostics.push(...loaded.diagnostics);
   inputs.push(...loaded.inputs);
   const absent = unique(loaded.absent);
@@ -103,6 +103,26 @@ export async function generate(request: GenerateRequest): Promise<GenerateResult
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
   );
   return { files, diagnostics: sortDiagnostics(diagnostics), inputs: unique(inputs), absent, model: built.model };
+}
+
+/**
+ * The stages after loading, imported while the specs load rather than before: worker threads start loading without
+ * waiting for the main thread to compile the emitters.
+ */
+async function importStages() {
+  const [build, linter, ts, yaml] = await Promise.all([
+    import("./resolve/build.js"),
+    import("./lint/index.js"),
+    import("./emit/ts/index.js"),
+    import("./emit/yaml/index.js"),
+  ]);
+  return {
+    buildModel: build.buildModel,
+    lint: linter.lint,
+    emitTypeScript: ts.emitTypeScript,
+    emitYaml: yaml.emitYaml,
+    validateManifests: yaml.validateManifests,
+  };
 }
 
 /** The runtime's own sources, which every generated client carries. */
