@@ -64,12 +64,13 @@ export async function loadSpecs(services: readonly ServiceConfig[], place: SpecP
 
   const startedAt = Date.now();
   const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), misses.length));
-  const loaded = await loadAll(misses, place, threads);
-  loaded.forEach((load, i) => {
-    const fresh: CachedLoad = { at: misses[i]!.settings.at, load };
-    done.set(missKeys[i]!, fresh);
-    if (load.model !== undefined && !load.diagnostics.some((d) => d.severity === "error")) options.cache?.set(missKeys[i]!, fresh, startedAt);
-  });
+  // Stored as each arrives: a cache write is then done while the main thread would wait for another thread.
+  const store = (index: number, load: SpecLoad<unknown>): void => {
+    const fresh: CachedLoad = { at: misses[index]!.settings.at, load };
+    done.set(missKeys[index]!, fresh);
+    if (load.model !== undefined && !load.diagnostics.some((d) => d.severity === "error")) options.cache?.set(missKeys[index]!, fresh, startedAt);
+  };
+  await loadAll(misses, place, threads, store);
 
   const specs = Object.fromEntries(SPEC_LOADERS.map((loader) => [loader.kind, new Map()])) as LoadedSpecs;
   const result: LoadSpecsResult = { specs, diagnostics: [], inputs: [], absent: [], failed: new Set(), threads };
@@ -86,11 +87,19 @@ export async function loadSpecs(services: readonly ServiceConfig[], place: SpecP
 }
 
 /** One load runs here, as before threads; several go to threads.ts (loaded only then, with its worker machinery). */
-async function loadAll(loads: readonly QueuedLoad[], place: SpecPlace, threads: number): Promise<Array<SpecLoad<unknown>>> {
+async function loadAll(
+  loads: readonly QueuedLoad[],
+  place: SpecPlace,
+  threads: number,
+  loaded: (index: number, load: SpecLoad<unknown>) => void,
+): Promise<void> {
   const ctx = specContext(place);
   const loaders = loads.map((load) => loaderOf(load.kind));
-  if (threads < 2) return Promise.all(loads.map((load, i) => loaders[i]!.load(load.settings, ctx)));
+  if (threads < 2) {
+    await Promise.all(loads.map(async (load, i) => loaded(i, await loaders[i]!.load(load.settings, ctx))));
+    return;
+  }
   const { loadInThreads } = await import("./threads.js");
   const weights = loads.map((load, i) => loaders[i]!.weight(load.settings, ctx));
-  return loadInThreads(loads, weights, place, threads);
+  await loadInThreads(loads, weights, place, threads, loaded);
 }

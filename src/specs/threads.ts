@@ -8,18 +8,23 @@ import { Worker } from "node:worker_threads";
 import type { SpecLoad, SpecPlace } from "./loader.js";
 import { drain, type Delivered, type LoadQueue, type QueuedLoad } from "./queue.js";
 
-/** Loads every entry of `loads`, heaviest first; results in the order of `loads`, whatever thread finished first. */
+/**
+ * Loads every entry of `loads`, heaviest first; results in the order of `loads`, whatever thread finished first.
+ * `loaded` sees each result as it arrives (while the main thread waits for the others, not after).
+ */
 export async function loadInThreads(
   loads: readonly QueuedLoad[],
   weights: readonly number[],
   place: SpecPlace,
   threads: number,
+  loaded: (index: number, load: SpecLoad<unknown>) => void = () => {},
 ): Promise<Array<SpecLoad<unknown>>> {
   const order = loads.map((_, i) => i).sort((a, b) => weights[b]! - weights[a]! || a - b);
   const queue: LoadQueue = { loads: [...loads], order, next: new Int32Array(new SharedArrayBuffer(4)), place };
   const results = new Array<Delivered | undefined>(loads.length);
   const deliver = (result: Delivered): void => {
     results[result.index] = result;
+    if ("load" in result) loaded(result.index, result.load);
   };
 
   const workers = Array.from({ length: Math.min(threads, loads.length) - 1 }, () => startWorker(queue));

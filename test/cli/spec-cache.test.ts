@@ -43,12 +43,14 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
-/** Loads, by the spec they read, in the order the run asked for them. */
+/** Loads, by the spec they read, sorted (loads are stored as they finish, on whichever thread). */
 function described(keys: readonly string[]): string[] {
-  return keys.map((key) => {
-    const [kind, settings] = JSON.parse(key) as [string, { path?: string; files?: string[] }];
-    return `${kind}:${settings.path ?? settings.files?.join()}`;
-  });
+  return keys
+    .map((key) => {
+      const [kind, settings] = JSON.parse(key) as [string, { path?: string; files?: string[] }];
+      return `${kind}:${settings.path ?? settings.files?.join()}`;
+    })
+    .sort();
 }
 
 const ALL = ["openapi:specs/auth.yaml", "openapi:specs/payments.yaml", "openapi:specs/users.yaml", "proto:protos/auth.proto"];

@@ -110,7 +110,7 @@ describe("loadSpecs", () => {
       const [kind, settings] = JSON.parse(key) as [string, { path?: string; files?: string[] }];
       return `${kind}:${settings.path ?? settings.files?.join()}`;
     });
-    expect(described).toEqual([
+    expect(described.sort()).toEqual([
       "openapi:specs/alpha.yaml",
       "openapi:specs/beta.yaml",
       "proto:protos/empty.proto",
