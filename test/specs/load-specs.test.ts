@@ -101,6 +101,18 @@ describe("loadSpecs", () => {
     );
   });
 
+  it("starts no worker thread for one spec to load, alone or beside cached ones", async () => {
+    const two = [0, 1, 2, 12, 13, 14].map((line) => FILES["services.toml"].split("\n")[line]).join("\n");
+    const root = project({ ...FILES, "services.toml": `${two}\n` });
+    const cache = new MemoryCache();
+    expect((await load(root, 4, cache)).threads).toBe(2);
+    writeFileSync(path.join(root, "specs/beta.yaml"), spec("Beta", "      description: changed\n"));
+    cache.entries.delete([...cache.entries.keys()].find((key) => key.includes("beta.yaml"))!);
+    const warm = await load(root, 4, cache);
+    expect(cache.gets.slice(-2)).toEqual([true, false]);
+    expect(warm.threads).toBe(1);
+  });
+
   it("loads a spec two services name alike once, and offers the cache only loads without errors", async () => {
     const root = project(FILES);
     const cache = new MemoryCache();
