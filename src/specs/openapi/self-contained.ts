@@ -158,21 +158,28 @@ function bundlerChanges(doc: unknown, rootType: NodeType, refs: Map<string, Reso
     }
     if (typeof target !== "object" || target === null) return;
     const resolvedNode = target as Record<string, unknown>;
-    // walk.js's order: the type's properties, then the node's other keys (or its extensions), then keys next to a
-    // $ref (walked with the target's type). Its `includes` filters, as sets.
-    const props = Object.keys(type.properties);
-    if (type.additionalProperties) {
-      for (const k of Object.keys(resolvedNode)) if (!Object.hasOwn(type.properties, k)) props.push(k);
-    } else if (type.extensionsPrefix) {
-      for (const k of Object.keys(resolvedNode)) if (k.startsWith(type.extensionsPrefix)) props.push(k);
+    const sibling = isRef(node) ? (node as Record<string, unknown>) : undefined;
+    // walk.js's order: every property the type declares (those without a value skipped), then the node's other keys
+    // (or all its extensions, declared or not), then keys next to a $ref not listed yet (walked with the target's
+    // type). Here only the keys the node has, put in the type's order.
+    const declared = declaredOrder(type);
+    const props = Object.keys(resolvedNode).filter((k) => declared.has(k));
+    if (sibling) for (const k of Object.keys(sibling)) if (declared.has(k) && !Object.hasOwn(resolvedNode, k)) props.push(k);
+    if (props.length > 1) props.sort((a, b) => declared.get(a)! - declared.get(b)!);
+    const listed = sibling ? new Set(props) : undefined;
+    const extra = type.additionalProperties
+      ? Object.keys(resolvedNode).filter((k) => !declared.has(k))
+      : type.extensionsPrefix
+        ? Object.keys(resolvedNode).filter((k) => k.startsWith(type.extensionsPrefix!))
+        : [];
+    for (const k of extra) {
+      props.push(k);
+      listed?.add(k);
     }
-    if (isRef(node)) {
-      const listed = new Set(props);
-      for (const k of Object.keys(node)) if (k !== "$ref" && !listed.has(k)) props.push(k);
-    }
+    if (sibling) for (const k of Object.keys(sibling)) if (k !== "$ref" && !declared.has(k) && !listed!.has(k)) props.push(k);
     for (const propName of props) {
       let value = resolvedNode[propName];
-      if (value === undefined && isRef(node)) value = (node as Record<string, unknown>)[propName];
+      if (value === undefined && sibling) value = sibling[propName];
       if (value === undefined) continue;
       let propType: unknown = type.properties[propName];
       if (propType === undefined) propType = type.additionalProperties;
@@ -195,6 +202,18 @@ function bundlerChanges(doc: unknown, rootType: NodeType, refs: Map<string, Reso
   const seenSets = [...seenPerType.values()];
   const walkedOnce = (node: unknown): boolean => seenSets.filter((seen) => seen.has(node)).length === 1;
   return replacements.every(({ parent }) => walkedOnce(parent)) ? replacements : undefined;
+}
+
+const declaredOrders = new WeakMap<NodeType, Map<string, number>>();
+
+/** A type's declared properties with their position, which is the order walk.js visits them in. */
+function declaredOrder(type: NodeType): Map<string, number> {
+  let order = declaredOrders.get(type);
+  if (order === undefined) {
+    order = new Map(Object.keys(type.properties).map((key, i) => [key, i]));
+    declaredOrders.set(type, order);
+  }
+  return order;
 }
 
 /**
