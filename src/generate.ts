@@ -5,15 +5,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseConfig, type ServiceConfig } from "./config/index.js";
 import { locateKeys } from "./config/locate.js";
-import { emitYaml, validateManifests } from "./emit/yaml/index.js";
-import { lint } from "./lint/index.js";
 import type { GeneratedFile } from "./emit/files.js";
-import { emitTypeScript, type RuntimeSource } from "./emit/ts/index.js";
+import type { RuntimeSource } from "./emit/ts/index.js";
 import { DEFAULT_OUTPUT_TARGET, applyTarget, type OutputTarget } from "./emit/targets.js";
-import { buildModel } from "./resolve/build.js";
 import type { Diagnostic, Model } from "./model/types.js";
 import { unreadableFile } from "./specs/files.js";
-import { loadSpecs } from "./specs/index.js";
+import { loadSpecs, type SpecCache } from "./specs/index.js";
+import { showPath } from "./specs/loader.js";
 
 export interface GenerateRequest {
   /** Config path as the user gave it (relative to cwd, or absolute). */
@@ -21,6 +19,10 @@ export interface GenerateRequest {
   cwd: string;
   /** `gen --target`: wins over services.toml's `[output] target` (default "ts"). */
   target?: OutputTarget;
+  /** Spec loads kept between runs (the CLI's disk cache); without it every spec is loaded. */
+  specCache?: SpecCache;
+  /** Threads that may load specs at once, the main thread included (default: os.availableParallelism()). */
+  threads?: number;
 }
 
 export interface GenerateResult {
@@ -30,6 +32,8 @@ export interface GenerateResult {
   diagnostics: Diagnostic[];
   /** Absolute paths of every input file read (config first), for the content-hash cache. */
   inputs: string[];
+  /** Absolute paths looked for and not found before an input that was read: a file appearing there changes the result. */
+  absent?: string[];
   model?: Model;
 }
 
@@ -39,8 +43,7 @@ const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
 export async function generate(request: GenerateRequest): Promise<GenerateResult> {
   const configAbs = path.resolve(request.cwd, request.configPath);
   const configDir = path.dirname(configAbs);
-  // Diagnostics name files relative to where the user stands, so editors can jump to them.
-  const shown = (abs: string): string => toPosix(path.relative(request.cwd, abs) || path.basename(abs));
+  const shown = (abs: string): string => showPath(request.cwd, abs);
   const configShown = shown(configAbs);
   const inputs = [configAbs];
 
@@ -58,9 +61,17 @@ export async function generate(request: GenerateRequest): Promise<GenerateResult
   if (!config) return fail(inputs, parsed.diagnostics);
   const diagnostics = [...parsed.diagnostics];
 
-  const loaded = await loadSpecs(config.services, { configDir, show: shown });
+  const [loaded, { buildModel, lint, emitTypeScript, emitYaml, validateManifests }] = await Promise.all([
+    loadSpecs(
+      config.services,
+      { configDir, cwd: request.cwd },
+      { ...(request.specCache ? { cache: request.specCache } : {}), ...(request.threads ? { threads: request.threads } : {}) },
+    ),
+    importStages(),
+  ]);
   diagnostics.push(...loaded.diagnostics);
   inputs.push(...loaded.inputs);
+  const absent = unique(loaded.absent);
 
   // A service whose spec did not load is still built, so its other keys are checked; its operation overrides are
   // not, since without the spec buildModel would call every one of them unknown.
@@ -86,7 +97,7 @@ export async function generate(request: GenerateRequest): Promise<GenerateResult
     const overrides = new Set(service.operations.map((o) => locationId(o.location)));
     diagnostics.push(...build([service]).diagnostics.filter((d) => overrides.has(locationId(d.location))));
   }
-  if (!built.model || hasErrors(diagnostics)) return fail(inputs, diagnostics);
+  if (!built.model || hasErrors(diagnostics)) return { ...fail(inputs, diagnostics), absent };
   // Lint findings are warnings here; `svcgen lint --strict` is the gate that fails on them.
   diagnostics.push(...lint(built.model));
 
@@ -95,7 +106,27 @@ export async function generate(request: GenerateRequest): Promise<GenerateResult
   const files = (await applyTarget([...emitTypeScript(built.model, { runtime }), ...emitYaml(built.model)], target)).sort((a, b) =>
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
   );
-  return { files, diagnostics: sortDiagnostics(diagnostics), inputs: unique(inputs), model: built.model };
+  return { files, diagnostics: sortDiagnostics(diagnostics), inputs: unique(inputs), absent, model: built.model };
+}
+
+/**
+ * The stages after loading, imported while the specs load rather than before: worker threads start loading without
+ * waiting for the main thread to compile the emitters.
+ */
+async function importStages() {
+  const [build, linter, ts, yaml] = await Promise.all([
+    import("./resolve/build.js"),
+    import("./lint/index.js"),
+    import("./emit/ts/index.js"),
+    import("./emit/yaml/index.js"),
+  ]);
+  return {
+    buildModel: build.buildModel,
+    lint: linter.lint,
+    emitTypeScript: ts.emitTypeScript,
+    emitYaml: yaml.emitYaml,
+    validateManifests: yaml.validateManifests,
+  };
 }
 
 /** The runtime's own sources, which every generated client carries. */

@@ -1,20 +1,22 @@
-// The registry of spec formats. generate.ts runs every loader here for every service that names a spec of its
-// format; a new format is its own folder with a SpecLoader (loader.ts) and one line in SPEC_LOADERS.
+// Loads every spec the services name, each on its own: one load per distinct spec (services naming the same spec the
+// same way share it), taken from the cache when its inputs are unchanged, and the rest on several threads when there
+// are several. Results are assembled in registry order, then service order, whatever finished first.
+import { availableParallelism } from "node:os";
 import type { ServiceConfig } from "../config/types.js";
 import type { Diagnostic } from "../diagnostics.js";
-import type { SpecContext, SpecLoader } from "./loader.js";
-import { openapiLoader } from "./openapi/loader.js";
-import { protoLoader } from "./proto/loader.js";
+import { loadKey, relocate, type CachedLoad, type SpecCache } from "./cache.js";
+import { specContext, type SpecLoad, type SpecPlace } from "./loader.js";
+import type { QueuedLoad } from "./queue.js";
+import { SPEC_LOADERS, loaderOf, type AnyLoader, type RegisteredLoader } from "./registry.js";
 
-export type { SpecContext, SpecLoad, SpecLoader } from "./loader.js";
+export type { CachedLoad, SpecCache } from "./cache.js";
+export type { SpecContext, SpecLoad, SpecLoader, SpecPlace, SpecSettings } from "./loader.js";
+export { SPEC_LOADERS } from "./registry.js";
 
-export const SPEC_LOADERS = [openapiLoader, protoLoader] as const;
-
-type Registered = (typeof SPEC_LOADERS)[number];
-type ModelOf<L> = L extends SpecLoader<string, infer M> ? M : never;
+type ModelOf<L> = L extends { load(...args: never[]): Promise<SpecLoad<infer M>> } ? M : never;
 
 /** Each format's models by service key: `{ openapi: Map<key, OpenApiModel>, proto: Map<key, ProtoModel> }`. */
-export type LoadedSpecs = { [L in Registered as L["kind"]]: Map<string, ModelOf<L>> };
+export type LoadedSpecs = { [L in RegisteredLoader as L["kind"]]: Map<string, ModelOf<L>> };
 
 export interface LoadSpecsResult {
   specs: LoadedSpecs;
@@ -22,23 +24,82 @@ export interface LoadSpecsResult {
   diagnostics: Diagnostic[];
   /** Absolute paths of every file read. */
   inputs: string[];
+  /** Absolute paths looked for and not found before a file that was read (SpecLoad.absent): none may appear. */
+  absent: string[];
   /** Keys of services with a spec that did not load: what depends on that spec cannot be checked this run. */
   failed: Set<string>;
+  /** Threads that loaded specs this run, the main thread included (1 when at most one spec was loaded). */
+  threads: number;
 }
 
-/** Loads every spec every service names, all at once; one failure does not stop the others. */
-export async function loadSpecs(services: readonly ServiceConfig[], ctx: SpecContext): Promise<LoadSpecsResult> {
+export interface LoadSpecsOptions {
+  /** Loads kept between runs; without it every spec is loaded. */
+  cache?: SpecCache;
+  /** Threads that may load at once, the main thread included (default: os.availableParallelism()); 1 starts none. */
+  threads?: number;
+}
+
+/** Loads every spec every service names; one failure does not stop the others. */
+export async function loadSpecs(services: readonly ServiceConfig[], place: SpecPlace, options: LoadSpecsOptions = {}): Promise<LoadSpecsResult> {
+  const jobs = SPEC_LOADERS.flatMap((registered) => {
+    const loader = registered as unknown as AnyLoader;
+    return services.flatMap((service) => {
+      const settings = loader.settings(service);
+      return settings === undefined ? [] : [{ loader, service, settings, key: loadKey(loader.kind, settings) }];
+    });
+  });
+
+  const done = new Map<string, CachedLoad>();
+  const misses: QueuedLoad[] = [];
+  const missKeys: string[] = [];
+  for (const { loader, settings, key } of jobs) {
+    if (done.has(key) || missKeys.includes(key)) continue; // a handful of services: a list is fine
+    const cached = options.cache?.get(key);
+    if (cached !== undefined) done.set(key, cached);
+    else {
+      misses.push({ kind: loader.kind, settings });
+      missKeys.push(key);
+    }
+  }
+
+  const startedAt = Date.now();
+  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), misses.length));
+  // Stored as each arrives: a cache write is then done while the main thread would wait for another thread.
+  const store = (index: number, load: SpecLoad<unknown>): void => {
+    const fresh: CachedLoad = { at: misses[index]!.settings.at, load };
+    done.set(missKeys[index]!, fresh);
+    if (load.model !== undefined && !load.diagnostics.some((d) => d.severity === "error")) options.cache?.set(missKeys[index]!, fresh, startedAt);
+  };
+  await loadAll(misses, place, threads, store);
+
   const specs = Object.fromEntries(SPEC_LOADERS.map((loader) => [loader.kind, new Map()])) as LoadedSpecs;
-  const jobs = SPEC_LOADERS.flatMap((loader: Registered) =>
-    services.filter((s) => loader.wants(s)).map(async (service) => ({ loader, service, loaded: await loader.load(service, ctx) })),
-  );
-  const result: LoadSpecsResult = { specs, diagnostics: [], inputs: [], failed: new Set() };
-  // Promise.all keeps the jobs' order, so inputs and diagnostics do not depend on which file was read first.
-  for (const { loader, service, loaded } of await Promise.all(jobs)) {
-    result.diagnostics.push(...loaded.diagnostics);
-    result.inputs.push(...loaded.inputs);
-    if (loaded.model === undefined) result.failed.add(service.key);
-    else (specs[loader.kind] as Map<string, unknown>).set(service.key, loaded.model);
+  const result: LoadSpecsResult = { specs, diagnostics: [], inputs: [], absent: [], failed: new Set(), threads };
+  for (const { loader, service, settings, key } of jobs) {
+    const { at, load } = done.get(key)!;
+    const { diagnostics, inputs, absent, model } = relocate(load, at, settings.at);
+    result.diagnostics.push(...diagnostics);
+    result.inputs.push(...inputs);
+    result.absent.push(...(absent ?? []));
+    if (model === undefined) result.failed.add(service.key);
+    else (specs[loader.kind as keyof LoadedSpecs] as Map<string, unknown>).set(service.key, model);
   }
   return result;
+}
+
+/** One load runs here, as before threads; several go to threads.ts (loaded only then, with its worker machinery). */
+async function loadAll(
+  loads: readonly QueuedLoad[],
+  place: SpecPlace,
+  threads: number,
+  loaded: (index: number, load: SpecLoad<unknown>) => void,
+): Promise<void> {
+  const ctx = specContext(place);
+  const loaders = loads.map((load) => loaderOf(load.kind));
+  if (threads < 2) {
+    await Promise.all(loads.map(async (load, i) => loaded(i, await loaders[i]!.load(load.settings, ctx))));
+    return;
+  }
+  const { loadInThreads } = await import("./threads.js");
+  const weights = loads.map((load, i) => loaders[i]!.weight(load.settings, ctx));
+  await loadInThreads(loads, weights, place, threads, loaded);
 }

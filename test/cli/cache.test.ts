@@ -1,5 +1,5 @@
 // The content-hash cache: a second `gen` with nothing changed must not run (or import) the pipeline.
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { FakePipeline, generated, listTree, makeProject, run, snapshot, writeFile } from "./helpers.js";
@@ -144,6 +144,17 @@ describe("cache", () => {
     expect(pipeline.calls).toHaveLength(2);
   });
 
+  it("a file appearing where the last run looked for one and found none is a miss", async () => {
+    const { cwd, pipeline } = project();
+    pipeline.absent = ["first/common.proto"];
+    await run(cwd, ["gen"], { generate: pipeline.generate });
+    await run(cwd, ["gen"], { generate: pipeline.generate });
+    expect(pipeline.calls).toHaveLength(1);
+    writeFile(cwd, "first/common.proto", "syntax = 'proto3';\n");
+    await run(cwd, ["gen"], { generate: pipeline.generate });
+    expect(pipeline.calls).toHaveLength(2);
+  });
+
   it("a corrupt cache entry is a miss", async () => {
     const { cwd, pipeline } = project();
     await run(cwd, ["gen"], { generate: pipeline.generate });
@@ -151,5 +162,57 @@ describe("cache", () => {
     for (const entry of readdirSync(dir)) writeFile(dir, entry, "{not json");
     await run(cwd, ["gen"], { generate: pipeline.generate });
     expect(pipeline.calls).toHaveLength(2);
+  });
+
+  describe("sizes and mtimes before bytes", () => {
+    const PAST = new Date("2020-01-01T00:00:00Z");
+    const entryOf = (cwd: string): { writtenAt: number; inputStamps: Array<{ mtimeMs: number }> } => {
+      const dir = path.join(cwd, "node_modules/.cache/svcgen");
+      const file = readdirSync(dir).find((name) => name.endsWith(".json")) ?? "";
+      return JSON.parse(readFileSync(path.join(dir, file), "utf8")) as { writtenAt: number; inputStamps: Array<{ mtimeMs: number }> };
+    };
+    /** Every input and output an old mtime, and one hit to record it: from then on the stamps are trusted. */
+    const settled = async (cwd: string, pipeline: FakePipeline): Promise<void> => {
+      for (const file of ["services.toml", "specs/users.yaml", "generated/clients/users/index.ts", "generated/k8s/users.yaml"]) {
+        utimesSync(path.join(cwd, file), PAST, PAST);
+      }
+      await run(cwd, ["gen"], { generate: pipeline.generate });
+      expect(entryOf(cwd).inputStamps.map((stamp) => stamp.mtimeMs)).toEqual([PAST.getTime(), PAST.getTime()]);
+    };
+
+    it("a no-op run trusts an unchanged size and mtime: it does not read the file", async () => {
+      const { cwd, pipeline } = project();
+      await run(cwd, ["gen"], { generate: pipeline.generate });
+      await settled(cwd, pipeline);
+      // Same size, same mtime, other bytes: what only reading the file would reveal.
+      writeFile(cwd, "specs/users.yaml", "openapi: 3.1.1\n");
+      utimesSync(path.join(cwd, "specs/users.yaml"), PAST, PAST);
+      const result = await run(cwd, ["gen"], { generate: pipeline.generate });
+      expect(result.stdout).toBe("svcgen: generated/ is up to date\n");
+      expect(pipeline.calls).toHaveLength(1);
+    });
+
+    it("a touched file with the same bytes is a hit, and the entry takes its new mtime", async () => {
+      const { cwd, pipeline } = project();
+      await run(cwd, ["gen"], { generate: pipeline.generate });
+      await settled(cwd, pipeline);
+      const touched = new Date("2021-06-01T00:00:00Z");
+      utimesSync(path.join(cwd, "specs/users.yaml"), touched, touched);
+      await run(cwd, ["gen"], { generate: pipeline.generate });
+      expect(pipeline.calls).toHaveLength(1);
+      expect(entryOf(cwd).inputStamps[1]?.mtimeMs).toBe(touched.getTime());
+    });
+
+    it("a same-size edit is caught by its bytes while its mtime is too recent to trust", async () => {
+      const { cwd, pipeline } = project();
+      // An mtime the entry is written within two seconds of: a coarse clock could give a later edit the same one.
+      const recent = new Date(Math.ceil(Date.now() / 1000) * 1000);
+      utimesSync(path.join(cwd, "specs/users.yaml"), recent, recent);
+      await run(cwd, ["gen"], { generate: pipeline.generate });
+      writeFile(cwd, "specs/users.yaml", "openapi: 3.1.1\n");
+      utimesSync(path.join(cwd, "specs/users.yaml"), recent, recent);
+      await run(cwd, ["gen"], { generate: pipeline.generate });
+      expect(pipeline.calls).toHaveLength(2);
+    });
   });
 });

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { SpecDiskCache } from "../../src/cli/cache/specs.js";
 import { FakePipeline, generated, listTree, makeProject, run, snapshot, writeFile } from "./helpers.js";
 
 const OLD = new Date("2020-01-01T00:00:00Z");
@@ -25,7 +26,8 @@ describe("gen", () => {
     expect(result).toEqual({ code: 0, stdout: "svcgen: 2 files written, 0 unchanged, 0 removed (generated/)\n", stderr: "" });
     expect(readFileSync(path.join(cwd, "generated/clients/users_service/index.ts"), "utf8")).toBe(generated("export const users = 1;"));
     expect(listTree(path.join(cwd, "generated"))).toEqual(["clients/", "clients/users_service/", "clients/users_service/index.ts", "k8s/", "k8s/users.yaml"]);
-    expect(pipeline.calls).toEqual([{ configPath: "services.toml", cwd }]);
+    // The pipeline also gets the disk cache for spec loads (test/cli/spec-cache.test.ts runs the real one).
+    expect(pipeline.calls).toEqual([{ configPath: "services.toml", cwd, specCache: expect.any(SpecDiskCache) }]);
   });
 
   it("honours --config and --out, and --quiet prints nothing", async () => {

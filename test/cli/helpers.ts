@@ -41,6 +41,8 @@ export class FakePipeline {
   diagnostics: Diagnostic[] = [];
   /** Relative to the project; turned absolute like the real pipeline's `inputs`. */
   inputs: string[] = [];
+  /** Relative to the project, like `inputs`: paths looked for and not found. */
+  absent: string[] = [];
   model: GenerateResult["model"];
 
   readonly generate = async (request: GenerateRequest): Promise<GenerateResult> => {
@@ -50,6 +52,7 @@ export class FakePipeline {
       files: errors ? [] : this.files,
       diagnostics: this.diagnostics,
       inputs: [path.resolve(request.cwd, request.configPath), ...this.inputs.map((input) => path.resolve(request.cwd, input))],
+      absent: this.absent.map((file) => path.resolve(request.cwd, file)),
       ...(this.model === undefined ? {} : { model: this.model }),
     };
   };

@@ -1,7 +1,8 @@
-// Content-hash cache for `gen`: when svcgen, the config and every input the last run read are byte-identical, and
+// The run's cache entry for `gen`: when svcgen, the config and every input the last run read are byte-identical, and
 // the output folder still holds exactly what that run wrote, the pipeline need not run (nor even be imported).
-// Lives outside the output folder, which must stay byte-deterministic and committed.
-import { createHash } from "node:crypto";
+// Files are compared by size and mtime first and hashed only when those differ (stamps.ts), so a run with nothing
+// changed reads no input. Lives outside the output folder, which must stay byte-deterministic and committed.
+// Spec loads have entries of their own (specs.ts), used when this one is stale.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,24 +10,32 @@ import type { Diagnostic } from "../../model/types.js";
 import type { GeneratedFile } from "../../emit/files.js";
 import { writeAtomically } from "../output/apply.js";
 import { hasGeneratedMarker, listFiles } from "../output/tree.js";
+import { exists, sha256, stampFile, stampWritten, verifyStamps, type FileStamp, type Stamped } from "./stamps.js";
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 export interface CacheEntry {
   format: typeof FORMAT;
   fingerprint: string;
-  key: string;
-  /** Absolute paths, config first: what the key hashed. */
+  /** cwd, the config path as given, the output folder: the model records the config path as given. */
+  scope: [string, string, string];
+  /** When the stamps were taken (ms since the epoch). */
+  writtenAt: number;
+  /** Absolute paths, config first: what the run read. */
   inputs: string[];
-  /** Output path (relative to the output folder) → sha256 of its bytes. */
-  outputs: Record<string, string>;
+  /** The inputs' stamps, in the same order. */
+  inputStamps: FileStamp[];
+  /** Paths looked for and not found before an input (a .proto import's search): none may exist. */
+  absent: string[];
+  /** Output path (relative to the output folder) → its stamp. */
+  outputs: Record<string, FileStamp>;
   /** Re-printed on a cache hit, so warnings do not vanish on the second run. */
   warnings: Diagnostic[];
 }
 
 export interface CacheScope {
   cwd: string;
-  /** As given on the command line; part of the key because the model records it. */
+  /** As given on the command line; part of the entry's identity because the model records it. */
   configPath: string;
   outDir: string;
   fingerprint: string;
@@ -48,25 +57,70 @@ export function entryFile(scope: CacheScope): string {
   return path.join(cacheDir(scope.cwd, scope.env), `${id}.json`);
 }
 
+export interface FreshEntry {
+  entry: CacheEntry;
+  /** Set when files had to be hashed: the entry with today's stamps, worth storing (writeEntry) for the next run. */
+  refreshed?: CacheEntry;
+}
+
 /** The previous run's entry, if it still describes the inputs and the output folder exactly; otherwise undefined. */
-export function freshEntry(scope: CacheScope): CacheEntry | undefined {
+export function freshEntry(scope: CacheScope): FreshEntry | undefined {
   const entry = readEntry(entryFile(scope));
   if (entry === undefined || entry.fingerprint !== scope.fingerprint) return undefined;
-  const key = computeKey(scope, entry.inputs);
-  if (key === undefined || key !== entry.key) return undefined;
-  return outputsMatch(scope.outDir, entry.outputs) ? entry : undefined;
+  if (JSON.stringify(entry.scope) !== JSON.stringify(scopeOf(scope)) || entry.absent.some(exists)) return undefined;
+  const inputs = verifyStamps(
+    entry.inputs.map((input, i) => [input, entry.inputStamps[i]!]),
+    entry.writtenAt,
+  );
+  if (inputs === undefined) return undefined;
+  const outputs = outputsMatch(scope.outDir, entry);
+  if (outputs === undefined) return undefined;
+  if (!inputs.refreshed && !outputs.refreshed) return { entry };
+  const refreshed: CacheEntry = {
+    ...entry,
+    writtenAt: Date.now(),
+    inputStamps: inputs.stamps.map(([, stamp]) => stamp),
+    outputs: Object.fromEntries(outputs.stamps.map(([, stamp], i) => [outputs.names[i]!, stamp])),
+  };
+  return { entry, refreshed };
+}
+
+/**
+ * The entry for a run that read `inputs` and left `files` in the output folder (just written, or compared equal).
+ * Undefined when an input vanished or a file is not what was written: nothing to vouch for.
+ */
+export function newEntry(
+  scope: CacheScope,
+  run: { inputs: readonly string[]; absent?: readonly string[] },
+  files: readonly GeneratedFile[],
+  warnings: Diagnostic[],
+): CacheEntry | undefined {
+  const writtenAt = Date.now();
+  const configAbsolute = path.resolve(scope.cwd, scope.configPath);
+  const allInputs = [configAbsolute, ...run.inputs.filter((input) => path.resolve(input) !== configAbsolute)];
+  // Stamped after the run: an input edited during generation may be cached as its new content (accepted; rare).
+  const inputStamps: FileStamp[] = [];
+  for (const input of allInputs) {
+    const stamp = stampFile(input);
+    if (stamp === undefined) return undefined; // An input vanished (or turned unreadable): let the next run report it.
+    inputStamps.push(stamp);
+  }
+  const outputs: Record<string, FileStamp> = {};
+  for (const file of files) {
+    const stamp = stampWritten(path.join(scope.outDir, file.path), Buffer.from(file.content, "utf8"));
+    if (stamp === undefined) return undefined;
+    outputs[file.path] = stamp;
+  }
+  const absent = [...(run.absent ?? [])];
+  return { format: FORMAT, fingerprint: scope.fingerprint, scope: scopeOf(scope), writtenAt, inputs: allInputs, inputStamps, absent, outputs, warnings };
+}
+
+function scopeOf(scope: CacheScope): CacheEntry["scope"] {
+  return [scope.cwd, scope.configPath, scope.outDir];
 }
 
 /** Best effort: a read-only or full cache folder only costs speed, never correctness. */
-export function saveEntry(scope: CacheScope, inputs: readonly string[], files: readonly GeneratedFile[], warnings: Diagnostic[]): void {
-  const configAbsolute = path.resolve(scope.cwd, scope.configPath);
-  const allInputs = [configAbsolute, ...inputs.filter((input) => path.resolve(input) !== configAbsolute)];
-  // Hashed after the run: an input edited during generation may be cached as its new content (accepted; rare).
-  const key = computeKey(scope, allInputs);
-  if (key === undefined) return;
-  const outputs: Record<string, string> = {};
-  for (const file of files) outputs[file.path] = sha256(Buffer.from(file.content, "utf8"));
-  const entry: CacheEntry = { format: FORMAT, fingerprint: scope.fingerprint, key, inputs: allInputs, outputs, warnings };
+export function writeEntry(scope: CacheScope, entry: CacheEntry): void {
   try {
     const file = entryFile(scope);
     mkdirSync(path.dirname(file), { recursive: true });
@@ -76,34 +130,23 @@ export function saveEntry(scope: CacheScope, inputs: readonly string[], files: r
   }
 }
 
-function computeKey(scope: CacheScope, inputs: readonly string[]): string | undefined {
-  const hash = createHash("sha256");
-  hash.update(JSON.stringify([FORMAT, scope.fingerprint, scope.cwd, scope.configPath, scope.outDir]));
-  for (const input of inputs) {
-    let content: Buffer;
-    try {
-      content = readFileSync(input);
-    } catch {
-      return undefined; // An input vanished (or turned unreadable): let the pipeline report it.
-    }
-    hash.update(`\0${input}\0${sha256(content)}`);
-  }
-  return hash.digest("hex");
-}
-
-function outputsMatch(outDir: string, outputs: Record<string, string>): boolean {
-  let seen = 0;
+/** The output folder's files, if they are exactly the entry's outputs (besides files the user keeps there). */
+function outputsMatch(outDir: string, entry: CacheEntry): { names: string[]; stamps: Stamped; refreshed: boolean } | undefined {
+  const names: string[] = [];
+  const stamped: Stamped = [];
   for (const file of listFiles(outDir)) {
     const absolute = path.join(outDir, file);
-    const expected = Object.hasOwn(outputs, file) ? outputs[file] : undefined;
-    if (expected === undefined) {
-      if (hasGeneratedMarker(absolute)) return false; // A leftover the pipeline would remove.
+    const stamp = Object.hasOwn(entry.outputs, file) ? entry.outputs[file] : undefined;
+    if (stamp === undefined) {
+      if (hasGeneratedMarker(absolute)) return undefined; // A leftover the pipeline would remove.
       continue;
     }
-    if (sha256(readFileSync(absolute)) !== expected) return false;
-    seen++;
+    names.push(file);
+    stamped.push([absolute, stamp]);
   }
-  return seen === Object.keys(outputs).length;
+  if (stamped.length !== Object.keys(entry.outputs).length) return undefined;
+  const verified = verifyStamps(stamped, entry.writtenAt);
+  return verified && { names, ...verified };
 }
 
 function readEntry(file: string): CacheEntry | undefined {
@@ -119,15 +162,28 @@ function readEntry(file: string): CacheEntry | undefined {
     typeof entry === "object" &&
     entry.format === FORMAT &&
     typeof entry.fingerprint === "string" &&
-    typeof entry.key === "string" &&
+    Array.isArray(entry.scope) &&
+    typeof entry.writtenAt === "number" &&
     Array.isArray(entry.inputs) &&
     entry.inputs.every((input) => typeof input === "string") &&
+    Array.isArray(entry.inputStamps) &&
+    entry.inputStamps.length === entry.inputs.length &&
+    entry.inputStamps.every(isStamp) &&
+    Array.isArray(entry.absent) &&
     typeof entry.outputs === "object" &&
     entry.outputs !== null &&
+    Object.values(entry.outputs).every(isStamp) &&
     Array.isArray(entry.warnings);
   return valid ? (entry as CacheEntry) : undefined;
 }
 
-function sha256(data: string | Buffer): string {
-  return createHash("sha256").update(data).digest("hex");
+function isStamp(value: unknown): value is FileStamp {
+  const stamp = value as Partial<FileStamp> | null;
+  return (
+    typeof stamp === "object" &&
+    stamp !== null &&
+    typeof stamp.size === "number" &&
+    typeof stamp.mtimeMs === "number" &&
+    typeof stamp.sha256 === "string"
+  );
 }

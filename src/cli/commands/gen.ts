@@ -1,8 +1,10 @@
 // `svcgen gen`: run the pipeline and make the output folder match it (or, with --check, only say whether it does).
+import { realpathSync } from "node:fs";
 import path from "node:path";
-import { entryFile, saveEntry, freshEntry } from "../cache/entry.js";
-import type { CacheScope } from "../cache/entry.js";
+import { entryFile, freshEntry, newEntry, writeEntry } from "../cache/entry.js";
+import type { CacheEntry, CacheScope } from "../cache/entry.js";
 import { selfFingerprint } from "../cache/fingerprint.js";
+import { SpecDiskCache } from "../cache/specs.js";
 import type { Command } from "../command.js";
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_STALE } from "../command.js";
 import { displayDir, toPosix } from "../format.js";
@@ -31,7 +33,7 @@ Options:
   --check          write nothing; list stale files and exit 1 if the output folder is out of date
   --strict         treat warnings (lint findings included) as errors: report them, exit 2, write nothing
   --quiet          print only diagnostics and stale files
-  --no-cache       always run the generator (skip the up-to-date check against the last run)
+  --no-cache       always run the generator and load every spec (use no cache, store none)
   -h, --help       show this help
 
 Exit codes: 0 ok, 1 stale (--check), 2 bad input or usage, 3 I/O failure or internal error.
@@ -68,15 +70,25 @@ Exit codes: 0 ok, 1 stale (--check), 2 bad input or usage, 3 I/O failure or inte
       values["no-cache"] === true
         ? undefined
         : { cwd: io.cwd, configPath, outDir, env: io.env, fingerprint };
+    // The cache lives outside the output folder unless `--out` contains it; it is never written through a link there.
+    const mayWrite = (file: string): boolean => !behindLinkInside(outDir, realOutDir(outDir), file);
+    const store = (entry: CacheEntry | undefined): void => {
+      if (scope !== undefined && entry !== undefined && mayWrite(entryFile(scope))) writeEntry(scope, entry);
+    };
+
     const cached = scope === undefined ? undefined : freshEntry(scope);
     if (cached !== undefined) {
-      if (reportDiagnostics(strictly(cached.warnings, strict), io)) return EXIT_BAD_INPUT;
+      store(cached.refreshed);
+      if (reportDiagnostics(strictly(cached.entry.warnings, strict), io)) return EXIT_BAD_INPUT;
       say(`svcgen: ${shownDir} is up to date`);
       return EXIT_OK;
     }
 
     const generate = options.generate ?? loadRealGenerate;
-    const result = await generate({ configPath, cwd: io.cwd, ...(target !== undefined ? { target } : {}) });
+    // Each spec's load is cached on its own: with one spec changed, the others come from there. Loads do not depend
+    // on the output target, so their key is svcgen's own fingerprint.
+    const specCache = scope === undefined ? undefined : new SpecDiskCache({ ...scope, fingerprint: options.fingerprint ?? selfFingerprint(), mayWrite });
+    const result = await generate({ configPath, cwd: io.cwd, ...(target !== undefined ? { target } : {}), ...(specCache === undefined ? {} : { specCache }) });
     if (reportDiagnostics(strictly(result.diagnostics, strict), io)) return EXIT_BAD_INPUT;
     const warnings = result.diagnostics.filter((diagnostic) => diagnostic.severity === "warning");
 
@@ -87,7 +99,7 @@ Exit codes: 0 ok, 1 stale (--check), 2 bad input or usage, 3 I/O failure or inte
       return EXIT_BAD_INPUT;
     }
     const save = (): void => {
-      if (scope !== undefined && !behindLinkInside(outDir, plan.outDir, entryFile(scope))) saveEntry(scope, result.inputs, result.files, warnings);
+      if (scope !== undefined) store(newEntry(scope, result, result.files, warnings));
     };
     if (check) {
       const stale = staleFiles(plan);
@@ -114,3 +126,12 @@ Exit codes: 0 ok, 1 stale (--check), 2 bad input or usage, 3 I/O failure or inte
     return EXIT_OK;
   },
 };
+
+/** The output folder with links resolved, as planOutput sees it; itself while it does not exist. */
+function realOutDir(outDir: string): string {
+  try {
+    return realpathSync(outDir);
+  } catch {
+    return outDir;
+  }
+}

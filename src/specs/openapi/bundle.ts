@@ -19,6 +19,7 @@ import { relativeTo, scrubPaths } from "./paths.js";
 import { isUnresolvedRef, limitLocation, problemToDiagnostic, yamlPosition, yamlReason } from "./problems.js";
 import { guardRedoclyTypes } from "./redocly-types.js";
 import { LocalResolver, type ResolverOptions } from "./resolver.js";
+import { bundleInPlace } from "./self-contained.js";
 import { reportUnresolved } from "./unresolved.js";
 import { checkVersion } from "./version.js";
 
@@ -110,6 +111,9 @@ export async function bundleSpec(
   let result: Awaited<ReturnType<typeof bundle>>;
   try {
     const config = await redoclyConfig();
+    // One file with local $refs only (GitHub's, Stripe's): nothing to move in, nothing to report.
+    const inPlace = resolver.localFiles().length === 1 ? bundleInPlace(root, config) : undefined;
+    if (inPlace !== undefined) return { doc: inPlace, root, inputs: inputsOf(), diagnostics: [] };
     result = await bundle({ doc: root, externalRefResolver: resolver, config, dereference: false });
   } catch (e) {
     return { inputs: inputsOf(), diagnostics: [bundleFailure(e, entryRel, scrub)] };

@@ -19,6 +19,7 @@ export function lineColumn(
   reportOnKey = false,
 ): { line: number; column: number } | undefined {
   if (source.body.length > MAX_LOCATABLE_CHARS) return undefined;
+  if (isOneLongLine(source)) return undefined;
   try {
     const loc = getLineColLocation({ source, pointer, reportOnKey });
     if (!("start" in loc) || loc.start === undefined) return undefined;
@@ -28,4 +29,16 @@ export function lineColumn(
   } catch {
     return undefined;
   }
+}
+
+const oneLongLine = new WeakMap<Source, boolean>();
+
+/** A file on one long line (minified JSON, as most published specs are) has no line to name: not worth the AST. */
+function isOneLongLine(source: Source): boolean {
+  let known = oneLongLine.get(source);
+  if (known === undefined) {
+    known = source.body.length > MAX_LOCATABLE_LINE && !/[\n\r]/.test(source.body);
+    oneLongLine.set(source, known);
+  }
+  return known;
 }

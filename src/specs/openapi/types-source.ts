@@ -13,14 +13,27 @@
 // - silent: true         its warnings go to console; svcgen owns stdout/stderr.
 // Header comment: none; the emitter writes svcgen's own header.
 
+import { createRequire } from "node:module";
 import type { GlobalContext, OpenAPI3, OpenAPITSOptions } from "openapi-typescript";
 import type { Config } from "@redocly/openapi-core";
 
 const OPTIONS: OpenAPITSOptions = { silent: true };
 
+type Ots = typeof import("openapi-typescript");
+let loaded: Ots | undefined;
+
+/**
+ * Loaded on first use: it pulls in the TypeScript compiler, which proto-only configs never need. Required, not
+ * imported: its CommonJS build requires `typescript` as CommonJS, while `import` of its ESM build makes Node check
+ * the 9 MB typescript.js for module syntax and scan it for export names before compiling it (~0.5 s more).
+ */
+function openapiTypescript(): Ots {
+  loaded ??= createRequire(import.meta.url)("openapi-typescript") as Ots;
+  return loaded;
+}
+
 export async function typesSource(doc: Record<string, unknown>, redoc: Config): Promise<string> {
-  // Loaded on first use: it pulls in the TypeScript compiler (~0.3 s), which proto-only configs never need.
-  const ots = await import("openapi-typescript");
+  const ots = openapiTypescript();
   return ots.astToString(ots.transformSchema(doc as unknown as OpenAPI3, context(ots, doc, redoc)));
 }
 
@@ -34,7 +47,7 @@ export type SchemaTyper = (schema: unknown, pointer: string) => string;
  * operation walk must see the spec as written.
  */
 export async function schemaTyper(doc: Record<string, unknown>, redoc: Config): Promise<SchemaTyper> {
-  const ots = await import("openapi-typescript");
+  const ots = openapiTypescript();
   let ctx: GlobalContext | undefined;
   return (schema, pointer) => {
     ctx ??= context(ots, structuredClone(doc), redoc);
@@ -42,7 +55,7 @@ export async function schemaTyper(doc: Record<string, unknown>, redoc: Config): 
   };
 }
 
-function context(ots: typeof import("openapi-typescript"), doc: Record<string, unknown>, redoc: Config): GlobalContext {
+function context(ots: Ots, doc: Record<string, unknown>, redoc: Config): GlobalContext {
   const schema = doc as unknown as OpenAPI3;
   return {
     additionalProperties: false,

@@ -42,13 +42,16 @@ export interface LoadProtoResult {
   diagnostics: Diagnostic[];
   /** Absolute paths of every file read. */
   read: string[];
+  /** Absolute paths an import was looked for in first, where a new file would change the result. */
+  absent: string[];
 }
 
 export function loadProto(request: LoadProtoRequest): LoadProtoResult {
   const loaded = loadProtoFiles({ ...request, refRoots: request.refRoots ?? [] });
-  if (!loaded.files || !loaded.root) return { diagnostics: loaded.diagnostics, read: loaded.read };
+  const { read, absent } = loaded;
+  if (!loaded.files || !loaded.root) return { diagnostics: loaded.diagnostics, read, absent };
   const walked = walkFiles(loaded.root, loaded.files);
-  if (walked.diagnostics.length > 0) return { diagnostics: walked.diagnostics, read: loaded.read };
+  if (walked.diagnostics.length > 0) return { diagnostics: walked.diagnostics, read, absent };
 
   const nodes = new Map(walked.nodes.map((n) => [n.file.name, n]));
   const descriptors: ProtoFileModel[] = loaded.files.map((file) => {
@@ -98,7 +101,8 @@ export function loadProto(request: LoadProtoRequest): LoadProtoResult {
       services,
     },
     diagnostics: [],
-    read: loaded.read,
+    read,
+    absent,
   };
 }
 

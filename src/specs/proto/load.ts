@@ -59,6 +59,8 @@ export interface LoadResult {
   root?: protobuf.Root;
   /** Absolute paths of every file read. */
   read: string[];
+  /** Absolute paths an import was looked for in before the file that was read: a file there would win. */
+  absent: string[];
   diagnostics: Diagnostic[];
 }
 
@@ -71,6 +73,7 @@ export function loadProtoFiles(request: LoadRequest): LoadResult {
   const ordered: LoadedFile[] = [];
   const inProgress: string[] = [];
   const read: string[] = [];
+  const absent: string[] = [];
   const error = (message: string, location: SourceLocation, code = "proto/invalid"): void => {
     diagnostics.push({ severity: "error", code, message, location });
   };
@@ -191,6 +194,7 @@ export function loadProtoFiles(request: LoadRequest): LoadResult {
     for (const dir of searchDirs) {
       const abs = path.resolve(dir, imp);
       if (isFile(abs)) return confined(abs, byAbs.get(abs)?.name ?? imp);
+      absent.push(abs);
     }
     if (from.abs !== undefined) {
       const abs = path.resolve(path.dirname(from.abs), imp);
@@ -215,7 +219,7 @@ export function loadProtoFiles(request: LoadRequest): LoadResult {
     if (file && !entries.includes(file.name)) entries.push(file.name);
   }
 
-  if (diagnostics.length > 0) return { entries, read, diagnostics };
+  if (diagnostics.length > 0) return { entries, read, absent, diagnostics };
   const root = new protobuf.Root();
   for (const file of ordered) {
     if (file.wellKnown) {
@@ -236,8 +240,8 @@ export function loadProtoFiles(request: LoadRequest): LoadResult {
     });
     error(describeParseError(message), { file: file.shown, ...where });
   }
-  if (diagnostics.length > 0) return { entries, read, diagnostics };
-  return { files: ordered, entries, root, read, diagnostics };
+  if (diagnostics.length > 0) return { entries, read, absent, diagnostics };
+  return { files: ordered, entries, root, read, absent, diagnostics };
 }
 
 function importsOf(file: LoadedFile): Array<{ path: string; public: boolean; token: Token | undefined }> {
