@@ -44,6 +44,9 @@ export interface VariantClient {
  * channel, e.g. under `node --cpu-prof`), it runs `rounds` rounds, prints them and exits.
  */
 export async function serveVariant(variant: Variant, build: (variant: Variant) => Promise<VariantClient>, measure: (once: Once) => Promise<RoundFigures>, warmup: number, rounds: number): Promise<void> {
+  // Dies with the parent, even while warming up.
+  const orphaned = (): never => process.exit(0);
+  process.once("disconnect", orphaned);
   const setup = await installSetup(variant.setup);
   const client = await build(variant);
   for (let i = 0; i < warmup; i++) await client.once();
@@ -66,6 +69,7 @@ export async function serveVariant(variant: Variant, build: (variant: Variant) =
       process.send?.({ type: "result", figures, note: setup.describe() } satisfies FromChild);
     })();
   });
+  process.off("disconnect", orphaned);
   process.on("disconnect", () => {
     void client.close().finally(() => process.exit(0));
   });
@@ -109,6 +113,13 @@ async function startVariants(script: string, args: readonly string[], variants: 
   return workers;
 }
 
+async function roundOf(w: Worker): Promise<{ figures: RoundFigures; note: string }> {
+  w.child.send({ type: "round" } satisfies ToChild);
+  const m = await next(w.child);
+  if (m.type !== "result") throw new Error(`variant ${w.variant.id}: unexpected ${m.type}`);
+  return m;
+}
+
 export interface RunOptions {
   /** The bench's own file, forked with --telemetry-variant=<id> and `args`. */
   readonly script: string;
@@ -133,8 +144,8 @@ export function runOptionsFromArgv(script: string, args: readonly string[], roun
 }
 
 /**
- * Runs the rounds: in each generation a process per variant; per round each process once, one at a time, in an
- * order rotated every round and reversed every other round.
+ * Runs the rounds: in each generation a process per variant and an unrecorded round of each; then per round each
+ * process once, one at a time, in an order rotated every round and reversed every other round.
  */
 export async function runVariants(o: RunOptions, variants: readonly Variant[] = chosenVariants()): Promise<Map<string, RoundFigures[]>> {
   const results = new Map<string, RoundFigures[]>(variants.map((v) => [v.id, []]));
@@ -142,15 +153,15 @@ export async function runVariants(o: RunOptions, variants: readonly Variant[] = 
   for (let g = 0; g < o.generations; g++) {
     const until = Math.round((o.rounds * (g + 1)) / o.generations);
     const workers = await startVariants(o.script, o.args, variants, o.nodeFlags);
+    // A round per process that is not recorded: a fresh process's first timed round still runs partly on code the
+    // optimizing compiler has not finished with, and its GC has not settled; the first process asked would pay most.
+    for (const w of workers) {
+      const m = await roundOf(w);
+      if (g === 0 && m.note !== "") console.log(`  (${w.variant.id}, its unrecorded first round: ${m.note})`);
+    }
     for (; round < until; round++) {
       const rotated = workers.map((_, i) => workers[(i + round) % workers.length]!);
-      for (const w of round % 2 === 0 ? rotated : rotated.reverse()) {
-        w.child.send({ type: "round" } satisfies ToChild);
-        const m = await next(w.child);
-        if (m.type !== "result") throw new Error(`variant ${w.variant.id}: unexpected ${m.type}`);
-        results.get(w.variant.id)!.push(m.figures);
-        if (round === 0 && m.note !== "") console.log(`  (${w.variant.id}, first round: ${m.note})`);
-      }
+      for (const w of round % 2 === 0 ? rotated : rotated.reverse()) results.get(w.variant.id)!.push((await roundOf(w)).figures);
     }
     for (const w of workers) w.child.disconnect();
     process.stdout.write(`  generation ${g + 1}/${o.generations}: ${round}/${o.rounds} rounds done\n`);
