@@ -1,5 +1,6 @@
 // gRPC runtime benchmark: `npx tsx bench/runtime/grpc.ts` (options: --seconds=N per round, --rounds=N,
-// --baseline=<rev>, --only=clients,telemetry, --variants=<ids>).
+// --only=clients,telemetry; for the telemetry section --baseline=<rev>, --variants=<ids>, --generations=N,
+// --child-node-flags=<flags>, as in http.ts).
 // Unary calls per second, 32 in flight over keep-alive HTTP/2 on loopback, through
 //   - the generated client (generated/clients/auth_service: deadline sent as grpc-timeout, retries + budget,
 //     breakers, balancer, events wired but unobserved), and
@@ -94,9 +95,9 @@ async function telemetry(url: string): Promise<void> {
   const rev = baselineRev();
   const { sha } = baselineTree(rev, BASELINE_FOLDERS);
   console.log(`\ntelemetry cost: the generated client, one process per variant, baseline ${rev} (${sha.slice(0, 12)}); starting them ...`);
-  const results = await runVariants(runOptionsFromArgv(import.meta.filename, [`--url=${url}`, `--seconds=${SECONDS}`, `--baseline=${sha}`], ROUNDS));
+  const rounds = await runVariants(runOptionsFromArgv(import.meta.filename, [`--url=${url}`, `--seconds=${SECONDS}`, `--baseline=${sha}`], ROUNDS));
   console.log(`\ntelemetry cost, unary calls, ${ROUNDS} interleaved rounds (×ref: median of per-round ratios to the reference, the baseline client under the same setup):`);
-  printTelemetryTable(results, "wall");
+  printTelemetryTable(rounds, "wall");
 }
 
 /** A variant child's client: the generated client of its commit, with its telemetry option. */

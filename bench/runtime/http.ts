@@ -1,6 +1,6 @@
 // Runtime benchmark: `npx tsx bench/runtime/http.ts` (options: --seconds=N per round, --rounds=N,
 // --only=clients,telemetry,telemetry-cpu,outage; for the telemetry sections --baseline=<rev>, --variants=<ids>,
-// --generations=N processes per variant over the run (default 3), --child-node-flags=<flags> for those processes,
+// --generations=N processes per variant over the run (default 5), --child-node-flags=<flags> for those processes,
 // --current=<dir> to take "today's" runtime from <dir>/src/runtime, e.g. a patched copy).
 //   1. Keep-alive loopback throughput (32 in flight) and sequential p50/p99 latency of a svcgen client with every
 //      policy on (deadline, attempt timeout, retry + budget, breakers, events wired but unobserved) against a raw
@@ -194,9 +194,9 @@ async function telemetry(origin: string, instant: boolean): Promise<void> {
   const what = instant ? "no network (instant dispatcher)" : "keep-alive loopback";
   console.log(`\ntelemetry cost, ${what}: the all-policies client, one process per variant, baseline ${rev} (${sha.slice(0, 12)}); starting them ...`);
   const args = [`--origin=${origin}`, `--seconds=${SECONDS}`, `--baseline=${sha}`, ...(instant ? ["--instant"] : []), ...process.argv.filter((a) => a.startsWith("--current="))];
-  const results = await runVariants(runOptionsFromArgv(import.meta.filename, args, instant ? ROUNDS * 3 : ROUNDS));
-  console.log(`\ntelemetry cost, ${what}, ${results.get("baseline")!.length} interleaved rounds (×ref: median of per-round ratios to the reference, the baseline runtime under the same setup):`);
-  printTelemetryTable(results, instant ? "cpu" : "wall");
+  const rounds = await runVariants(runOptionsFromArgv(import.meta.filename, args, instant ? ROUNDS * 3 : ROUNDS));
+  console.log(`\ntelemetry cost, ${what}, ${rounds.results.get("baseline")!.length} interleaved rounds (×ref: median of per-round ratios to the reference, the baseline runtime under the same setup):`);
+  printTelemetryTable(rounds, instant ? "cpu" : "wall");
 }
 
 /** A no-network round: ${CONCURRENCY} calls in flight for a quarter of --seconds, all answered by instantDispatcher. */

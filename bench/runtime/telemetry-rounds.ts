@@ -19,6 +19,12 @@ import type { Variant } from "./telemetry-setups.js";
 /** One round's figures for one variant (req/s, µs), by name. */
 export type RoundFigures = Record<string, number>;
 
+/** Every variant's rounds, in order, and the round each generation of processes started at. */
+export interface VariantRounds {
+  readonly results: Map<string, RoundFigures[]>;
+  readonly generationStarts: readonly number[];
+}
+
 type ToChild = { type: "round" };
 type FromChild = { type: "ready" } | { type: "result"; figures: RoundFigures; note: string };
 
@@ -128,17 +134,18 @@ export interface RunOptions {
   /**
    * Fresh processes this many times over the rounds. A process settles into one of several JIT and GC states (V8's
    * allocation-site pretenuring, which decides early which allocations go straight to the old generation, can double
-   * a process's GC time for its whole life), so one process per variant would make a variant's figure hostage to one
-   * draw; the rounds of every generation go into one median.
+   * a process's GC time for its whole life: --child-node-flags=--no-allocation-site-pretenuring takes that draw out),
+   * so one process per variant would make a variant's figure hostage to one draw; the rounds of every generation go
+   * into one median, which a minority of unlucky processes does not move much.
    */
   readonly generations: number;
   /** Extra Node flags for the variant processes (e.g. --no-allocation-site-pretenuring). */
   readonly nodeFlags: readonly string[];
 }
 
-/** `--generations=N` (default 3) and `--child-node-flags=a,b` from argv. */
+/** `--generations=N` (default 5) and `--child-node-flags=a,b` from argv. */
 export function runOptionsFromArgv(script: string, args: readonly string[], rounds: number, argv: readonly string[] = process.argv): RunOptions {
-  const generations = Number(argv.find((a) => a.startsWith("--generations="))?.slice("--generations=".length) ?? 3);
+  const generations = Number(argv.find((a) => a.startsWith("--generations="))?.slice("--generations=".length) ?? 5);
   const flags = argv.find((a) => a.startsWith("--child-node-flags="))?.slice("--child-node-flags=".length);
   return { script, args, rounds, generations: Math.max(1, Math.min(generations, rounds)), nodeFlags: flags === undefined || flags === "" ? [] : flags.split(",") };
 }
@@ -147,10 +154,12 @@ export function runOptionsFromArgv(script: string, args: readonly string[], roun
  * Runs the rounds: in each generation a process per variant and an unrecorded round of each; then per round each
  * process once, one at a time, in an order rotated every round and reversed every other round.
  */
-export async function runVariants(o: RunOptions, variants: readonly Variant[] = chosenVariants()): Promise<Map<string, RoundFigures[]>> {
+export async function runVariants(o: RunOptions, variants: readonly Variant[] = chosenVariants()): Promise<VariantRounds> {
   const results = new Map<string, RoundFigures[]>(variants.map((v) => [v.id, []]));
+  const generationStarts: number[] = [];
   let round = 0;
   for (let g = 0; g < o.generations; g++) {
+    generationStarts.push(round);
     const until = Math.round((o.rounds * (g + 1)) / o.generations);
     const workers = await startVariants(o.script, o.args, variants, o.nodeFlags);
     // A round per process that is not recorded: a fresh process's first timed round still runs partly on code the
@@ -166,7 +175,7 @@ export async function runVariants(o: RunOptions, variants: readonly Variant[] = 
     for (const w of workers) w.child.disconnect();
     process.stdout.write(`  generation ${g + 1}/${o.generations}: ${round}/${o.rounds} rounds done\n`);
   }
-  return results;
+  return { results, generationStarts };
 }
 
 /** A figure's median ratio to another variant's, over rounds (each round's ratio first: the machine's load drifts). */
@@ -182,7 +191,7 @@ export function ratioTo(results: Map<string, RoundFigures[]>, id: string, refere
  * variant CPU, since a round without I/O is CPU-bound and its wall-clock rate mostly measures what the neighbours
  * leave it.
  */
-export function printTelemetryTable(results: Map<string, RoundFigures[]>, judge: "wall" | "cpu"): void {
+export function printTelemetryTable({ results, generationStarts }: VariantRounds, judge: "wall" | "cpu"): void {
   const wall = judge === "wall";
   const latency = wall && results.get("baseline")![0]!["p50"] !== undefined;
   console.log(
@@ -213,11 +222,11 @@ export function printTelemetryTable(results: Map<string, RoundFigures[]>, judge:
     console.log(cells.join(" "));
   }
   const figure = wall ? "rps" : "cpuUs";
-  console.log(`per-round ${wall ? "req/s" : "CPU µs/call"} ×ref:`);
+  console.log(`per-round ${wall ? "req/s" : "CPU µs/call"} ×ref (| : new processes):`);
   for (const v of VARIANTS) {
     const rows = results.get(v.id);
     if (rows === undefined || v.id === v.reference) continue;
     const ref = results.get(v.reference)!;
-    console.log(`  ${v.id.padEnd(10)} ${rows.map((r, i) => (r[figure]! / ref[i]![figure]!).toFixed(3)).join(" ")}`);
+    console.log(`  ${v.id.padEnd(10)} ${rows.map((r, i) => `${i > 0 && generationStarts.includes(i) ? "| " : ""}${(r[figure]! / ref[i]![figure]!).toFixed(3)}`).join(" ")}`);
   }
 }
