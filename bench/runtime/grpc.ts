@@ -1,4 +1,6 @@
-// gRPC runtime benchmark: `npx tsx bench/runtime/grpc.ts` (options: --seconds=N per round, --rounds=N).
+// gRPC runtime benchmark: `npx tsx bench/runtime/grpc.ts` (options: --seconds=N per round, --rounds=N,
+// --only=clients,telemetry; for the telemetry section --baseline=<rev>, --variants=<ids>, --generations=N,
+// --child-node-flags=<flags>, as in http.ts).
 // Unary calls per second, 32 in flight over keep-alive HTTP/2 on loopback, through
 //   - the generated client (generated/clients/auth_service: deadline sent as grpc-timeout, retries + budget,
 //     breakers, balancer, events wired but unobserved), and
@@ -6,10 +8,21 @@
 // against the same @grpc/grpc-js server serving examples/protos/auth.proto. The server runs in a child process so it
 // does not share the clients' event loop; rounds are interleaved and the median round is reported (the machine is
 // shared and noisy). Target: generated ≥ 0.9 × plain.
+// Then the cost of telemetry (issue 14), as in http.ts: the generated client in one process per variant
+// (telemetry-setups.ts), the baseline built from generated/ at --baseline (default e418855), rounds interleaved
+// across the processes (telemetry-rounds.ts), each round's calls/s as a ratio to the reference's in the same round.
+// The generated client runs generated/runtime, the committed copy of src/runtime: `npm run gen` after changing it.
 import { fork } from "node:child_process";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
+import { baselineRev, baselineTree } from "./baseline.js";
+import { median, throughput } from "./load.js";
+import type { Once } from "./load.js";
+import { printTelemetryTable, runOptionsFromArgv, runVariants, serveVariant, variantOfArgv } from "./telemetry-rounds.js";
+import type { RoundFigures, VariantClient } from "./telemetry-rounds.js";
+import type { Variant } from "./telemetry-setups.js";
 
 const arg = (name: string, fallback: number): number => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -19,6 +32,10 @@ const SECONDS = arg("seconds", 1);
 const ROUNDS = arg("rounds", 15);
 const CONCURRENCY = 32;
 const TOKEN = "good-token";
+const text = (name: string, fallback: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const SECTIONS = new Set(text("only", "clients,telemetry").split(","));
+/** What the baseline needs from an earlier commit: the generated client and the runtime it imports. */
+const BASELINE_FOLDERS = ["generated/runtime", "generated/clients/auth_service"];
 
 async function serve(): Promise<void> {
   const { startAuthGrpcServer } = await import("../../test/support/servers/grpc-auth.js");
@@ -36,34 +53,17 @@ async function startChildServer(): Promise<{ url: string; stop: () => void }> {
   return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
 }
 
-type Once = () => Promise<unknown>;
-
-/** Calls per second with CONCURRENCY in flight for SECONDS. */
-async function throughput(once: Once): Promise<number> {
-  const end = performance.now() + SECONDS * 1000;
-  let done = 0;
-  const worker = async (): Promise<void> => {
-    while (performance.now() < end) {
-      await once();
-      done++;
-    }
-  };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return done / ((performance.now() - start) / 1000);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 async function main(): Promise<void> {
-  const { createAuthServiceGrpcClient, AuthService } = await import("../../generated/clients/auth_service/index.js");
   const server = await startChildServer();
-  const generated = createAuthServiceGrpcClient({ baseUrl: server.url, env: {} });
-  const plain = createClient(AuthService, createGrpcTransport({ baseUrl: server.url }));
+  if (SECTIONS.has("clients")) await clients(server.url);
+  if (SECTIONS.has("telemetry")) await telemetry(server.url);
+  server.stop();
+}
+
+async function clients(url: string): Promise<void> {
+  const { createAuthServiceGrpcClient, AuthService } = await import("../../generated/clients/auth_service/index.js");
+  const generated = createAuthServiceGrpcClient({ baseUrl: url, env: {} });
+  const plain = createClient(AuthService, createGrpcTransport({ baseUrl: url }));
   const clients: Array<[string, Once]> = [
     ["generated client", () => generated.authService.validateToken({ token: TOKEN })],
     ["plain connect-es", () => plain.validateToken({ token: TOKEN })],
@@ -77,10 +77,9 @@ async function main(): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate the order so neither client always runs on a warmer machine.
     const order = round % 2 === 0 ? clients : [...clients].reverse();
-    for (const [name, once] of order) results.get(name)!.push(await throughput(once));
+    for (const [name, once] of order) results.get(name)!.push((await throughput(once, SECONDS, CONCURRENCY)).rps);
   }
   await generated.close();
-  server.stop();
 
   console.log(`\nunary calls/s, ${CONCURRENCY} in flight, ${ROUNDS} rounds × ${SECONDS} s (median round):`);
   for (const [name, values] of results) {
@@ -92,5 +91,35 @@ async function main(): Promise<void> {
   console.log(`  ratio generated / plain + deadline: ${(generatedRate / median(results.get("plain + deadline")!)).toFixed(3)}`);
 }
 
+async function telemetry(url: string): Promise<void> {
+  const rev = baselineRev();
+  const { sha } = baselineTree(rev, BASELINE_FOLDERS);
+  console.log(`\ntelemetry cost: the generated client, one process per variant, baseline ${rev} (${sha.slice(0, 12)}); starting them ...`);
+  const rounds = await runVariants(runOptionsFromArgv(import.meta.filename, [`--url=${url}`, `--seconds=${SECONDS}`, `--baseline=${sha}`], ROUNDS));
+  console.log(`\ntelemetry cost, unary calls, ${ROUNDS} interleaved rounds (×ref: median of per-round ratios to the reference, the baseline client under the same setup):`);
+  printTelemetryTable(rounds, "wall");
+}
+
+/** A variant child's client: the generated client of its commit, with its telemetry option. */
+async function variantClient(v: Variant): Promise<VariantClient> {
+  const url = text("url", "");
+  type Module = typeof import("../../generated/clients/auth_service/index.js");
+  const mod: Module =
+    v.runtime === "baseline"
+      ? ((await import(pathToFileURL(`${baselineTree(baselineRev(), BASELINE_FOLDERS).dir}/generated/clients/auth_service/index.ts`).href)) as Module)
+      : await import("../../generated/clients/auth_service/index.js");
+  const client = mod.createAuthServiceGrpcClient(v.telemetry === false ? { baseUrl: url, env: {}, telemetry: false } : { baseUrl: url, env: {} });
+  return { once: () => client.authService.validateToken({ token: TOKEN }), close: () => client.close() };
+}
+
+async function measure(once: Once): Promise<RoundFigures> {
+  const t = await throughput(once, SECONDS, CONCURRENCY);
+  return { rps: t.rps, cpuUs: t.cpuUs, gcUs: t.gcUs };
+}
+
 if (process.argv.includes("--serve")) void serve();
-else await main();
+else {
+  const variant = variantOfArgv();
+  if (variant === undefined) await main();
+  else await serveVariant(variant, variantClient, measure, 2000, ROUNDS);
+}

@@ -1,9 +1,22 @@
-// Runtime benchmark: `npx tsx bench/runtime/http.ts` (options: --seconds=N per round, --rounds=N).
+// Runtime benchmark: `npx tsx bench/runtime/http.ts` (options: --seconds=N per round, --rounds=N,
+// --only=clients,telemetry,telemetry-cpu,outage; for the telemetry sections --baseline=<rev>, --variants=<ids>,
+// --generations=N processes per variant over the run (default 5), --child-node-flags=<flags> for those processes,
+// --current=<dir> to take "today's" runtime from <dir>/src/runtime, e.g. a patched copy).
 //   1. Keep-alive loopback throughput (32 in flight) and sequential p50/p99 latency of a svcgen client with every
 //      policy on (deadline, attempt timeout, retry + budget, breakers, events wired but unobserved) against a raw
 //      undici `Pool.request` (the floor), `undici.request` through an Agent, and openapi-fetch (installed on demand
-//      into bench/.cache, never in package.json).
-//   2. A full outage (every answer 503, and connection refused): upstream attempts per logical call with budget +
+//      into bench/.cache, never in package.json). Default options, so with @opentelemetry/api installed (it is, as a
+//      dev dependency) and no SDK registered, as most users with the API in their tree run.
+//   2. The cost of telemetry (issue 14): the same all-policies client, same load, in one process per variant
+//      (telemetry-setups.ts lists them: the runtime before telemetry at --baseline, default e418855; `telemetry:
+//      false`; the API alone; the SDK registered with providers that record nothing, with and without an
+//      AlwaysOffSampler; the SDK recording), rounds interleaved across the processes (telemetry-rounds.ts says why
+//      processes), each round's figures as ratios to its reference's in the same round (the baseline runtime under
+//      the same OpenTelemetry setup: telemetry-setups.ts says why), the median of those.
+//      The same variants once more with no network (telemetry-cpu): the client's dispatcher answers every request on
+//      the next event-loop turn without I/O (instantDispatcher), so a round measures only the client's own CPU per
+//      call, where telemetry's share shows in µs rather than drowning in the machine's noise.
+//   3. A full outage (every answer 503, and connection refused): upstream attempts per logical call with budget +
 //      breaker, and with the budget alone.
 // The server runs in a child process so it does not share the client's event loop. Rounds are interleaved and the
 // median round is reported, since the machine is shared and noisy.
@@ -16,7 +29,13 @@ import { pathToFileURL } from "node:url";
 import type { AddressInfo } from "node:net";
 import { Agent, Pool, request } from "undici";
 import { createServiceClient } from "../../src/runtime/index.js";
-import type { OperationDefinition, ServiceDefinition } from "../../src/runtime/index.js";
+import type { ClientOptions, OperationDefinition, ServiceClient, ServiceDefinition } from "../../src/runtime/index.js";
+import { baselineRev, baselineTree } from "./baseline.js";
+import { latency, median, throughput } from "./load.js";
+import type { Once } from "./load.js";
+import { printTelemetryTable, runOptionsFromArgv, runVariants, serveVariant, variantOfArgv } from "./telemetry-rounds.js";
+import type { RoundFigures, VariantClient } from "./telemetry-rounds.js";
+import type { Variant } from "./telemetry-setups.js";
 
 const OPENAPI_FETCH = "openapi-fetch@0.17.0";
 const arg = (name: string, fallback: number): number => {
@@ -25,6 +44,9 @@ const arg = (name: string, fallback: number): number => {
 };
 const SECONDS = arg("seconds", 2);
 const ROUNDS = arg("rounds", 5);
+const text = (name: string, fallback: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const SECTIONS = new Set(text("only", "clients,telemetry,telemetry-cpu,outage").split(","));
+const INSTANT = process.argv.includes("--instant");
 const CONCURRENCY = 32;
 const LATENCY_SAMPLES = 4000;
 
@@ -54,37 +76,6 @@ async function loadOpenapiFetch(): Promise<((options: { baseUrl: string }) => { 
   return mod.default;
 }
 
-type Once = () => Promise<unknown>;
-
-/** Requests per second with CONCURRENCY calls in flight for SECONDS. */
-async function throughput(once: Once): Promise<number> {
-  const end = performance.now() + SECONDS * 1000;
-  let done = 0;
-  const worker = async (): Promise<void> => {
-    while (performance.now() < end) {
-      await once();
-      done++;
-    }
-  };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return done / ((performance.now() - start) / 1000);
-}
-
-/** Sequential latency percentiles in µs. */
-async function latency(once: Once): Promise<{ p50: number; p99: number }> {
-  const samples = new Float64Array(LATENCY_SAMPLES);
-  for (let i = 0; i < LATENCY_SAMPLES; i++) {
-    const t = process.hrtime.bigint();
-    await once();
-    samples[i] = Number(process.hrtime.bigint() - t) / 1000;
-  }
-  samples.sort();
-  return { p50: samples[Math.floor(LATENCY_SAMPLES * 0.5)]!, p99: samples[Math.floor(LATENCY_SAMPLES * 0.99)]! };
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 function definition(origin: string, over: Partial<ServiceDefinition["policy"]> = {}): ServiceDefinition {
   const u = new URL(origin);
   return {
@@ -111,18 +102,36 @@ function definition(origin: string, over: Partial<ServiceDefinition["policy"]> =
 
 const getUser: OperationDefinition = { id: "getUser", method: "GET", path: "/users/{id}", idempotent: true, params: [], response: "json" };
 
+/** One round of the keep-alive load: throughput, then sequential latency. */
+async function measure(once: Once): Promise<RoundFigures> {
+  const t = await throughput(once, SECONDS, CONCURRENCY);
+  const l = await latency(once, LATENCY_SAMPLES);
+  return { rps: t.rps, cpuUs: t.cpuUs, gcUs: t.gcUs, p50: l.p50, p99: l.p99 };
+}
+
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${SECONDS}s × ${ROUNDS} rounds, ${CONCURRENCY} in flight, ${LATENCY_SAMPLES} sequential samples`);
   const server = await startChildServer();
+  if (SECTIONS.has("clients")) await clients(server.origin);
+  if (SECTIONS.has("telemetry")) await telemetry(server.origin, false);
+  if (SECTIONS.has("telemetry-cpu")) await telemetry(server.origin, true);
+  server.stop();
+  if (SECTIONS.has("outage")) {
+    console.log("\nfull outage, upstream attempts per logical call (maxAttempts 3, budgetRatio 0.2):");
+    await outage();
+  }
+}
+
+async function clients(origin: string): Promise<void> {
   const agent = new Agent({ keepAliveTimeout: 60_000 });
-  const pool = new Pool(server.origin, { keepAliveTimeout: 60_000 });
-  const svcgen = createServiceClient(definition(server.origin), { env: {} });
+  const pool = new Pool(origin, { keepAliveTimeout: 60_000 });
+  const svcgen = createServiceClient(definition(origin), { env: {} });
   // What `svcgen gen` emits by default: no per-attempt timeout, so each call needs one AbortController, not two.
-  const svcgenDefault = createServiceClient(definition(server.origin, { attemptTimeoutMs: undefined }), { env: {} });
+  const svcgenDefault = createServiceClient(definition(origin, { attemptTimeoutMs: undefined }), { env: {} });
   // The same client with a static bearer token (issue 13: within 3 % of the one without).
-  const svcgenBearer = createServiceClient(definition(server.origin), { env: {}, auth: { bearer: "bench-static-token" } });
+  const svcgenBearer = createServiceClient(definition(origin), { env: {}, auth: { bearer: "bench-static-token" } });
   const createClient = await loadOpenapiFetch();
-  const ofetch = createClient?.({ baseUrl: server.origin });
+  const ofetch = createClient?.({ baseUrl: origin });
 
   const contenders: [string, Once][] = [
     // The floor: one undici Pool, a path instead of a URL to parse (what the svcgen client dispatches through).
@@ -131,7 +140,7 @@ async function main(): Promise<void> {
       return res.body.json();
     }],
     ["undici.request (Agent, URL)", async () => {
-      const res = await request(`${server.origin}/users/1`, { dispatcher: agent });
+      const res = await request(`${origin}/users/1`, { dispatcher: agent });
       return res.body.json();
     }],
     ["svcgen client (all policies)", () => svcgen.call(getUser, { path: { id: 1 } })],
@@ -143,12 +152,12 @@ async function main(): Promise<void> {
   const rps = new Map<string, number[]>();
   const p50 = new Map<string, number[]>();
   const p99 = new Map<string, number[]>();
-  for (const [name, once] of contenders) for (let i = 0; i < 2000; i++) await once(); // warm up connections and JIT
+  for (const [, once] of contenders) for (let i = 0; i < 2000; i++) await once(); // warm up connections and JIT
   for (let round = 0; round < ROUNDS; round++) {
     // Every other round in reverse, so no contender always runs right after the same one.
     for (const [name, once] of round % 2 === 0 ? contenders : [...contenders].reverse()) {
-      (rps.get(name) ?? rps.set(name, []).get(name)!).push(await throughput(once));
-      const l = await latency(once);
+      (rps.get(name) ?? rps.set(name, []).get(name)!).push((await throughput(once, SECONDS, CONCURRENCY)).rps);
+      const l = await latency(once, LATENCY_SAMPLES);
       (p50.get(name) ?? p50.set(name, []).get(name)!).push(l.p50);
       (p99.get(name) ?? p99.set(name, []).get(name)!).push(l.p99);
     }
@@ -177,10 +186,56 @@ async function main(): Promise<void> {
   await svcgenDefault.close();
   await agent.close();
   await pool.close();
-  server.stop();
+}
 
-  console.log("\nfull outage, upstream attempts per logical call (maxAttempts 3, budgetRatio 0.2):");
-  await outage();
+async function telemetry(origin: string, instant: boolean): Promise<void> {
+  const rev = baselineRev();
+  const { sha } = baselineTree(rev, ["src/runtime"]);
+  const what = instant ? "no network (instant dispatcher)" : "keep-alive loopback";
+  console.log(`\ntelemetry cost, ${what}: the all-policies client, one process per variant, baseline ${rev} (${sha.slice(0, 12)}); starting them ...`);
+  const args = [`--origin=${origin}`, `--seconds=${SECONDS}`, `--baseline=${sha}`, ...(instant ? ["--instant"] : []), ...process.argv.filter((a) => a.startsWith("--current="))];
+  const rounds = await runVariants(runOptionsFromArgv(import.meta.filename, args, instant ? ROUNDS * 3 : ROUNDS));
+  console.log(`\ntelemetry cost, ${what}, ${rounds.results.get("baseline")!.length} interleaved rounds (×ref: median of per-round ratios to the reference, the baseline runtime under the same setup):`);
+  printTelemetryTable(rounds, instant ? "cpu" : "wall");
+}
+
+/** A no-network round: ${CONCURRENCY} calls in flight for a quarter of --seconds, all answered by instantDispatcher. */
+async function measureInstant(once: Once): Promise<RoundFigures> {
+  const t = await throughput(once, SECONDS / 4, CONCURRENCY);
+  return { rps: t.rps, cpuUs: t.cpuUs, gcUs: t.gcUs };
+}
+
+const INSTANT_BODY = Buffer.from(JSON.stringify({ id: 1, name: "Ada Lovelace", email: "ada@example.com", roles: ["admin", "dev"] }));
+const INSTANT_HEADERS = ["content-type", "application/json", "content-length", String(INSTANT_BODY.length)].map((h) => Buffer.from(h));
+
+/**
+ * A dispatcher that answers 200 with the server's JSON on the next event-loop turn (setImmediate, as I/O would),
+ * through the same handler callbacks undici calls: the client's undici transport and everything above it run as
+ * they do against a socket.
+ */
+const instantDispatcher = {
+  dispatch(_options: unknown, handler: { onConnect(abort: () => void): void; onHeaders(status: number, headers: Buffer[], resume: () => void): boolean; onData(chunk: Buffer): boolean; onComplete(trailers: Buffer[]): void }): boolean {
+    setImmediate(() => {
+      handler.onConnect(() => {});
+      handler.onHeaders(200, INSTANT_HEADERS, () => {});
+      handler.onData(INSTANT_BODY);
+      handler.onComplete([]);
+    });
+    return true;
+  },
+} as unknown as NonNullable<ClientOptions["dispatcher"]>;
+
+/** A variant child's client: the all-policies client of its runtime and telemetry option. */
+async function variantClient(v: Variant): Promise<VariantClient> {
+  // Standalone with --instant the origin is never connected to.
+  const origin = text("origin", "http://127.0.0.1:9");
+  let create: (def: ServiceDefinition, options: ClientOptions) => ServiceClient = createServiceClient;
+  // --current=<dir>: today's runtime from <dir>/src/runtime instead (a patched copy, to try a change).
+  const from = v.runtime === "baseline" ? baselineTree(baselineRev(), ["src/runtime"]).dir : text("current", "");
+  if (from !== "") create = ((await import(pathToFileURL(path.resolve(from, "src/runtime/index.ts")).href)) as { createServiceClient: typeof create }).createServiceClient;
+  const options: ClientOptions = { env: {}, ...(v.telemetry === false ? { telemetry: false } : {}), ...(INSTANT ? { dispatcher: instantDispatcher } : {}) };
+  const client = create(definition(origin), options);
+  return { once: () => client.call(getUser, { path: { id: 1 } }), close: () => client.close() };
 }
 
 async function outage(): Promise<void> {
@@ -232,5 +287,7 @@ if (process.argv.includes("--serve")) {
   process.on("disconnect", () => process.exit(0));
   server.listen(0, "127.0.0.1", () => process.send?.((server.address() as AddressInfo).port));
 } else {
-  await main();
+  const variant = variantOfArgv();
+  if (variant === undefined) await main();
+  else await serveVariant(variant, variantClient, INSTANT ? measureInstant : measure, 5000, ROUNDS);
 }
