@@ -15,7 +15,9 @@
 //      the same OpenTelemetry setup: telemetry-setups.ts says why), the median of those.
 //      The same variants once more with no network (telemetry-cpu): the client's dispatcher answers every request on
 //      the next event-loop turn without I/O (instantDispatcher), so a round measures only the client's own CPU per
-//      call, where telemetry's share shows in µs rather than drowning in the machine's noise.
+//      call, where telemetry's share shows in µs rather than drowning in the machine's noise; that extra CPU as a
+//      share of the same client's CPU per loopback call (the section before) is the throughput a CPU-bound client
+//      gives up, judged against the issue's targets.
 //   3. A full outage (every answer 503, and connection refused): upstream attempts per logical call with budget +
 //      breaker, and with the budget alone.
 // The server runs in a child process so it does not share the client's event loop. Rounds are interleaved and the
@@ -33,7 +35,7 @@ import type { ClientOptions, OperationDefinition, ServiceClient, ServiceDefiniti
 import { baselineRev, baselineTree } from "./baseline.js";
 import { latency, median, throughput } from "./load.js";
 import type { Once } from "./load.js";
-import { printTelemetryTable, runOptionsFromArgv, runVariants, serveVariant, variantOfArgv } from "./telemetry-rounds.js";
+import { cpuPerCall, printTelemetryTable, runOptionsFromArgv, runVariants, serveVariant, variantOfArgv } from "./telemetry-rounds.js";
 import type { RoundFigures, VariantClient } from "./telemetry-rounds.js";
 import type { Variant } from "./telemetry-setups.js";
 
@@ -113,8 +115,8 @@ async function main(): Promise<void> {
   console.log(`node ${process.version}, ${SECONDS}s × ${ROUNDS} rounds, ${CONCURRENCY} in flight, ${LATENCY_SAMPLES} sequential samples`);
   const server = await startChildServer();
   if (SECTIONS.has("clients")) await clients(server.origin);
-  if (SECTIONS.has("telemetry")) await telemetry(server.origin, false);
-  if (SECTIONS.has("telemetry-cpu")) await telemetry(server.origin, true);
+  const loopCpu = SECTIONS.has("telemetry") ? await telemetry(server.origin, false) : undefined;
+  if (SECTIONS.has("telemetry-cpu")) await telemetry(server.origin, true, loopCpu);
   server.stop();
   if (SECTIONS.has("outage")) {
     console.log("\nfull outage, upstream attempts per logical call (maxAttempts 3, budgetRatio 0.2):");
@@ -188,7 +190,8 @@ async function clients(origin: string): Promise<void> {
   await pool.close();
 }
 
-async function telemetry(origin: string, instant: boolean): Promise<void> {
+/** Runs one telemetry section; returns each variant's median client CPU per call. */
+async function telemetry(origin: string, instant: boolean, loopCpu?: Map<string, number>): Promise<Map<string, number>> {
   const rev = baselineRev();
   const { sha } = baselineTree(rev, ["src/runtime"]);
   const what = instant ? "no network (instant dispatcher)" : "keep-alive loopback";
@@ -196,7 +199,8 @@ async function telemetry(origin: string, instant: boolean): Promise<void> {
   const args = [`--origin=${origin}`, `--seconds=${SECONDS}`, `--baseline=${sha}`, ...(instant ? ["--instant"] : []), ...process.argv.filter((a) => a.startsWith("--current="))];
   const rounds = await runVariants(runOptionsFromArgv(import.meta.filename, args, instant ? ROUNDS * 3 : ROUNDS));
   console.log(`\ntelemetry cost, ${what}, ${rounds.results.get("baseline")!.length} interleaved rounds (×ref: median of per-round ratios to the reference, the baseline runtime under the same setup):`);
-  printTelemetryTable(rounds, instant ? "cpu" : "wall");
+  printTelemetryTable(rounds, instant ? "cpu" : "wall", loopCpu);
+  return cpuPerCall(rounds);
 }
 
 /** A no-network round: ${CONCURRENCY} calls in flight for a quarter of --seconds, all answered by instantDispatcher. */
