@@ -10,6 +10,7 @@ export interface CachedLoad {
   load: SpecLoad<unknown>;
 }
 
+/** loadSpecs asks for every load it needs before it stores any. */
 export interface SpecCache {
   get(key: string): CachedLoad | undefined;
   /** Only loads without errors are offered. `startedAt` (ms since the epoch): an input changed after it is not trusted. */

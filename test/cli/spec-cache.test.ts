@@ -154,6 +154,24 @@ describe("spec cache", () => {
     expect(tree(path.join(cwd, "c"))).toEqual(tree(path.join(cwd, "generated")));
   });
 
+  it("removes entries no run has used for 30 days when it stores one, and keeps those in use", async () => {
+    const cwd = examples();
+    const pipeline = watched();
+    await run(cwd, ["gen"], pipeline);
+    const dir = path.join(cwd, "node_modules/.cache/svcgen/specs");
+    const old = new Date(Date.now() - 31 * 24 * 60 * 60 * 1000);
+    writeFile(dir, "stale.bin", "from a spec long gone");
+    utimesSync(path.join(dir, "stale.bin"), old, old);
+    for (const entry of readdirSync(dir)) utimesSync(path.join(dir, entry), old, old);
+
+    // users.yaml changes: its load is stored (and the folder pruned); the others are used, which marks them.
+    writeFile(cwd, "specs/users.yaml", `${readFileSync(path.join(cwd, "specs/users.yaml"), "utf8")}\n# edited\n`);
+    await run(cwd, ["gen"], pipeline);
+    expect(described(pipeline.caches[1]!.hits)).toHaveLength(3);
+    expect(readdirSync(dir)).toHaveLength(4);
+    expect(readdirSync(dir)).not.toContain("stale.bin");
+  });
+
   it("keeps no entry for a spec with an error, and reports it again on the next run", async () => {
     const cwd = examples();
     writeFile(cwd, "specs/users.yaml", "openapi: 3.0.3\ninfo: { title: Users, version: '1' }\npaths:\n  /u:\n    get:\n      responses: { '200': { $ref: '#/nope' } }\n");

@@ -4,7 +4,7 @@
 //
 // File: a 4-byte length, the header as JSON (enough to decide), then the load as v8.serialize() data: the same
 // structured-clone form a worker thread hands back, so the model round-trips exactly (undefined, key order, -0).
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { CachedLoad, SpecCache } from "../../specs/cache.js";
@@ -13,6 +13,9 @@ import { cacheDir } from "./entry.js";
 import { exists, sha256, stampFile, verifyStamps, type FileStamp } from "./stamps.js";
 
 const FORMAT = 1;
+
+/** An entry no run has used for this long is removed (a spec no longer named, another project path, an old svcgen). */
+const UNUSED_MS = 30 * 24 * 60 * 60 * 1000;
 
 interface Header {
   format: typeof FORMAT;
@@ -39,6 +42,7 @@ export class SpecDiskCache implements SpecCache {
   /** Keys served from disk this run, and keys stored. */
   readonly hits: string[] = [];
   readonly stored: string[] = [];
+  private pruned = false;
 
   constructor(private readonly scope: SpecCacheScope) {}
 
@@ -59,8 +63,10 @@ export class SpecDiskCache implements SpecCache {
       const payload = bytes.subarray(4 + length);
       const cached = deserialize(payload) as CachedLoad;
       this.hits.push(key);
-      // Inputs that had to be hashed get today's stamps, so the next run compares sizes and mtimes only.
+      // Inputs that had to be hashed get today's stamps, so the next run compares sizes and mtimes only; otherwise
+      // the entry's mtime says it is in use (prune()).
       if (inputs.refreshed) this.write(file, { ...header, writtenAt: Date.now(), inputs: inputs.stamps }, payload);
+      else touch(file);
       return cached;
     } catch {
       return undefined; // Truncated or corrupt: a miss, and overwritten by this run's load.
@@ -84,7 +90,10 @@ export class SpecDiskCache implements SpecCache {
       inputs,
       absent: cached.load.absent ?? [],
     };
-    if (this.write(this.file(key), header, serialize(cached))) this.stored.push(key);
+    const file = this.file(key);
+    // After this run's lookups (loadSpecs asks for every load before storing any): entries in use are marked.
+    if (this.scope.mayWrite(file)) this.prune(path.dirname(file));
+    if (this.write(file, header, serialize(cached))) this.stored.push(key);
   }
 
   private write(file: string, header: Header, payload: Buffer): boolean {
@@ -112,10 +121,40 @@ export class SpecDiskCache implements SpecCache {
     );
   }
 
+  /** Once per run that stores a load: entries unused for UNUSED_MS go, so the folder does not grow for ever. */
+  private prune(dir: string): void {
+    if (this.pruned) return;
+    this.pruned = true;
+    const before = Date.now() - UNUSED_MS;
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      try {
+        const file = path.join(dir, name);
+        if (statSync(file).mtimeMs < before) unlinkSync(file);
+      } catch {
+        // Gone already, or not ours to remove: the next run tries again.
+      }
+    }
+  }
+
   /** One file per project and load: a changed spec replaces its entry rather than adding one. */
   private file(key: string): string {
     const config = path.resolve(this.scope.cwd, this.scope.configPath);
     const id = sha256(`${this.scope.cwd}\0${config}\0${key}`).slice(0, 32);
     return path.join(cacheDir(this.scope.cwd, this.scope.env), "specs", `${id}.bin`);
+  }
+}
+
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // Best effort: at worst the entry is pruned while still in use, and loaded again.
   }
 }
