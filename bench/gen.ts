@@ -148,11 +148,14 @@ function runSvcgen(cli: Cli, spec: Spec, runDir: string, options: { reuse?: bool
       `[external_services.${spec.key}]\nurl = "${spec.url}"\nopenapi = "specs/${specName}"\n`,
     );
   }
-  // cwd is the repo so `--import tsx` resolves from its node_modules, exactly like `npm run gen`.
+  // cwd is the repo so `--import tsx` resolves from its node_modules, exactly like `npm run gen`. The cache folder is
+  // the run's own: spec loads are cached per spec, and a run directory recreated at the same path with the same
+  // hard-linked spec would otherwise find an earlier bench run's entry and not be cold at all.
   return runNode(cli.script, ["gen", "--config", join(runDir, "services.toml"), "--out", join(runDir, "out")], {
     cwd: REPO,
     nodeFlags: cli.nodeFlags,
     measureMemory: true,
+    env: { SVCGEN_CACHE_DIR: join(runDir, ".svcgen-cache") },
   });
 }
 

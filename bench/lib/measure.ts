@@ -23,6 +23,8 @@ export interface RunOptions {
   nodeFlags?: string[];
   /** Preload the peak-RSS reporter into the child. */
   measureMemory?: boolean;
+  /** Extra environment variables for the child. */
+  env?: Record<string, string>;
 }
 
 /** `node [flags] script ...args`, timed from spawn to exit (so Node start-up counts, as it does for a user). */
@@ -30,7 +32,7 @@ export async function runNode(script: string, args: string[], options: RunOption
   const flags = [...(options.measureMemory ? ["--import", PRELOAD] : []), ...(options.nodeFlags ?? [])];
   const scratch = options.measureMemory ? mkdtempSync(join(tmpdir(), "svcgen-bench-rss-")) : undefined;
   const rssFile = scratch ? join(scratch, "maxrss") : undefined;
-  const env = { ...process.env, ...(rssFile ? { BENCH_MAXRSS_FILE: rssFile } : {}) };
+  const env = { ...process.env, ...options.env, ...(rssFile ? { BENCH_MAXRSS_FILE: rssFile } : {}) };
   const started = performance.now();
   const child = spawn(process.execPath, [...flags, script, ...args], { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   const stdout: Buffer[] = [];
