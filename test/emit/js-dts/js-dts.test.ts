@@ -25,23 +25,51 @@ const CASES: Array<[string, string]> = [
   ["examples", path.join(REPO, "examples")],
 ];
 const OUT = path.join(TMP, "js-dts");
+/** The same declarations laid out for one tsc run; see writeForCheck. */
+const CHECK = path.join(TMP, "js-dts-check");
 
 const ts = new Map<string, GeneratedFile[]>();
 const js = new Map<string, GeneratedFile[]>();
 
 beforeAll(async () => {
   rmSync(OUT, { recursive: true, force: true });
+  rmSync(CHECK, { recursive: true, force: true });
   for (const [name, dir] of CASES) {
     const result = await generate({ configPath: "services.toml", cwd: dir });
     expect(result.diagnostics.filter((d) => d.severity === "error"), name).toEqual([]);
     ts.set(name, result.files);
     js.set(name, toJsDts(result.files));
-    for (const f of js.get(name)!) {
-      mkdirSync(path.dirname(path.join(OUT, name, f.path)), { recursive: true });
-      writeFileSync(path.join(OUT, name, f.path), f.content);
-    }
+    writeFiles(path.join(OUT, name), js.get(name)!);
+    writeForCheck(name, js.get(name)!);
   }
 });
+
+function writeFiles(dir: string, files: readonly GeneratedFile[]): void {
+  for (const f of files) {
+    mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+    writeFileSync(path.join(dir, f.path), f.content);
+  }
+}
+
+/**
+ * The declarations as tsc checks them. Every case carries one of a few runtimes (with gRPC or without); written per
+ * case, tsc would check each runtime's declarations once per case, most of this file's time. So cases with the same
+ * runtime share one folder: `<group>/runtime` once, and each case's clients as `<group>/clients-<case>`, where their
+ * `../runtime` and `../../runtime` imports land on it.
+ */
+const groups = new Map<string, string>();
+function writeForCheck(name: string, files: readonly GeneratedFile[]): void {
+  const runtime = files.filter((f) => f.path.startsWith("runtime/"));
+  const key = JSON.stringify(runtime.map((f) => [f.path, f.content]));
+  let group = groups.get(key);
+  if (group === undefined) {
+    group = path.join(CHECK, `runtime-${groups.size + 1}`);
+    groups.set(key, group);
+    writeFiles(group, runtime);
+  }
+  const clients = files.filter((f) => f.path.startsWith("clients/")).map((f) => ({ ...f, path: `clients-${name}${f.path.slice("clients".length)}` }));
+  writeFiles(group, clients);
+}
 
 describe.each(CASES.map(([name]) => name))("js+dts %s", (name) => {
   it("turns every .ts into a .js and a .d.ts under the same header, and passes every other file through", () => {
@@ -100,8 +128,15 @@ describe("the declarations", () => {
   it("type-check under strict, exactOptionalPropertyTypes and noUncheckedIndexedAccess without skipLibCheck", () => {
     // skipLibCheck off checks the peers' own declarations too; only lines about the generated files count here.
     const options = { ...STRICT_OPTIONS, skipLibCheck: false, typeRoots: [path.join(REPO, "node_modules/@types")] };
-    writeFileSync(path.join(OUT, "tsconfig.json"), JSON.stringify({ compilerOptions: options, include: ["**/*.d.ts"] }, null, 2));
-    const r = spawnSync(process.execPath, [path.join(REPO, "node_modules/typescript/bin/tsc"), "-p", OUT], { encoding: "utf8", maxBuffer: 64 << 20 });
+    writeFileSync(path.join(CHECK, "package.json"), JSON.stringify({ type: "module" }));
+    writeFileSync(path.join(CHECK, "tsconfig.json"), JSON.stringify({ compilerOptions: options, include: ["**/*.d.ts"] }, null, 2));
+    const r = spawnSync(process.execPath, [path.join(REPO, "node_modules/typescript/bin/tsc"), "-p", CHECK, "--listFiles"], { encoding: "utf8", maxBuffer: 64 << 20 });
+    // Every case's declarations were among the files checked.
+    const listed = new Set(r.stdout.split("\n").map((l) => l.trim()));
+    for (const [name] of CASES) {
+      const group = [...groups.values()].find((g) => listed.has(path.join(g, `clients-${name}`, "index.d.ts")));
+      expect(group, `clients-${name}/index.d.ts checked`).toBeDefined();
+    }
     const ours = `${r.stdout}${r.stderr}`.split("\n").filter((l) => /error TS/.test(l) && !l.includes("node_modules"));
     expect(ours).toEqual([]);
   });
