@@ -101,7 +101,7 @@ class Walk {
       // Between two kept statements of one table, every comment stays. Before a table (or after something left
       // out), only the comment block directly above the statement does: the rest described what was left out.
       const before = statement.kind === "key" && previousKept ? statement.before : attachedComments(statement.before);
-      if (statement.kind !== "key" || !previousKept) separate(out);
+      if (statement.kind !== "key") separate(out);
       out.push(...before.filter((line) => !/^\s*#:schema\b/.test(line)), ...lines);
       previousKept = true;
     }

@@ -90,8 +90,8 @@ function defaultsBlock(commented: boolean): string[] {
       ]
     : [
         "# Applies to every service unless the service says otherwise. The timeouts are the guide's reqwest client's: 10 s",
-        "# for a whole call, 5 s to connect. The commented keys are the other built-in defaults; set here, they win over",
-        "# [resilience].",
+        "# for a whole call, 5 s to connect. The commented keys are the other built-in defaults; a key set here wins over",
+        "# the [resilience] table.",
       ];
   return [
     ...about,
