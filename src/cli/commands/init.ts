@@ -43,11 +43,12 @@ Exit codes: 0 written, 2 the file exists, bad TOML in --from, or bad usage, 3 I/
       return EXIT_BAD_INPUT;
     };
     if (exists(target)) return refuse();
+    const schemaRoot = projectFrom(path.dirname(target), io.cwd);
 
     let text: string;
     let report: string[];
     if (values.from === undefined) {
-      text = freshConfig(callerName(path.dirname(target)));
+      text = freshConfig(callerName(path.dirname(target)), schemaRoot);
       report = [`svcgen: wrote ${shown}; add the services you call under [external_services]`];
     } else {
       const from = path.resolve(io.cwd, String(values.from));
@@ -60,7 +61,7 @@ Exit codes: 0 written, 2 the file exists, bad TOML in --from, or bad usage, 3 I/
         io.stderr.write(`svcgen: --from: file not found: ${fromShown}\n`);
         return EXIT_BAD_INPUT;
       }
-      const converted = convertActonConfig(source, fromShown);
+      const converted = convertActonConfig(source, fromShown, schemaRoot);
       if (!converted.ok) {
         reportDiagnostics(converted.diagnostics, io);
         return EXIT_BAD_INPUT;
@@ -118,6 +119,13 @@ function callerName(dir: string): string {
     // No package.json, or not JSON: the placeholder says what to fill in.
   }
   return PLACEHOLDER_NAME;
+}
+
+/** The project folder (the current directory, where node_modules is) as the written file's `#:schema` line reaches it. */
+function projectFrom(dir: string, cwd: string): string {
+  const relative = toPosix(path.relative(dir, cwd));
+  if (relative === "") return ".";
+  return relative.startsWith("..") || path.isAbsolute(relative) ? relative : `./${relative}`;
 }
 
 function shownPath(cwd: string, file: string): string {

@@ -29,8 +29,11 @@ export type Conversion =
     }
   | { ok: false; diagnostics: Diagnostic[] };
 
-/** `sourceName` names the source in diagnostics and in the file's header comment. */
-export function convertActonConfig(text: string, sourceName: string): Conversion {
+/**
+ * `sourceName` names the source in diagnostics and in the file's header comment; `schemaRoot` is the project folder
+ * relative to the file written (see schemaLine).
+ */
+export function convertActonConfig(text: string, sourceName: string, schemaRoot = "."): Conversion {
   const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
   // parseConfig owns the "invalid TOML" message, so `init --from` and `gen` say the same about a syntax error.
   const checked = parseConfig(source, sourceName);
@@ -39,7 +42,7 @@ export function convertActonConfig(text: string, sourceName: string): Conversion
 
   const walk = new Walk(source, sourceName, doc);
   const body = walk.run();
-  const out = [...convertedHeader(sourceName, walk.leftOut), "", ...body, "", ...convertedFooter()];
+  const out = [...convertedHeader(sourceName, walk.leftOut, schemaRoot), "", ...body, "", ...convertedFooter()];
   const converted = `${out.join("\n")}\n`;
   const kept = parse(converted);
   const services = isTable(kept.external_services) ? Object.keys(kept.external_services) : [];

@@ -2,8 +2,13 @@
 // shown. The values come from the built-in defaults (src/config/builtins.ts), so the file says what svcgen does.
 import { BUILTIN_DEFAULTS } from "../../config/builtins.js";
 
-/** Editors with TOML schema support complete and check every key with it (the path of an installed svcgen). */
-export const SCHEMA_LINE = "#:schema ./node_modules/svcgen/schemas/services.schema.json";
+/**
+ * Editors with TOML schema support complete and check every key with it: the schema of the svcgen installed in the
+ * project, `root` being the project folder relative to the file (`.` when the file sits in it).
+ */
+export function schemaLine(root = "."): string {
+  return `#:schema ${root}/node_modules/svcgen/schemas/services.schema.json`;
+}
 
 /** The caller's name when the folder's package.json gives none that fits. */
 export const PLACEHOLDER_NAME = "my-service";
@@ -16,9 +21,9 @@ const RESOLUTION = [
 ];
 
 /** A fresh services.toml: the caller, the seed's resilience values, default timeouts, and sample services. */
-export function freshConfig(callerName: string): string {
+export function freshConfig(callerName: string, schemaRoot = "."): string {
   return lines([
-    SCHEMA_LINE,
+    schemaLine(schemaRoot),
     "# The services this service calls, in acton-service's config.toml shape. `svcgen gen` reads this file and the specs",
     "# it names and writes one typed client per service (plus Kubernetes/mesh YAML) into generated/. The README's",
     '# "Configuration reference" lists every key.',
@@ -47,9 +52,9 @@ export function freshConfig(callerName: string): string {
 }
 
 /** The top of a services.toml made from an acton-service config.toml by `init --from`. */
-export function convertedHeader(source: string, leftOut: readonly string[]): string[] {
+export function convertedHeader(source: string, leftOut: readonly string[], schemaRoot = "."): string[] {
   return [
-    SCHEMA_LINE,
+    schemaLine(schemaRoot),
     `# Made by \`svcgen init --from ${source}\`: its [service], [external_services] and [resilience], as written there.`,
     ...(leftOut.length === 0 ? [] : wrap(`# Left out (svcgen reads none of it): ${leftOut.join(", ")}.`)),
     "# `svcgen gen` reads this file and writes one typed client per service (plus Kubernetes/mesh YAML) into",
