@@ -128,9 +128,9 @@ function projectFrom(dir: string, cwd: string): string {
   return relative.startsWith("..") || path.isAbsolute(relative) ? relative : `./${relative}`;
 }
 
+/** Relative to the current directory, as gen names files (no absolute path lands in the written file). */
 function shownPath(cwd: string, file: string): string {
-  const relative = toPosix(path.relative(cwd, file));
-  return relative === "" || relative.startsWith("../../") ? toPosix(file) : relative;
+  return toPosix(path.relative(cwd, file));
 }
 
 /** Quoted for a POSIX shell when it has to be. */
