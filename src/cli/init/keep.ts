@@ -1,16 +1,15 @@
 // What `init --from` keeps of an acton-service config: the tables svcgen reads, and inside them only the keys svcgen's
 // key table (src/config/keys.ts) knows. Values of known keys are kept as written, valid or not: `gen` reports a bad
 // value at its position, while an unknown key (a bulkhead setting, an api_key) is something svcgen never reads.
-import { CALLER_TABLE, RESILIENCE_TABLE, ROOT_TABLE, type TableSpec, type ValueSpec } from "../../config/keys.js";
+import { CALLER_TABLE, RESILIENCE_TABLE, SERVICE_TABLE, type TableSpec, type ValueSpec } from "../../config/keys.js";
 
 /** A key-table node, plus `[external_services]` (URL strings or service tables) and "anything goes" below it. */
 export type KeepNode = ValueSpec | { kind: "services"; entry: TableSpec } | { kind: "open" };
 
-const SERVICES_SPEC = ROOT_TABLE.keys.external_services!.value;
-const SERVICES: KeepNode = { kind: "services", entry: SERVICES_SPEC.kind === "map" ? SERVICES_SPEC.entry : CALLER_TABLE };
+const SERVICES: KeepNode = { kind: "services", entry: SERVICE_TABLE };
 const OPEN: KeepNode = { kind: "open" };
 
-/** The top-level tables kept, in the order the README names them. Everything else at the top level is left out. */
+/** The top-level tables kept. Everything else at the top level is left out. */
 export const KEPT_TABLES: ReadonlyMap<string, KeepNode> = new Map<string, KeepNode>([
   ["service", CALLER_TABLE],
   ["external_services", SERVICES],
