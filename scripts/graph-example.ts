@@ -8,21 +8,28 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { generate } from "../src/generate.js";
 import { formatDiagnostic } from "../src/cli/format.js";
 import { renderGraph } from "../src/graph/index.js";
+import type { Model } from "../src/model/types.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const EXAMPLE_CONFIG = "examples/services.toml";
 export const EXAMPLE_GRAPHS = { svg: "docs/example-graph.svg", mermaid: "docs/example-graph.mmd" } as const;
 
-/** Both pictures, by repository-relative path; throws on any config or spec error. */
-export async function renderExampleGraphs(): Promise<Record<string, string>> {
+/** The example's resolved model, through the pipeline `svcgen graph` runs; throws on any config or spec error. */
+export async function exampleModel(): Promise<Model> {
   const result = await generate({ configPath: EXAMPLE_CONFIG, cwd: REPO });
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (result.model === undefined || errors.length > 0) {
     throw new Error(`${EXAMPLE_CONFIG} does not generate:\n${errors.map(formatDiagnostic).join("\n")}`);
   }
+  return result.model;
+}
+
+/** Both pictures, by repository-relative path. */
+export async function renderExampleGraphs(model?: Model): Promise<Record<string, string>> {
+  const resolved = model ?? (await exampleModel());
   return {
-    [EXAMPLE_GRAPHS.svg]: await renderGraph(result.model, "svg"),
-    [EXAMPLE_GRAPHS.mermaid]: await renderGraph(result.model, "mermaid"),
+    [EXAMPLE_GRAPHS.svg]: await renderGraph(resolved, "svg"),
+    [EXAMPLE_GRAPHS.mermaid]: await renderGraph(resolved, "mermaid"),
   };
 }
 

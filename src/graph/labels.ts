@@ -72,12 +72,9 @@ function discovery(service: ServiceModel): string {
   switch (d.kind) {
     case "dns":
       return `dns ${mesh.kube ? inNamespace(mesh.kube.name) : service.host}`;
-    case "headless": {
-      // The name the client resolves; a bare one is looked up in the namespace, a dotted one as written.
-      const name = d.headlessName ?? mesh.kube?.headlessName;
-      if (name === undefined) return "headless";
-      return `headless ${name.includes(".") ? name : inNamespace(name)}`;
-    }
+    case "headless":
+      // The headless Service the client resolves (config derives `<host>-headless` when none is written).
+      return d.headlessName === undefined ? "headless" : `headless ${inNamespace(d.headlessName)}`;
     case "static":
       return `static, ${d.endpoints.length} ${d.endpoints.length === 1 ? "endpoint" : "endpoints"}`;
   }

@@ -10,7 +10,9 @@ const SAFE = /^[A-Za-z0-9 .,:/_\-+=@()'~!?*$]$/u;
 export function mermaidText(text: string): string {
   let out = "";
   for (const c of visible(text)) out += SAFE.test(c) ? c : `#${c.codePointAt(0)};`;
-  return out;
+  // Before parsing, Mermaid drops the last `;` of any line matching /style.*:\S*#.*;/ or /classDef.*:\S*#.*;/
+  // (its encodeEntities), which would turn an entity back into text: those words never appear spelled out.
+  return out.replace(/style|classDef/g, (word) => `#${word.charCodeAt(0)};${word.slice(1)}`);
 }
 
 function label(lines: readonly string[]): string {
