@@ -33,14 +33,12 @@ function timeouts(service: ServiceModel): string {
     line += ` (mesh ${formatDuration(service.mesh.timeoutMs)})`;
   }
   const own = [
-    ...(service.openapi?.operations ?? []).flatMap((op) => (op.timeoutMs === undefined ? [] : [`${op.name} ${formatDuration(op.timeoutMs)}`])),
-    ...service.mesh.policies.grpcMethods.flatMap(({ method }) =>
-      method.timeoutMs === undefined ? [] : [`${method.method} ${formatDuration(method.timeoutMs)}`],
-    ),
-  ];
+    ...(service.openapi?.operations ?? []).map((op) => [op.name, op.timeoutMs] as const),
+    ...(service.proto?.services ?? []).flatMap((s) => s.methods.map((m) => [m.name, m.override?.timeoutMs] as const)),
+  ].flatMap(([name, ms]) => (ms === undefined ? [] : [`${name} ${formatDuration(ms)}`]));
   if (own.length === 0) return line;
   if (own.length <= NAMED_TIMEOUTS) return `${line}, ${own.join(", ")}`;
-  return `${line}, ${own.length} operations their own`;
+  return `${line}, ${own.length} operations with their own`;
 }
 
 /** Who retries is the mesh's rule (src/mesh/retries.ts): with retry_owner = "mesh" the client sends one try. */

@@ -1,6 +1,8 @@
 // Each fact on a caller → service edge, read from the resolved model of a small services.toml.
 import { describe, expect, it } from "vitest";
 import { graphOf } from "../../src/graph/model.js";
+import type { ServiceModel } from "../../src/model/types.js";
+import { grpcMethod, grpcService, operation, proto, withSpec } from "../mesh/fixtures.js";
 import { oneService } from "./fixtures.js";
 
 function edge(keys: string, tables = ""): string[] {
@@ -75,6 +77,22 @@ describe("edge labels", () => {
   ];
   it.each(cases)("%s", (_name, { keys, tables, line, want }) => {
     expect(edge(keys, tables)[line]).toBe(want);
+  });
+});
+
+describe("edge labels with specs", () => {
+  const base = oneService("");
+  const linesOf = (service: ServiceModel): string[] => graphOf({ ...base, services: [service] }).edges[0]!.lines;
+
+  it("gRPC on the URL's port without grpc_port; a method's own timeout is named", () => {
+    const methods = [grpcMethod("GetUser", true, 1500), grpcMethod("ListUsers", true)];
+    const service = { ...base.services[0]!, proto: proto(["UNAVAILABLE"], [grpcService("users.v1.Users", methods)]) };
+    expect(linesOf(service).slice(0, 2)).toEqual(["HTTP :8080, gRPC :8080", "timeout 10s, GetUser 1500ms"]);
+  });
+
+  it("more than two operations with their own timeout are counted", () => {
+    const ops = ["a", "b", "c"].map((name) => operation({ name, method: "get", path: `/${name}`, timeoutMs: 1000 }));
+    expect(linesOf(withSpec(base.services[0]!, ops))[1]).toBe("timeout 10s, 3 operations with their own");
   });
 });
 
