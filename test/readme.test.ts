@@ -223,6 +223,11 @@ describe("README references", () => {
     expect(Object.keys(LINT_CODES).filter((c) => !README.includes(`| ${c} |`))).toEqual([]);
   });
 
+  it("shows the example project's dependency picture as `npm run graph:example` last drew it", () => {
+    const block = /```mermaid\n([\s\S]*?)```/.exec(README)?.[1];
+    expect(block).toBe(readFileSync(path.join(REPO, "docs/example-graph.mmd"), "utf8"));
+  });
+
   it("documents every command and flag", () => {
     for (const command of commands) {
       expect(README, command.name).toContain(`svcgen ${command.name}`);
