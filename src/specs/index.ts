@@ -35,7 +35,10 @@ export interface LoadSpecsResult {
 export interface LoadSpecsOptions {
   /** Loads kept between runs; without it every spec is loaded. */
   cache?: SpecCache;
-  /** Threads that may load at once, the main thread included (default: os.availableParallelism()); 1 starts none. */
+  /**
+   * Threads that may load at once, the main thread included; 1 starts none. Default: os.availableParallelism() when
+   * the loads besides the largest hold a megabyte of spec or more, else 1.
+   */
   threads?: number;
 }
 
@@ -63,7 +66,7 @@ export async function loadSpecs(services: readonly ServiceConfig[], place: SpecP
   }
 
   const startedAt = Date.now();
-  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), misses.length));
+  const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(misses, place), misses.length));
   // Stored as each arrives: a cache write is then done while the main thread would wait for another thread.
   const store = (index: number, load: SpecLoad<unknown>): void => {
     const fresh: CachedLoad = { at: misses[index]!.settings.at, load };
@@ -84,6 +87,20 @@ export async function loadSpecs(services: readonly ServiceConfig[], place: SpecP
     else (specs[loader.kind as keyof LoadedSpecs] as Map<string, unknown>).set(service.key, model);
   }
   return result;
+}
+
+/**
+ * A worker thread starts by loading the parsers (~0.4 s of CPU), which a load of about a megabyte of spec text costs as
+ * well. Below that much work besides the largest load (which one thread takes anyway), threads only add time.
+ */
+const THREADED_BYTES = 1 << 20;
+
+function defaultThreads(loads: readonly QueuedLoad[], place: SpecPlace): number {
+  if (loads.length < 2) return 1;
+  const ctx = specContext(place);
+  const weights = loads.map((load) => loaderOf(load.kind).weight(load.settings, ctx));
+  const beyondLargest = weights.reduce((sum, w) => sum + w, 0) - Math.max(...weights);
+  return beyondLargest < THREADED_BYTES ? 1 : availableParallelism();
 }
 
 /** One load runs here, as before threads; several go to threads.ts (loaded only then, with its worker machinery). */

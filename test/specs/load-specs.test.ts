@@ -68,10 +68,10 @@ const FILES = {
   "protos/empty.proto": 'syntax = "proto3";\npackage empty.v1;\nmessage Nothing {}\n',
 };
 
-async function load(root: string, threads: number, cache?: SpecCache) {
+async function load(root: string, threads: number | undefined, cache?: SpecCache) {
   const parsed = parseConfig(readFileSync(path.join(root, "services.toml"), "utf8"), "services.toml");
   expect(parsed.readable).toBeDefined();
-  return loadSpecs(parsed.readable!.services, { configDir: root, cwd: root }, { threads, ...(cache ? { cache } : {}) });
+  return loadSpecs(parsed.readable!.services, { configDir: root, cwd: root }, { ...(threads === undefined ? {} : { threads }), ...(cache ? { cache } : {}) });
 }
 
 describe("loadSpecs", () => {
@@ -111,6 +111,18 @@ describe("loadSpecs", () => {
     const warm = await load(root, 4, cache);
     expect(cache.gets.slice(-2)).toEqual([true, false]);
     expect(warm.threads).toBe(1);
+  });
+
+  it("by default starts worker threads only when the loads besides the largest hold a megabyte of spec or more", async () => {
+    const small = await load(project(FILES), undefined);
+    expect(small.threads).toBe(1);
+    // A YAML comment weighs like spec text (the weight is the file's size) and costs nothing to load.
+    const padding = `# ${"x".repeat(1 << 20)}\n`;
+    const big = await load(project({ ...FILES, "specs/beta.yaml": spec("Beta") + padding, "specs/alpha.yaml": FILES["specs/alpha.yaml"] + padding }), undefined);
+    expect(big.threads).toBe(Math.min(os.availableParallelism(), 4));
+    // One megabyte in the largest load alone: the main thread would take it anyway.
+    const one = await load(project({ ...FILES, "specs/beta.yaml": spec("Beta") + padding }), undefined);
+    expect(one.threads).toBe(1);
   });
 
   it("loads a spec two services name alike once, and offers the cache only loads without errors", async () => {
