@@ -10,7 +10,7 @@ import type { GenerateFn } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import type { MainOptions, TextOut } from "../../src/cli/main.js";
 import { Debounce } from "../../src/cli/watch/debounce.js";
-import { watchPoint } from "../../src/cli/watch/watch-set.js";
+import { WatchSet, watchPoint } from "../../src/cli/watch/watch-set.js";
 import { generate } from "../../src/generate.js";
 import { SteppedClock, until } from "../support/stepped-clock.js";
 import { makeProject, run, snapshot, writeFile } from "./helpers.js";
@@ -320,5 +320,37 @@ describe("watch parts", () => {
     expect(watchPoint(path.join(cwd, "protos/a.proto"))).toEqual([path.join(cwd, "protos"), "a.proto"]);
     expect(watchPoint(path.join(cwd, "protos/vendor/google/x.proto"))).toEqual([path.join(cwd, "protos"), "vendor"]);
     expect(watchPoint(path.join(cwd, "services.toml"))).toEqual([cwd, "services.toml"]);
+  });
+
+  it("a folder that appears is seen through its parent, then watched itself; other names are ignored", async () => {
+    const cwd = makeProject({ "protos/a.proto": "" });
+    const absent = path.join(cwd, "protos/vendor/x.proto");
+    const changes: string[] = [];
+    let changed: (() => void) | undefined;
+    const set = new WatchSet((file) => {
+      changes.push(file);
+      changed?.();
+    });
+    const change = (): Promise<void> => new Promise((resolve) => (changed = resolve));
+    try {
+      set.update([path.join(cwd, "protos/a.proto"), absent]);
+      expect(set.folders).toEqual([path.join(cwd, "protos")]);
+
+      let seen = change();
+      writeFile(cwd, "protos/other.proto", ""); // Not watched: no event (the next one proves it came first).
+      mkdirSync(path.join(cwd, "protos/vendor"));
+      await seen;
+      expect(changes).toEqual([path.join(cwd, "protos/vendor")]);
+
+      set.update([path.join(cwd, "protos/a.proto"), absent]); // What the next run does: now watched from vendor/.
+      expect(set.folders).toEqual([path.join(cwd, "protos"), path.join(cwd, "protos/vendor")]);
+      seen = change();
+      writeFile(cwd, "protos/vendor/x.proto", "");
+      await seen;
+      expect(changes.at(-1)).toBe(absent);
+    } finally {
+      set.close();
+    }
+    expect(set.folders).toEqual([]);
   });
 });

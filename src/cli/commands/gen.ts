@@ -184,7 +184,7 @@ async function watchGen(settings: GenSettings, io: CliIo, options: MainOptions):
   };
   // A run that fails early (a TOML typo) reads only the config; the last good run's inputs stay watched meanwhile.
   let lastGood: readonly string[] = [];
-  let failed = false;
+  let last: number = EXIT_OK;
   let announced = false;
   try {
     await watchLoop({
@@ -199,14 +199,15 @@ async function watchGen(settings: GenSettings, io: CliIo, options: MainOptions):
           io.stderr.write(`svcgen: ${describeFailure(error)}\n`);
           outcome = { code: EXIT_FAILURE, inputs: [configAbsolute] };
         }
-        failed = outcome.code !== EXIT_OK;
-        if (!failed) lastGood = outcome.inputs;
-        return failed ? [...outcome.inputs, ...lastGood] : outcome.inputs;
+        last = outcome.code;
+        if (last === EXIT_OK) lastGood = outcome.inputs;
+        return last === EXIT_OK ? outcome.inputs : [...outcome.inputs, ...lastGood];
       },
       // Printed once the watchers are in place, so a change made after seeing it is never missed.
       onWaiting: () => {
-        if (failed) note(`svcgen: ${shownDir} left as it was; watching for changes`);
-        else if (!announced) note("svcgen: watching for changes (Ctrl-C to stop)");
+        // Bad input writes nothing; an I/O failure may have stopped halfway through writing.
+        if (last === EXIT_BAD_INPUT) note(`svcgen: ${shownDir} left as it was; watching for changes`);
+        else if (last !== EXIT_OK || !announced) note("svcgen: watching for changes (Ctrl-C to stop)");
         announced = true;
       },
     });

@@ -11,8 +11,8 @@ export interface WatchOptions {
   signal: AbortSignal;
   clock: Clock;
   debounceMs: number;
-  /** Called each time the loop starts waiting, with the folders watched (a change from here on is seen). */
-  onWaiting?(folders: readonly string[]): void;
+  /** Called each time the loop starts waiting: the watchers are in place, a change from here on is seen. */
+  onWaiting?(): void;
 }
 
 /** Resolves once `signal` aborts, with every watcher, timer and listener it made gone. */
@@ -35,7 +35,7 @@ export async function watchLoop(options: WatchOptions): Promise<void> {
       if (signal.aborted) break;
       watchers.update(files);
       if (due) continue;
-      options.onWaiting?.(watchers.folders);
+      options.onWaiting?.();
       await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
     }
