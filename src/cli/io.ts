@@ -1,5 +1,6 @@
 // What every command gets: the process seams (so tests can run main in-process) and the injectable pipeline.
 import type { GenerateRequest, GenerateResult } from "../generate.js";
+import type { Clock } from "../runtime/clock.js";
 
 export interface TextOut {
   write(text: string): unknown;
@@ -20,6 +21,10 @@ export interface MainOptions {
   generate?: GenerateFn;
   /** Replaces svcgen's own fingerprint in the cache key (tests simulate an upgrade with it). */
   fingerprint?: string;
+  /** Stops `gen --watch`, which then returns 0. Default: the process's SIGINT (Ctrl-C); tests cannot send that to themselves. */
+  signal?: AbortSignal;
+  /** Timers for `gen --watch`'s debounce; tests step them by hand (test/support/stepped-clock.ts). Default: real timers. */
+  clock?: Clock;
 }
 
 /** Lazy on purpose: openapi-typescript (and the TypeScript compiler it loads) takes most of a second to load, and the cache fast path needs neither. */

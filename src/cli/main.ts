@@ -6,6 +6,7 @@ import { parseCommandArgs } from "./args.js";
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, UsageError } from "./command.js";
 import type { Command } from "./command.js";
 import { commands, findCommand } from "./commands/index.js";
+import { describeFailure } from "./format.js";
 import type { CliIo, MainOptions } from "./io.js";
 import { packageVersion } from "./package-info.js";
 import { didYouMean } from "./suggest.js";
@@ -91,13 +92,6 @@ function optionHint(option: string): string {
   const owner = commands.find((command) => Object.hasOwn(command.options, name) && name !== "help");
   if (owner !== undefined) return ` (options go after the command: svcgen ${owner.name} ${option})`;
   return didYouMean(option, ["--help", "--version"]);
-}
-
-function describeFailure(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  // System errors (EACCES, ENOSPC, ...) are the environment's, not a bug: the message is enough.
-  if (typeof code === "string" && /^E[A-Z]+$/.test(code) && error instanceof Error) return `error: ${error.message}`;
-  return `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
 }
 
 function isEntryPoint(): boolean {
