@@ -3,7 +3,7 @@
 // and call a real server through it. A bin that only works inside this checkout fails here. Last, the OpenTelemetry SDK
 // goes into that project (issue 14's "Done when"): the same clients then trace and measure through the user's SDK.
 import { execFile, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -329,5 +329,53 @@ server.listen(0, "127.0.0.1", async () => {
     expect(out.stats.users).toMatchObject({ protocol: "http", calls: 1, attempts: 2, retries: 1, failures: 0, inFlight: 0 });
     expect(out.stats.quiet).toMatchObject({ protocol: "http", calls: 1, attempts: 2, retries: 1, failures: 0, inFlight: 0 });
     expect(out.stats.auth).toMatchObject({ protocol: "grpc", calls: 1, attempts: 1, retries: 0, failures: 0, inFlight: 0 });
+  });
+});
+
+// Issue 16's daily workflow on the packed install: each in its own folder beside the app, sharing its node_modules.
+describe("the daily workflow, installed", () => {
+  const project = (): string => path.join(scratch, "app");
+  const folder = (name: string): string => {
+    const dir = path.join(scratch, name);
+    mkdirSync(dir, { recursive: true });
+    symlinkSync(path.join(project(), "node_modules"), path.join(dir, "node_modules"), "dir");
+    return dir;
+  };
+  const svcgen = (args: string[], cwd: string): SpawnSyncReturns<string> => sh(path.join(cwd, "node_modules/.bin/svcgen"), args, cwd);
+
+  it("init writes a services.toml gen accepts, and a second init leaves it untouched", () => {
+    const dir = folder("init");
+    expect(ok(svcgen(["init"], dir), "svcgen init")).toContain("npx svcgen gen");
+    const file = path.join(dir, "services.toml");
+    expect(readFileSync(file, "utf8").split("\n", 1)[0]).toBe("#:schema ./node_modules/svcgen/schemas/services.schema.json");
+    expect(ok(svcgen(["gen"], dir), "svcgen gen")).toMatch(/files written/);
+    const before = { text: readFileSync(file, "utf8"), mtime: statSync(file).mtimeMs };
+    const again = svcgen(["init"], dir);
+    expect(again.status).toBe(2);
+    expect({ text: readFileSync(file, "utf8"), mtime: statSync(file).mtimeMs }).toEqual(before);
+  });
+
+  it("init --from an acton-service config.toml keeps its three services, drops the database, and gen accepts it", () => {
+    const dir = folder("init-from");
+    cpSync(path.join(REPO, "test/fixtures/acton/config.toml"), path.join(dir, "config.toml"));
+    ok(svcgen(["init", "--from", "config.toml", "--config", "from.toml"], dir), "svcgen init --from");
+    const text = readFileSync(path.join(dir, "from.toml"), "utf8");
+    expect(text).not.toMatch(/postgres:\/\/|\[database\]/);
+    ok(svcgen(["gen", "--config", "from.toml"], dir), "svcgen gen --config from.toml");
+    expect(readdirSync(path.join(dir, "generated/clients")).filter((f) => !f.endsWith(".ts")).sort()).toEqual(["auth_service", "payments_service", "users_service"]);
+  });
+
+  it("graph draws the example as Mermaid and as the SVG the README shows", () => {
+    const mermaid = ok(svcgen(["graph"], project()), "svcgen graph");
+    for (const name of ["order-api", "auth_service", "payments_service", "users_service"]) expect(mermaid).toContain(`"${name}`);
+    ok(svcgen(["graph", "--format", "svg", "-o", "deps.svg"], project()), "svcgen graph --format svg");
+    expect(readFileSync(path.join(project(), "deps.svg"), "utf8")).toBe(readFileSync(path.join(REPO, "docs/example-graph.svg"), "utf8"));
+  });
+
+  it("gen --watch picks up a new operation, survives a TOML typo, picks up the next change, and exits 0 on Ctrl-C", () => {
+    const dir = folder("watch");
+    const run = sh(process.execPath, [path.join(REPO, "test/support/pack-watch-check.mjs"), dir], dir);
+    expect(`${run.stdout}${run.stderr}`).toContain("gen --watch: ok");
+    expect(run.status).toBe(0);
   });
 });
