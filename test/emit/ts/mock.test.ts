@@ -27,6 +27,13 @@ url = "http://pods-api:8080"
 discovery = "headless"
 openapi = "items.yaml"
 
+[external_services.replicas]
+url = "http://replicas-api:8080"
+discovery = "static"
+endpoints = ["http://10.0.0.1:8080", "http://10.0.0.2:8080"]
+load_balancer = "round_robin"
+openapi = "items.yaml"
+
 [external_services.plain]
 url = "http://plain-api:8080"
 `;
@@ -81,6 +88,8 @@ const USAGE = `import { MockAgent } from "undici";
 import { createItemsClient } from "./clients/items/index.js";
 import { mockItems } from "./clients/items/mock.js";
 import { mockPods } from "./clients/pods/mock.js";
+import { createReplicasClient } from "./clients/replicas/index.js";
+import { mockReplicas } from "./clients/replicas/mock.js";
 import { isHttpError } from "./runtime/index.js";
 
 function agentFor(): MockAgent {
@@ -221,6 +230,20 @@ export async function replies(): Promise<{ seen: string[]; sent: string[] }> {
   }
 }
 
+export async function replicas(): Promise<{ seen: string[]; sent: string[] }> {
+  const agent = agentFor();
+  const client = createReplicasClient({ dispatcher: agent, env: {} });
+  mockReplicas(agent, { env: {} }).getItem({ path: { id: "r" } }).reply(200, { id: "r", name: "replica" }).persist();
+  try {
+    const seen: string[] = [];
+    for (let i = 0; i < 4; i++) seen.push((await client.getItem({ path: { id: "r" } })).name);
+    return { seen, sent: sent(agent) };
+  } finally {
+    await client.close();
+    await agent.close();
+  }
+}
+
 export function headless(): string {
   const agent = new MockAgent();
   try {
@@ -255,6 +278,7 @@ interface Usage {
   query(): Promise<{ seen: string[]; sent: string[] }>;
   headers(): Promise<{ seen: string[]; sent: string[] }>;
   replies(): Promise<{ seen: string[]; sent: string[] }>;
+  replicas(): Promise<{ seen: string[]; sent: string[] }>;
   headless(): string;
 }
 
@@ -279,7 +303,7 @@ beforeAll(async () => {
 describe("typed mocks", () => {
   it("are written for every service with an OpenAPI spec, next to its client", () => {
     const paths = generated.map((f) => f.path);
-    expect(paths.filter((f) => f.startsWith("clients/") && f.endsWith("/mock.ts"))).toEqual(["clients/items/mock.ts", "clients/pods/mock.ts"]);
+    expect(paths.filter((f) => f.startsWith("clients/") && f.endsWith("/mock.ts"))).toEqual(["clients/items/mock.ts", "clients/pods/mock.ts", "clients/replicas/mock.ts"]);
     expect(paths).toContain("runtime/mock.ts");
   });
 
@@ -355,6 +379,14 @@ describe("typed mocks", () => {
     ]);
   });
 
+  it("with static discovery, answer at every configured endpoint", async () => {
+    const r = await usage.replicas();
+    expect(r.seen).toEqual(["replica", "replica", "replica", "replica"]);
+    // Round robin over both endpoints, each answered by the one persisted interceptor.
+    expect([...new Set(r.sent)].sort()).toEqual(["GET http://10.0.0.1:8080/items/r", "GET http://10.0.0.2:8080/items/r"]);
+    expect(r.sent).toHaveLength(4);
+  });
+
   it("refuse headless discovery without an origin, saying what to pass", () => {
     expect(usage.headless()).toMatch(/^ConfigError: .*discovery = "headless".*pass options\.origin/);
   });
@@ -367,6 +399,8 @@ describe("typed mocks", () => {
       "clients/items/mock.js",
       "clients/pods/mock.d.ts",
       "clients/pods/mock.js",
+      "clients/replicas/mock.d.ts",
+      "clients/replicas/mock.js",
       "runtime/mock.d.ts",
       "runtime/mock.js",
     ]);
