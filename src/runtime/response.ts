@@ -62,7 +62,8 @@ export function retryAfterMs(raw: readonly (Buffer | string)[], wallNow: number)
   return Math.max(0, at - wallNow);
 }
 
-function isJsonType(contentType: string | undefined): boolean {
+/** `application/json` and `*+json` (parameters ignored): what a client decodes as JSON. */
+export function isJsonType(contentType: string | undefined): boolean {
   if (contentType === undefined) return false;
   const type = contentType.split(";", 1)[0]!.trim().toLowerCase();
   return type === "application/json" || type.endsWith("+json");

@@ -26,19 +26,26 @@ describe("gen --target", () => {
   it("writes .js + .d.ts and a package.json for js+dts, is cached per target, and switches back to .ts", async () => {
     const cwd = project();
     expect((await run(cwd, ["gen"])).code).toBe(0);
-    expect(clients(cwd)).toEqual(["clients/items/index.ts", "clients/items/types.ts"]);
+    expect(clients(cwd)).toEqual(["clients/items/index.ts", "clients/items/mock.ts", "clients/items/types.ts"]);
 
     // Same inputs, other target: not "up to date".
     const js = await run(cwd, ["gen", "--target", "js+dts"]);
     expect(js.code).toBe(0);
     expect(js.stdout).not.toContain("up to date");
-    expect(clients(cwd)).toEqual(["clients/items/index.d.ts", "clients/items/index.js", "clients/items/types.d.ts", "clients/items/types.js"]);
+    expect(clients(cwd)).toEqual([
+      "clients/items/index.d.ts",
+      "clients/items/index.js",
+      "clients/items/mock.d.ts",
+      "clients/items/mock.js",
+      "clients/items/types.d.ts",
+      "clients/items/types.js",
+    ]);
     expect(JSON.parse(readFileSync(path.join(cwd, "generated/package.json"), "utf8"))).toMatchObject({ type: "module" });
     expect((await run(cwd, ["gen", "--target", "js+dts"])).stdout).toContain("up to date");
 
     expect((await run(cwd, ["gen", "--check"])).code).toBe(1);
     expect((await run(cwd, ["gen"])).code).toBe(0);
-    expect(clients(cwd)).toEqual(["clients/items/index.ts", "clients/items/types.ts"]);
+    expect(clients(cwd)).toEqual(["clients/items/index.ts", "clients/items/mock.ts", "clients/items/types.ts"]);
     expect(existsSync(path.join(cwd, "generated/package.json"))).toBe(false);
   });
 
@@ -47,7 +54,7 @@ describe("gen --target", () => {
     expect((await run(cwd, ["gen"])).code).toBe(0);
     expect(clients(cwd)).toContain("clients/items/index.js");
     expect((await run(cwd, ["gen", "--target", "ts"])).code).toBe(0);
-    expect(clients(cwd)).toEqual(["clients/items/index.ts", "clients/items/types.ts"]);
+    expect(clients(cwd)).toEqual(["clients/items/index.ts", "clients/items/mock.ts", "clients/items/types.ts"]);
   });
 
   it("refuses an unknown target with exit 2, writing nothing", async () => {

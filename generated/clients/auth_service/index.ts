@@ -130,8 +130,8 @@ export interface AuthServiceClient {
   close(): Promise<void>;
 }
 
-/** The operations' definitions (what each sends and how its answer is read), one per line. */
-const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+/** The operations' definitions (what each sends and how its answer is read), one per line; `mock.ts` reads them too. */
+export const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
 {"id":"getJwks","method":"GET","path":"/v1/keys","idempotent":true,"params":[],"response":"json","errors":["default"],"security":[]},
 {"id":"validateToken","method":"POST","path":"/v1/tokens/validate","idempotent":true,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json","errors":["401","default"],"security":[["bearerAuth"]]}
 ]`);

@@ -210,8 +210,8 @@ export interface PaymentsServiceClient {
   close(): Promise<void>;
 }
 
-/** The operations' definitions (what each sends and how its answer is read), one per line. */
-const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+/** The operations' definitions (what each sends and how its answer is read), one per line; `mock.ts` reads them too. */
+export const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
 {"id":"createCharge","method":"POST","path":"/v1/charges","idempotent":false,"params":[{"name":"Idempotency-Key","in":"header","style":"simple","explode":false}],"body":{"kind":"json","contentType":"application/json"},"response":"json","errors":["402","409","default"]},
 {"id":"getCharge","method":"GET","path":"/v1/charges/{charge_id}","idempotent":true,"params":[{"name":"charge_id","in":"path","style":"simple","explode":false}],"response":"json","errors":["404","default"]},
 {"id":"getChargeReceipt","method":"GET","path":"/v1/charges/{charge_id}/receipt","idempotent":true,"params":[{"name":"charge_id","in":"path","style":"simple","explode":false}],"response":"text","timeoutMs":2000,"errors":["404"]},

@@ -259,8 +259,8 @@ export interface UsersServiceClient {
   close(): Promise<void>;
 }
 
-/** The operations' definitions (what each sends and how its answer is read), one per line. */
-const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+/** The operations' definitions (what each sends and how its answer is read), one per line; `mock.ts` reads them too. */
+export const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
 {"id":"createUser","method":"POST","path":"/v1/users","idempotent":false,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json","errors":["409","422","default"]},
 {"id":"deleteUser","method":"DELETE","path":"/v1/users/{id}","idempotent":true,"params":[{"name":"id","in":"path","style":"simple","explode":false},{"name":"x-user-id","in":"header","style":"simple","explode":false}],"response":"empty","errors":["default"]},
 {"id":"getAvatar","method":"GET","path":"/v1/users/{id}/avatar","idempotent":true,"params":[{"name":"id","in":"path","style":"simple","explode":false},{"name":"x-user-id","in":"header","style":"simple","explode":false}],"response":"binary","errors":["404"]},

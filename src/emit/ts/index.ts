@@ -5,6 +5,7 @@ import { runtimeHeader, tsHeader } from "./header.js";
 import { ImportSet } from "./imports.js";
 import { NameScope, camelCase } from "../../model/names.js";
 import { hasGrpc, serviceFile } from "./service-file.js";
+import { mockFile } from "./mock.js";
 
 export interface RuntimeSource {
   /** Relative to src/runtime, e.g. `retry/backoff.ts`. */
@@ -32,8 +33,12 @@ export function emitTypeScript(model: Model, options: EmitTsOptions): GeneratedF
     if (s.openapi) {
       files.push({ path: `${dir}/types.ts`, content: `${tsHeader(source)}${s.openapi.typesSource.trimEnd()}\n` });
     }
-    const { imports, body, protoTypes, grpcExports } = serviceFile(s);
+    const { imports, body, protoTypes, grpcExports, mockImports } = serviceFile(s);
     files.push({ path: `${dir}/index.ts`, content: `${tsHeader(source)}${imports.prependTo(body)}` });
+    if (mockImports) {
+      const mock = mockFile(s, mockImports);
+      files.push({ path: `${dir}/mock.ts`, content: `${tsHeader(source)}${mock.imports.prependTo(mock.body)}` });
+    }
     if (protoTypes) {
       files.push({ path: `${dir}/grpc.ts`, content: `${tsHeader(source)}${protoTypes.imports.prependTo(protoTypes.body)}` });
     }

@@ -71,7 +71,7 @@ export function definitionOf(op: OperationModel): OperationDefinition {
 }
 
 /** Type of one response body as the runtime decodes it. */
-function responseType(opType: string, r: ResponseModel): string {
+export function responseType(opType: string, r: ResponseModel): string {
   switch (r.kind) {
     case "empty":
       return "undefined";
@@ -180,8 +180,8 @@ function reindent(type: string): string {
  */
 export function operationTable(ops: readonly OperationModel[], name: string, defType: string): string {
   const lines = ops.map((op) => json(definitionOf(op)));
-  const doc = jsdoc(["The operations' definitions (what each sends and how its answer is read), one per line."]);
-  return `${doc}const ${name}: readonly ${defType}[] = JSON.parse(${template(`[\n${lines.join(",\n")}\n]`)});\n`;
+  const doc = jsdoc(["The operations' definitions (what each sends and how its answer is read), one per line; `mock.ts` reads them too."]);
+  return `${doc}export const ${name}: readonly ${defType}[] = JSON.parse(${template(`[\n${lines.join(",\n")}\n]`)});\n`;
 }
 
 /**

@@ -8,6 +8,7 @@ import { GRPC_IMPORTS, GRPC_RUNTIME, grpcModule, grpcNames } from "./grpc-client
 import { protoNames, protoScope } from "./proto-names.js";
 import { protoTypesFile } from "./proto-file.js";
 import { operationNames, operationSignature, operationTable, operationTypes } from "./operation.js";
+import type { MockImports } from "./mock.js";
 
 const RUNTIME = "../../runtime/index.js";
 const TYPES = "./types.js";
@@ -21,6 +22,8 @@ export interface ServiceFileText {
   protoTypes?: { imports: ImportSet; body: string };
   /** The gRPC factory and client type, for the barrel. */
   grpcExports?: { factory: string; client: string };
+  /** The names `mock.ts` imports from this module (a service with an OpenAPI spec). */
+  mockImports?: MockImports;
 }
 
 /** Does the service get a gRPC client (proto files that declare at least one service)? */
@@ -177,11 +180,18 @@ export function serviceFile(s: ServiceModel): ServiceFileText {
     body += `  return Object.defineProperties(methods, Object.getOwnPropertyDescriptors(own)) as unknown as ${clientType};\n`;
   }
   body += `}\n`;
-  if (!gNames || !pNames) return { imports, body };
+  const mockImports = s.openapi ? { definition, table, names } : undefined;
+  if (!gNames || !pNames) return { imports, body, ...(mockImports ? { mockImports } : {}) };
   body += grpcModule(s, gNames, pNames, imports).body;
   const protoImports = new ImportSet();
   const protoBody = protoTypesFile(s.proto!, pNames, protoImports);
-  return { imports, body, protoTypes: { imports: protoImports, body: protoBody }, grpcExports: { factory: gNames.factory, client: gNames.client } };
+  return {
+    imports,
+    body,
+    protoTypes: { imports: protoImports, body: protoBody },
+    grpcExports: { factory: gNames.factory, client: gNames.client },
+    ...(mockImports ? { mockImports } : {}),
+  };
 }
 
 /** `<Pascal>Auth`: (a type, not an interface, so it is assignable to the runtime's AuthOptions record) the client option `auth`, one optional member per security scheme the client can send. */

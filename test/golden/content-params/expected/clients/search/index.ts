@@ -119,8 +119,8 @@ export interface SearchClient {
   close(): Promise<void>;
 }
 
-/** The operations' definitions (what each sends and how its answer is read), one per line. */
-const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+/** The operations' definitions (what each sends and how its answer is read), one per line; `mock.ts` reads them too. */
+export const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
 {"id":"listItems","method":"GET","path":"/items/{selector}","idempotent":true,"params":[{"name":"selector","in":"path","style":"simple","explode":false,"contentType":"application/json"},{"name":"X-Context","in":"header","style":"simple","explode":false,"contentType":"application/vnd.ctx+json"},{"name":"filter","in":"query","style":"form","explode":true,"contentType":"application/json"},{"name":"limit","in":"query","style":"form","explode":true},{"name":"note","in":"cookie","style":"form","explode":true,"contentType":"text/plain"},{"name":"raw","in":"query","style":"form","explode":true,"contentType":"text/plain"},{"name":"sort","in":"query","style":"form","explode":true,"contentType":"application/json"},{"name":"where","in":"query","style":"form","explode":true,"contentType":"application/x-www-form-urlencoded"}],"response":"json"}
 ]`);
 

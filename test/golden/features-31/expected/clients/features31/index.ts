@@ -278,8 +278,8 @@ export interface Features31Client {
   close(): Promise<void>;
 }
 
-/** The operations' definitions (what each sends and how its answer is read), one per line. */
-const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+/** The operations' definitions (what each sends and how its answer is read), one per line; `mock.ts` reads them too. */
+export const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
 {"id":"createShape","method":"POST","path":"/shapes","idempotent":false,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json","errors":["default"]},
 {"id":"function_","method":"DELETE","path":"/nodes/{nodeId}","idempotent":true,"params":[{"name":"nodeId","in":"path","style":"simple","explode":false}],"response":"empty","errors":["default"]},
 {"id":"getBlob","method":"GET","path":"/blobs/{blobId}","idempotent":true,"params":[{"name":"blobId","in":"path","style":"simple","explode":false}],"response":"binary","errors":["404"]},

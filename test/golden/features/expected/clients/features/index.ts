@@ -451,8 +451,8 @@ export interface FeaturesClient {
   close(): Promise<void>;
 }
 
-/** The operations' definitions (what each sends and how its answer is read), one per line. */
-const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+/** The operations' definitions (what each sends and how its answer is read), one per line; `mock.ts` reads them too. */
+export const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
 {"id":"createItem","method":"POST","path":"/items","idempotent":true,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json","errors":["422","default"]},
 {"id":"createPet","method":"POST","path":"/pets","idempotent":false,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json"},
 {"id":"createTree","method":"POST","path":"/trees","idempotent":true,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json"},

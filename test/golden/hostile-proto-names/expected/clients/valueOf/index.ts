@@ -148,8 +148,8 @@ export interface ValueOfClient {
   close(): Promise<void>;
 }
 
-/** The operations' definitions (what each sends and how its answer is read), one per line. */
-const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+/** The operations' definitions (what each sends and how its answer is read), one per line; `mock.ts` reads them too. */
+export const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
 {"id":"hasOwnProperty_","method":"GET","path":"/objects/{hasOwnProperty}","idempotent":true,"params":[{"name":"hasOwnProperty","in":"path","style":"simple","explode":false},{"name":"isPrototypeOf","in":"query","style":"form","explode":true},{"name":"valueOf","in":"query","style":"form","explode":true}],"response":"json"},
 {"id":"toLocaleString_","method":"DELETE","path":"/objects/{hasOwnProperty}","idempotent":true,"params":[{"name":"hasOwnProperty","in":"path","style":"simple","explode":false}],"response":"empty"},
 {"id":"valueOf_","method":"PUT","path":"/objects/{hasOwnProperty}","idempotent":true,"params":[{"name":"hasOwnProperty","in":"path","style":"simple","explode":false}],"body":{"kind":"json","contentType":"application/json"},"response":"json"}

@@ -455,8 +455,8 @@ export interface ClassClient {
   close(): Promise<void>;
 }
 
-/** The operations' definitions (what each sends and how its answer is read), one per line. */
-const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+/** The operations' definitions (what each sends and how its answer is read), one per line; `mock.ts` reads them too. */
+export const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
 {"id":"_123go","method":"GET","path":"/digits","idempotent":true,"params":[],"response":"json"},
 {"id":"await_","method":"PUT","path":"/reserved","idempotent":true,"params":[],"response":"empty"},
 {"id":"backtick","method":"GET","path":"/quotes/'single'/\\"double\\"/\`back\`/{__proto__}","idempotent":true,"params":[{"name":"__proto__","in":"path","style":"simple","explode":false}],"response":"text"},

@@ -125,8 +125,8 @@ export interface SearchClient {
   close(): Promise<void>;
 }
 
-/** The operations' definitions (what each sends and how its answer is read), one per line. */
-const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+/** The operations' definitions (what each sends and how its answer is read), one per line; `mock.ts` reads them too. */
+export const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
 {"id":"putDocument","method":"PUT","path":"/documents/{id}","idempotent":false,"params":[{"name":"id","in":"path","style":"simple","explode":false}],"body":{"kind":"text","contentType":"text/plain"},"response":"empty"},
 {"id":"search","method":"GET","path":"/search","idempotent":true,"params":[{"name":"q","in":"query","style":"form","explode":true}],"response":"json"}
 ]`);

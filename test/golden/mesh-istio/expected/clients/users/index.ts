@@ -166,8 +166,8 @@ export interface UsersClient {
   close(): Promise<void>;
 }
 
-/** The operations' definitions (what each sends and how its answer is read), one per line. */
-const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+/** The operations' definitions (what each sends and how its answer is read), one per line; `mock.ts` reads them too. */
+export const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
 {"id":"createUser","method":"POST","path":"/users","idempotent":false,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json"},
 {"id":"deleteUser","method":"DELETE","path":"/users/{id}","idempotent":false,"params":[{"name":"id","in":"path","style":"simple","explode":false}],"response":"empty"},
 {"id":"getMe","method":"GET","path":"/users/me","idempotent":true,"params":[],"response":"json","timeoutMs":1500},

@@ -163,8 +163,8 @@ export interface LedgerClient {
   close(): Promise<void>;
 }
 
-/** The operations' definitions (what each sends and how its answer is read), one per line. */
-const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+/** The operations' definitions (what each sends and how its answer is read), one per line; `mock.ts` reads them too. */
+export const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
 {"id":"capturePayment","method":"PUT","path":"/payments/{id}","idempotent":true,"params":[{"name":"id","in":"path","style":"simple","explode":false}],"response":"json"},
 {"id":"createPayment","method":"POST","path":"/payments","idempotent":false,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json"},
 {"id":"getLatest","method":"GET","path":"/payments/latest","idempotent":true,"params":[],"response":"json"},

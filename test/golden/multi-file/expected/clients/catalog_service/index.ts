@@ -152,8 +152,8 @@ export interface CatalogServiceClient {
   close(): Promise<void>;
 }
 
-/** The operations' definitions (what each sends and how its answer is read), one per line. */
-const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+/** The operations' definitions (what each sends and how its answer is read), one per line; `mock.ts` reads them too. */
+export const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
 {"id":"createProduct","method":"POST","path":"/products","idempotent":false,"params":[],"body":{"kind":"json","contentType":"application/json"},"response":"json","errors":["default"]},
 {"id":"getProduct","method":"GET","path":"/products/{sku}","idempotent":true,"params":[{"name":"sku","in":"path","style":"simple","explode":false}],"response":"json","errors":["404"]},
 {"id":"listProducts","method":"GET","path":"/products","idempotent":true,"params":[{"name":"cursor","in":"query","style":"form","explode":true},{"name":"limit","in":"query","style":"form","explode":true}],"response":"json","errors":["default"]}

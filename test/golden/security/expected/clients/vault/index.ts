@@ -196,8 +196,8 @@ export interface VaultClient {
   close(): Promise<void>;
 }
 
-/** The operations' definitions (what each sends and how its answer is read), one per line. */
-const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+/** The operations' definitions (what each sends and how its answer is read), one per line; `mock.ts` reads them too. */
+export const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
 {"id":"adminAction","method":"POST","path":"/admin","idempotent":false,"params":[],"response":"empty","security":[["basicAuth","sessionCookie"],["oauth"]]},
 {"id":"getBroken","method":"GET","path":"/broken","idempotent":true,"params":[],"response":"empty","security":[["bearerAuth"]]},
 {"id":"getMaybe","method":"GET","path":"/maybe","idempotent":true,"params":[],"response":"empty","security":[[],["openId"]]},

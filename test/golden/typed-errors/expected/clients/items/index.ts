@@ -141,8 +141,8 @@ export interface ItemsClient {
   close(): Promise<void>;
 }
 
-/** The operations' definitions (what each sends and how its answer is read), one per line. */
-const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
+/** The operations' definitions (what each sends and how its answer is read), one per line; `mock.ts` reads them too. */
+export const operationDefinitions: readonly OperationDefinition[] = JSON.parse(`[
 {"id":"deleteItem","method":"DELETE","path":"/items/{id}","idempotent":true,"params":[{"name":"id","in":"path","style":"simple","explode":false}],"response":"empty","errors":["409","default"]},
 {"id":"getItem","method":"GET","path":"/items/{id}","idempotent":true,"params":[{"name":"id","in":"path","style":"simple","explode":false}],"response":"json","errors":["404","4XX","503"]},
 {"id":"listItems","method":"GET","path":"/items","idempotent":true,"params":[{"name":"limit","in":"query","style":"form","explode":true}],"response":"json"}
