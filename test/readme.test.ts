@@ -167,6 +167,18 @@ describe("README Telemetry example", () => {
   });
 });
 
+describe("README typed mocks example", () => {
+  const block = blocks("ts").find((b) => b.includes("mockUsersService"))!;
+
+  it("runs as a node:test file against the committed example output and passes", async () => {
+    expect(block).toBeDefined();
+    const result = await runBlock(path.join(TMP, "readme-mocks"), "greeting.test.ts", block, {});
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^# pass 1$/m);
+    expect(result.stdout).toMatch(/^# fail 0$/m);
+  });
+});
+
 describe("README TypeScript, every other block", () => {
   const rest = blocks("ts").slice(1);
 
