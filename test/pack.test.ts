@@ -372,6 +372,46 @@ describe("the daily workflow, installed", () => {
     expect(readFileSync(path.join(project(), "deps.svg"), "utf8")).toBe(readFileSync(path.join(REPO, "docs/example-graph.svg"), "utf8"));
   });
 
+  it("a typed mock answers the generated client through undici's MockAgent, and a wrong reply body fails the user's tsc", () => {
+    const id = "11111111-1111-4111-8111-111111111111";
+    writeFileSync(
+      path.join(project(), "mock-usage.ts"),
+      `import { MockAgent } from "undici";
+import { createUsersServiceClient } from "./generated/clients/index.js";
+import { mockUsersService } from "./generated/clients/users_service/mock.js";
+
+const agent = new MockAgent();
+agent.disableNetConnect();
+const users = createUsersServiceClient({ dispatcher: agent, env: {}, telemetry: false });
+mockUsersService(agent, { env: {} })
+  .getUser({ path: { id: "${id}" } })
+  .reply(200, { id: "${id}", email: "ada@example.com", name: "Ada", role: "admin", created_at: "2024-01-01T00:00:00Z" });
+const user = await users.getUser({ path: { id: "${id}" } });
+agent.assertNoPendingInterceptors();
+console.log(JSON.stringify({ name: user.name, baseUrl: users.describe().baseUrl }));
+await users.close();
+await agent.close();
+`,
+    );
+    writeFileSync(
+      path.join(project(), "mock-wrong.ts"),
+      `import { MockAgent } from "undici";
+import { mockUsersService } from "./generated/clients/users_service/mock.js";
+mockUsersService(new MockAgent()).getUser({ path: { id: "1" } }).reply(200, { wrong: 1 });
+`,
+    );
+    const config = (file: string, include: string[]): void =>
+      writeFileSync(path.join(project(), file), JSON.stringify({ compilerOptions: { ...STRICT_OPTIONS, noEmit: false, outDir: "dist-mock", rootDir: "." }, include }, null, 2));
+    config("tsconfig.mock.json", ["mock-usage.ts", "generated/**/*.ts"]);
+    config("tsconfig.mock-wrong.json", ["mock-wrong.ts", "generated/**/*.ts"]);
+    ok(sh(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.mock.json"], project()), "tsc mock-usage.ts");
+    const printed = JSON.parse(ok(sh(process.execPath, ["dist-mock/mock-usage.js"], project()), "node mock-usage.js")) as unknown;
+    expect(printed).toEqual({ name: "Ada", baseUrl: "http://users-api.default.svc.cluster.local:8080" });
+    const wrong = sh(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.mock-wrong.json", "--noEmit"], project());
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stdout.split("\n").filter((l) => l.includes("error TS"))).toEqual([expect.stringMatching(/^mock-wrong\.ts\(3,\d+\): error TS2353: .*'wrong'/)]);
+  });
+
   it("gen --watch picks up a new operation, survives a TOML typo, picks up the next change, and exits 0 on Ctrl-C", () => {
     const dir = folder("watch");
     const run = sh(process.execPath, [path.join(REPO, "test/support/pack-watch-check.mjs"), dir], dir);
