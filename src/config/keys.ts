@@ -297,14 +297,14 @@ export const CALLER_TABLE: TableSpec = {
     namespace: {
       value: { kind: "string", format: "dns-label" },
       description:
-        "Kubernetes namespace of this (calling) service: its NetworkPolicy's namespace, and the namespace of callees " +
-        "that set none (a bare host resolves in the caller's own namespace).",
+        "Kubernetes namespace of this (calling) service: the NetworkPolicy's namespace, and the one it assumes for " +
+        "callees that set none (a bare host resolves in the caller's own namespace).",
     },
     labels: {
       value: { kind: "values", value: { kind: "string", format: "label-value" }, keyFormat: "label-key", minItems: 1 },
       description:
-        'Pod labels of this (calling) service, { app = "order-api" }: the NetworkPolicy\'s podSelector. Default: ' +
-        "{ app = <name> }, the label svcgen's Services and the Istio Sidecar select on.",
+        'Pod labels of this (calling) service, { app = "order-api" }: the NetworkPolicy\'s podSelector and the Istio ' +
+        "Sidecar's workloadSelector. Default: { app = <name> }, the label svcgen's Services select on.",
     },
     network_policy: {
       value: { kind: "boolean" },

@@ -29,8 +29,9 @@ export interface CallerModel {
   /** `[service] namespace`: where the caller's pods (and its NetworkPolicy) live. */
   namespace?: string;
   /**
-   * The caller's pod labels, sorted by key: `[service] labels`, else `{ app: <name> }` (the label svcgen's Services
-   * and the Istio Sidecar select on). Never empty: an empty podSelector would select every pod in the namespace.
+   * The caller's pod labels, sorted by key: `[service] labels`, else `{ app: <name> }` (svcgen's convention, the label
+   * its Services select on). The NetworkPolicy's podSelector and the Istio Sidecar's workloadSelector. Never empty:
+   * an empty selector would select every pod in the namespace.
    */
   labels: Record<string, string>;
   /** `[service] network_policy = true`: the caller's egress NetworkPolicy. */

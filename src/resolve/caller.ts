@@ -4,7 +4,7 @@ import type { CallerConfig } from "../config/types.js";
 import type { CallerModel, EgressPeer, NetworkPolicyModel, ServiceModel } from "../model/types.js";
 
 export function resolveCaller(config: CallerConfig, services: readonly ServiceModel[]): CallerModel {
-  // svcgen's own convention for pods (Service selectors, the Istio Sidecar): `app: <name>`.
+  // svcgen's own convention for pods (the generated Services' selectors): `app: <name>`.
   const labels = sortRecord(config.labels ?? { app: config.name });
   const caller: CallerModel = {
     name: config.name,
