@@ -1,5 +1,6 @@
 // Checks for string values, by the `format` named in keys.ts. Each returns the normalised value or a problem
 // phrased to follow the key name: `"namespace" must be a DNS label (...)`.
+import { RULES, isLabelKey, isLabelValue } from "../mesh/names.js";
 import type { StringFormat } from "./keys.js";
 import { type Checked, parseOrigin, parseServiceUrl } from "./url.js";
 
@@ -14,6 +15,14 @@ export const PATTERNS = {
   hostPort: "^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]{1,5})$",
   /** A POSIX environment variable name. */
   envName: "^[A-Za-z_][A-Za-z0-9_]*$",
+  /**
+   * Kubernetes label key: an optional DNS-subdomain prefix and "/", then a name of at most 63 characters (the
+   * prefix's 253-character bound is left to the parser: mesh/names.ts isLabelKey is the rule).
+   */
+  labelKey:
+    "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",
+  /** Kubernetes label value: empty, or at most 63 characters, alphanumeric at both ends. */
+  labelValue: "^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$",
   /** What relative-path rejects: rooted, drive-letter and scheme-qualified paths. */
   absolutePath: "^([/\\\\]|[A-Za-z]:|[A-Za-z][A-Za-z0-9+.-]*://)",
 } as const;
@@ -65,5 +74,9 @@ export function checkFormat(format: StringFormat, text: string): Checked<unknown
       return ENV_NAME.test(text) ? { ok: true, value: text } : fail('must be an environment variable name (letters, digits and "_", not starting with a digit)');
     case "non-empty":
       return text.trim() === "" ? fail("must not be empty") : { ok: true, value: text };
+    case "label-key":
+      return isLabelKey(text) ? { ok: true, value: text } : fail(`must be ${RULES.labelKey}`);
+    case "label-value":
+      return isLabelValue(text) ? { ok: true, value: text } : fail(`must be ${RULES.labelValue}`);
   }
 }

@@ -1,6 +1,6 @@
 // services.toml → ConfigModel. Pure: the caller reads the file; `file` is only used in diagnostics.
 import { parse, TomlError } from "smol-toml";
-import type { Diagnostic, SourceLocation } from "../model/types.js";
+import type { Diagnostic } from "../model/types.js";
 import { type ReadContext, keyLocation, pathId, valueLocation } from "./context.js";
 import { DiagnosticSink } from "./diagnostics.js";
 import { isDnsLabel, DNS_LABEL_RULE } from "./formats.js";
@@ -9,12 +9,12 @@ import { locateKeys } from "./locate.js";
 import { builtinLayer, checkBreakerMode, mergeLayers, resilienceLayer } from "./policy.js";
 import { type Layer, readTable, reportUnknownKey } from "./read.js";
 import { checkServiceKeys, readService } from "./service.js";
-import type { ConfigModel, ServiceConfig } from "./types.js";
+import type { CallerConfig, ConfigModel, ServiceConfig } from "./types.js";
 import type { OutputTarget } from "../emit/targets.js";
 import { checkValue } from "./values.js";
 
 export { formatDiagnostic } from "./diagnostics.js";
-export type { AuthSourceConfig, ConfigModel, OperationOverride, ServiceConfig, TlsConfig } from "./types.js";
+export type { AuthSourceConfig, CallerConfig, ConfigModel, OperationOverride, ServiceConfig, TlsConfig } from "./types.js";
 
 export interface ParseConfigResult {
   /** The config to generate from: absent when any diagnostic is an error. */
@@ -120,20 +120,35 @@ function readOutput(doc: Record<string, unknown>, ctx: ReadContext): ConfigModel
   return { target: target.value as OutputTarget, location: keyLocation(ctx, ["output", "target"]) };
 }
 
-function readCaller(doc: Record<string, unknown>, ctx: ReadContext): { name: string; location: SourceLocation } | undefined {
+function readCaller(doc: Record<string, unknown>, ctx: ReadContext): CallerConfig | undefined {
   const raw = doc.service;
   if (raw === undefined) return undefined;
   if (!checkValue(CALLER_TABLE, raw, ["service"], ctx).ok) {
     ctx.rejected.add(pathId(["service"]));
     return undefined;
   }
-  const name = readTable(raw as Record<string, unknown>, CALLER_TABLE, ["service"], "service", ctx).get("name");
-  if (name === undefined) return undefined;
+  const table = readTable(raw as Record<string, unknown>, CALLER_TABLE, ["service"], "service", ctx);
+  const networkPolicy = table.get("network_policy")?.value === true;
+  const name = table.get("name");
+  if (name === undefined) {
+    // The policy is named after the caller, and its default pod labels are `app: <name>`.
+    if (networkPolicy && !ctx.rejected.has(pathId(["service", "name"]))) {
+      const message = '"network_policy" needs the caller\'s "name" in [service] (the policy\'s name and default pod labels)';
+      ctx.sink.error("config/missing-key", message, keyLocation(ctx, ["service", "network_policy"]));
+    }
+    return undefined;
+  }
   const value = name.value as string;
   // Only mesh egress rules use the caller's name, so a non-DNS name warns instead of blocking generation.
   if (!isDnsLabel(value)) {
     const message = `"name" should be ${DNS_LABEL_RULE} to be used in mesh rules, got ${JSON.stringify(value)}`;
     ctx.sink.warning("config/invalid-value", message, valueLocation(ctx, ["service", "name"]));
   }
-  return { name: value, location: keyLocation(ctx, ["service", "name"]) };
+  const caller: CallerConfig = { name: value, location: keyLocation(ctx, ["service", "name"]) };
+  const namespace = table.get("namespace");
+  if (namespace) caller.namespace = namespace.value as string;
+  const labels = table.get("labels");
+  if (labels) caller.labels = labels.value as Record<string, string>;
+  if (networkPolicy) caller.networkPolicy = { location: keyLocation(ctx, ["service", "network_policy"]) };
+  return caller;
 }

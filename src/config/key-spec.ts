@@ -10,7 +10,9 @@ export type StringFormat =
   | "dns-name"
   | "relative-path"
   | "env-name"
-  | "non-empty";
+  | "non-empty"
+  | "label-key"
+  | "label-value";
 
 export type ValueSpec =
   | { kind: "integer"; min: number; max?: number; unit?: "milliseconds" | "seconds" | "bytes" }
@@ -31,9 +33,10 @@ export type ValueSpec =
   | { kind: "tables"; entry: TableSpec }
   /**
    * A table of names chosen by the user (subset names, pod labels, header names), each value read with `value`;
-   * kept whole, never merged across layers.
+   * kept whole, never merged across layers. `keyFormat` checks each name (Kubernetes label keys); `minItems`
+   * refuses a smaller table (an empty label selector would select every pod).
    */
-  | { kind: "values"; value: ValueSpec; minItems?: number };
+  | { kind: "values"; value: ValueSpec; minItems?: number; keyFormat?: StringFormat };
 
 export interface TableSpec {
   kind: "table";

@@ -294,6 +294,24 @@ export const CALLER_TABLE: TableSpec = {
       value: { kind: "string", format: "non-empty" },
       description: "Name of this (calling) service, used by mesh egress rules.",
     },
+    namespace: {
+      value: { kind: "string", format: "dns-label" },
+      description:
+        "Kubernetes namespace of this (calling) service: the NetworkPolicy's namespace, and the one it assumes for " +
+        "callees that set none (a bare host resolves in the caller's own namespace).",
+    },
+    labels: {
+      value: { kind: "values", value: { kind: "string", format: "label-value" }, keyFormat: "label-key", minItems: 1 },
+      description:
+        'Pod labels of this (calling) service, { app = "order-api" }: the NetworkPolicy\'s podSelector and the Istio ' +
+        "Sidecar's workloadSelector. Default: { app = <name> }, the label svcgen's Services select on.",
+    },
+    network_policy: {
+      value: { kind: "boolean" },
+      description:
+        "Write k8s/network-policy.yaml: an egress NetworkPolicy letting the caller's pods reach only the pods of its " +
+        "in-cluster external_services (on their Services' target ports) and DNS. Needs name.",
+    },
   },
 };
 

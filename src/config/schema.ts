@@ -105,7 +105,12 @@ function valueSchema(spec: ValueSpec, defaultsAt: readonly string[] | undefined)
     case "tables":
       return { type: "array", items: tableSchema(spec.entry, undefined) };
     case "values":
-      return { type: "object", propertyNames: { minLength: 1 }, additionalProperties: valueSchema(spec.value, undefined) };
+      return {
+        type: "object",
+        propertyNames: { minLength: 1, ...(spec.keyFormat ? formatSchema(spec.keyFormat) : {}) },
+        ...(spec.minItems !== undefined ? { minProperties: spec.minItems } : {}),
+        additionalProperties: valueSchema(spec.value, undefined),
+      };
   }
 }
 
@@ -131,5 +136,9 @@ function formatSchema(format: StringFormat): Schema {
       return { pattern: PATTERNS.envName };
     case "non-empty":
       return { pattern: "\\S" };
+    case "label-key":
+      return { pattern: PATTERNS.labelKey, maxLength: 317 };
+    case "label-value":
+      return { pattern: PATTERNS.labelValue, maxLength: 63 };
   }
 }

@@ -78,11 +78,23 @@ export interface TlsConfig {
 export interface ConfigModel {
   /** Path of the config file as given (relative), used in diagnostics. */
   file: string;
-  caller?: { name: string; location: SourceLocation };
+  caller?: CallerConfig;
   /** `[output] target`, when written (generate() falls back to "ts"; the CLI's --target wins over it). */
   output?: { target: OutputTarget; location: SourceLocation };
   /** Sorted by key. */
   services: ServiceConfig[];
+}
+
+/** `[service]`: the calling service; absent without a usable `name`. */
+export interface CallerConfig {
+  name: string;
+  /** The `name` key. */
+  location: SourceLocation;
+  namespace?: string;
+  /** `labels` as written (every key and value a valid Kubernetes label); absent when not written. */
+  labels?: Record<string, string>;
+  /** `network_policy = true`: where it is written. */
+  networkPolicy?: { location: SourceLocation };
 }
 
 /**

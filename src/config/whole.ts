@@ -2,7 +2,8 @@
 // the user chooses (subsets, pod labels, header names, weights) and `false | table` switches. Each is checked
 // against the key table all the way down, so a typo anywhere gets its position and a did-you-mean, and the result
 // is plain data (integers as numbers) that later stages read without checking types again.
-import { type ReadContext, keyLocation, tableName } from "./context.js";
+import { type ReadContext, keyLocation, q, tableName, valueLocation } from "./context.js";
+import { checkFormat } from "./formats.js";
 import type { TableSpec, ValueSpec } from "./keys.js";
 import { checkTableRules } from "./table-rules.js";
 import { reportUnknownKey } from "./unknown-key.js";
@@ -35,12 +36,22 @@ export function readWhole(spec: ValueSpec, value: unknown, path: readonly string
     }
     case "values": {
       const table = value as Record<string, unknown>;
+      if (spec.minItems !== undefined && Object.keys(table).length < spec.minItems) {
+        ctx.sink.error("config/invalid-value", `${q(path[path.length - 1] ?? "")} must not be empty`, valueLocation(ctx, path));
+        return FAILED;
+      }
       const out: Record<string, unknown> = {};
       let ok = true;
       for (const name of Object.keys(table)) {
         const at = [...path, name];
         if (name === "") {
           ctx.sink.error("config/invalid-key", `empty key in ${tableName(path)}`, keyLocation(ctx, at));
+          ok = false;
+          continue;
+        }
+        const key = spec.keyFormat ? checkFormat(spec.keyFormat, name) : undefined;
+        if (key !== undefined && !key.ok) {
+          ctx.sink.error("config/invalid-key", `key ${q(name)} in ${tableName(path)} ${key.problem}`, keyLocation(ctx, at));
           ok = false;
           continue;
         }

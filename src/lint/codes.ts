@@ -15,6 +15,9 @@ export const LINT_CODES = {
   SVC113: "mesh retry settings while the client owns retries",
   SVC114: "consistent hashing does not survive Linkerd's per-request balancing",
   SVC115: "gRPC statuses the mesh cannot retry while the mesh owns retries",
+  SVC116: "network_policy: a callee outside the cluster, whose calls the NetworkPolicy blocks",
+  SVC117: "network_policy: a port the callee's pods listen on is not known (the url names none, or static endpoints use another)",
+  SVC118: "network_policy: a callee's namespace is not known",
 } as const;
 
 export type LintCode = keyof typeof LINT_CODES;

@@ -1,9 +1,10 @@
-// `svcgen lint`: retry/timeout/naming findings with stable codes (src/lint/codes.ts) at their TOML positions.
+// `svcgen lint`: retry/timeout/naming/NetworkPolicy findings with stable codes (src/lint/codes.ts) at their TOML positions.
 // Pure: reads the model only (each service's mesh is resolved in it). All findings are warnings.
 import type { Diagnostic, Model } from "../model/types.js";
 import { type Rule, lintContext } from "./context.js";
 import { profileWithAnnotations } from "./linkerd.js";
 import { portNames, serviceNames } from "./names.js";
+import { egressNamespaceUnknown, egressOutsideCluster, egressPortUnknown } from "./network-policy.js";
 import { bothLayersRetry, grpcAttempts, meshGrpcStatuses, routeRetryBudget, unsafeMeshRetries, unusedClientRetry, unwantedMeshRetry } from "./retries.js";
 import { hashHeaderNotSent, istioHashWithHeadless, linkerdHashing } from "./routing.js";
 import { perTryAboveRoute, triesExceedTimeout } from "./timeouts.js";
@@ -27,6 +28,9 @@ const RULES: readonly Rule[] = [
   unusedClientRetry,
   unwantedMeshRetry,
   linkerdHashing,
+  egressOutsideCluster,
+  egressPortUnknown,
+  egressNamespaceUnknown,
 ];
 
 export function lint(model: Model): Diagnostic[] {

@@ -32,12 +32,16 @@ export function resolveKube(service: ServiceBase, settings: MeshSettings, reader
     return fallback;
   };
   const defaultHttp = service.scheme === "https" ? "https" : "http";
+  // The generated Services select `app: <name>` and forward each port to the same port on the pods.
   const kube: KubeService = {
     name: place.name,
     ...(namespace !== undefined ? { namespace } : {}),
     ...(service.discovery.clusterDomain !== undefined ? { clusterDomain: service.discovery.clusterDomain } : {}),
+    selector: { app: place.name },
     httpPortName: portName("http_port_name", defaultHttp),
+    httpTargetPort: service.port,
     grpcPortName: portName("grpc_port_name", "grpc"),
+    ...(service.grpcPort !== undefined ? { grpcTargetPort: service.grpcPort } : {}),
     grpcAppProtocol: settings.grpc_app_protocol ?? "grpc",
   };
   if (service.discovery.kind === "headless") {

@@ -110,8 +110,14 @@ export interface KubeService {
   namespace?: string;
   /** Headless Service name when discovery is "headless". */
   headlessName?: string;
+  /** The pod labels the generated Services select on: `{ app: <name> }`. */
+  selector: Record<string, string>;
   httpPortName: string;
+  /** The port the pods listen on for HTTP (the Service port's targetPort): the URL's port. */
+  httpTargetPort: number;
   grpcPortName: string;
+  /** The port the pods listen on for gRPC (the grpc Service port's targetPort): grpc_port. */
+  grpcTargetPort?: number;
   grpcAppProtocol: "grpc" | "kubernetes.io/h2c";
   /** `cluster_domain` when services.toml sets it; absent means `cluster.local`. */
   clusterDomain?: string;

@@ -16,10 +16,63 @@ export interface Model {
   modelVersion: 2;
   /** Config file path relative to the working directory at generation time (never absolute). */
   configFile: string;
-  /** The calling service (`[service] name`), used by mesh egress rules. */
-  caller?: { name: string; location: SourceLocation };
+  /** The calling service (`[service]`, when it has a name), used by mesh egress rules and the NetworkPolicy. */
+  caller?: CallerModel;
   /** Sorted by key. */
   services: ServiceModel[];
+}
+
+export interface CallerModel {
+  name: string;
+  /** The `[service] name` key. */
+  location: SourceLocation;
+  /** `[service] namespace`: where the caller's pods (and its NetworkPolicy) live. */
+  namespace?: string;
+  /**
+   * The caller's pod labels, sorted by key: `[service] labels`, else `{ app: <name> }` (svcgen's convention, the label
+   * its Services select on). The NetworkPolicy's podSelector and the Istio Sidecar's workloadSelector. Never empty:
+   * an empty selector would select every pod in the namespace.
+   */
+  labels: Record<string, string>;
+  /** `[service] network_policy = true`: the caller's egress NetworkPolicy. */
+  networkPolicy?: NetworkPolicyModel;
+}
+
+/**
+ * The caller's egress NetworkPolicy: the pods of each in-cluster callee on the ports they listen on, plus DNS
+ * (kube-dns, UDP and TCP 53), and nothing else.
+ */
+export interface NetworkPolicyModel {
+  /** The `network_policy` key. */
+  location: SourceLocation;
+  /** One per callee with a generated Service, sorted by service key. */
+  peers: EgressPeer[];
+  /**
+   * Keys of the callees outside the cluster (an IP or external host: no Service, no pods to select), sorted. The
+   * policy cannot allow them: an ipBlock needs fixed addresses that a host name does not give. Their calls are blocked.
+   */
+  outside: string[];
+}
+
+export interface EgressPeer {
+  /** The callee's key. */
+  service: string;
+  /**
+   * The callee's namespace: its own (namespace or its host), else the caller's (a bare host resolves in the caller's
+   * own namespace). Absent when neither is known: then the rule matches pods in the policy's own namespace.
+   */
+  namespace?: string;
+  /** The pod labels the callee's Service selects on. */
+  selector: Record<string, string>;
+  /**
+   * TCP ports its pods listen on: the generated Service's targetPorts (HTTP, then gRPC). NetworkPolicy sees the
+   * connection after the Service's DNAT, so these, not the Service ports, are what the client's packets carry.
+   */
+  ports: number[];
+  /** The URL names no port, so `ports` has the scheme's default (80 or 443). */
+  defaultPort: boolean;
+  /** Static discovery: endpoint ports the client dials that are not in `ports` (sorted). */
+  unlistedEndpointPorts: number[];
 }
 
 export type DiscoveryKind = "dns" | "headless" | "static";

@@ -10,6 +10,7 @@ import type { Model, OpenApiModel, ProtoModel, ServiceModel } from "../model/typ
 import { applyOverrides } from "./overrides.js";
 import { resolveService } from "./service.js";
 import { resolveAuth, serviceSecurity, tlsModel } from "./auth.js";
+import { resolveCaller } from "./caller.js";
 
 /** Service keys become folder names and identifiers: keep them to what acton-service config allows. */
 const SERVICE_KEY = /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/;
@@ -86,12 +87,13 @@ export function buildModel(
   }
 
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
+  services.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return {
     model: {
       modelVersion: 2,
       configFile: config.file,
-      ...(config.caller ? { caller: config.caller } : {}),
-      services: services.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+      ...(config.caller ? { caller: resolveCaller(config.caller, services) } : {}),
+      services,
     },
     diagnostics,
   };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LINT_CODES, lint } from "../../src/lint/index.js";
-import type { Diagnostic, ServiceModel, SourceLocation } from "../../src/model/types.js";
+import type { Diagnostic, Model, ServiceModel, SourceLocation } from "../../src/model/types.js";
+import { resolveCaller } from "../../src/resolve/caller.js";
 import { CONFIG, type DraftService, grpcMethod, grpcService, model, operation, policy, proto, resolved, service, withSpec } from "../mesh/fixtures.js";
 
 const AT = (line: number): SourceLocation => ({ file: CONFIG, line, column: 1 });
@@ -21,7 +22,14 @@ const mesh = (kind: "istio" | "linkerd", retryOwner: "client" | "mesh", settings
   mesh: { kind, retryOwner, settings },
 });
 
-const rows: Array<[string, { given: ServiceModel; want: Array<[string, string, SourceLocation]> }]> = [
+/** The model of one service; `networkPolicy`: with `[service] network_policy = true` (no caller namespace). */
+function modelOf(given: ServiceModel, networkPolicy = false): Model {
+  const m = model([given]);
+  if (networkPolicy) m.caller = resolveCaller({ name: "order-api", location: AT(2), networkPolicy: { location: AT(3) } }, m.services);
+  return m;
+}
+
+const rows: Array<[string, { given: ServiceModel; networkPolicy?: boolean; want: Array<[string, string, SourceLocation]> }]> = [
   [
     "SVC101 both layers retry",
     {
@@ -193,11 +201,45 @@ const rows: Array<[string, { given: ServiceModel; want: Array<[string, string, S
       ],
     },
   ],
+  [
+    "SVC116 network_policy and a callee outside the cluster",
+    {
+      given: wired(service({ host: "api.example.com", port: 443, url: "https://api.example.com", scheme: "https" }), { [key("url")]: 11 }),
+      networkPolicy: true,
+      want: [
+        ["SVC116", "users_service: network_policy blocks calls to api.example.com: it is not a Service in this cluster, so there are no pods to select (and an ipBlock needs fixed IP addresses); allow it with a NetworkPolicy of your own or an egress gateway", AT(11)],
+      ],
+    },
+  ],
+  [
+    "SVC117 network_policy and a port the pods may not listen on",
+    {
+      given: wired(
+        service({ url: "http://users-api", port: 80, discovery: { kind: "static", endpoints: [{ scheme: "http", host: "10.0.0.5", port: 8080 }], dnsServers: [] } }),
+        { [key("url")]: 11, [key("discovery")]: 12 },
+      ),
+      networkPolicy: true,
+      want: [
+        ["SVC117", "users_service: network_policy allows port 80 to its pods because the url names no port (http's default); if they listen on another port, write it in url", AT(11)],
+        ["SVC117", "users_service: network_policy allows its pods on port(s) 80 only, but static endpoints are dialled on port(s) 8080: those calls are blocked", AT(12)],
+      ],
+    },
+  ],
+  [
+    "SVC118 network_policy without a namespace for the callee",
+    {
+      given: wired(service({ namespace: undefined }), { [key("url")]: 11 }),
+      networkPolicy: true,
+      want: [
+        ["SVC118", "users_service: network_policy knows no namespace for it (set namespace here, in [defaults] or in [service]): the rule allows its pods only in the namespace the policy is applied to", AT(11)],
+      ],
+    },
+  ],
 ];
 
 describe("lint", () => {
-  it.each(rows)("%s", (_name, { given, want }) => {
-    const got = lint(model([given])).map((d: Diagnostic) => [d.code, d.message, d.location]);
+  it.each(rows)("%s", (_name, { given, networkPolicy, want }) => {
+    const got = lint(modelOf(given, networkPolicy)).map((d: Diagnostic) => [d.code, d.message, d.location]);
     expect(got.sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : String(a[0]) > String(b[0]) ? 1 : 0))).toEqual(
       [...want].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
     );

@@ -140,7 +140,7 @@ export function model(services: Array<DraftService | ServiceModel>, caller = "or
   return {
     modelVersion: 2,
     configFile: CONFIG,
-    caller: { name: caller, location: { file: CONFIG, line: 2, column: 1 } },
+    caller: { name: caller, location: { file: CONFIG, line: 2, column: 1 }, labels: { app: caller } },
     services: services.map((s) => resolved(s)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
   };
 }

@@ -269,8 +269,11 @@ describe("resolveMesh: derived resources", () => {
       name: "users-api",
       namespace: "default",
       headlessName: "users-api-headless",
+      selector: { app: "users-api" },
       httpPortName: "http",
+      httpTargetPort: 8080,
       grpcPortName: "grpc-api",
+      grpcTargetPort: 8081,
       grpcAppProtocol: "kubernetes.io/h2c",
     });
   });

@@ -14,7 +14,7 @@ export const paymentsServiceDefinition: ServiceDefinition = {
   host: "payments-api",
   port: 8080,
   basePath: "",
-  namespace: "default",
+  namespace: "payments",
   discovery: {
     kind: "dns",
     endpoints: [],

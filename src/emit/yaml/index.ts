@@ -6,11 +6,13 @@
 //   istio/sidecar.yaml                 the caller's Sidecar (any Istio service with sidecar = true)
 //   linkerd/<key>/http-route-<policy>.yaml  per-operation policies (+ http-route-default.yaml)
 //   linkerd/<key>/service-profile.yaml      serviceprofile = true
+//   k8s/network-policy.yaml            the caller's egress NetworkPolicy ([service] network_policy = true)
 // Services whose host is not a cluster Service name (an IP, an external domain) get no manifests.
 import type { Diagnostic, Model } from "../../model/types.js";
 import type { GeneratedFile } from "../files.js";
 import type { MeshWithKube } from "./common.js";
 import { Guard } from "./guard.js";
+import { networkPolicyManifests } from "./k8s/network-policy.js";
 import { serviceManifests } from "./k8s/service.js";
 import { MESHES, meshFor } from "./meshes/index.js";
 import { type Manifest, renderManifest } from "./render.js";
@@ -34,6 +36,7 @@ export function planManifests(model: Model): ManifestPlan {
     if (emitter) manifests.push(...emitter.manifests(model, service, mesh, guard));
   }
   for (const emitter of MESHES) manifests.push(...(emitter.modelManifests?.(model, guard) ?? []));
+  manifests.push(...networkPolicyManifests(model, guard));
   checkClashes(model, guard);
   return { manifests, diagnostics: guard.diagnostics };
 }

@@ -13,6 +13,8 @@ export interface Manifest {
   view: object;
   /** For the `# source:` line, e.g. `services.toml → users_service`. */
   source: string;
+  /** `#` comment lines after the source line: what a reader of the YAML must know that no field says. */
+  notes?: readonly string[];
 }
 
 /** Text for a `#` comment: nothing may end the comment early. */
@@ -20,8 +22,8 @@ function commentText(text: string): string {
   return text.replace(/[\r\n\u2028\u2029\u0085]+/g, " ");
 }
 
-export function yamlHeader(source: string): string {
-  return `# ${GENERATED_MARKER}\n# source: ${commentText(source)}\n`;
+export function yamlHeader(source: string, notes: readonly string[] = []): string {
+  return `# ${GENERATED_MARKER}\n# source: ${commentText(source)}\n${notes.map((note) => `# ${commentText(note)}\n`).join("")}`;
 }
 
 export function renderManifest(manifest: Manifest): GeneratedFile {
@@ -32,5 +34,5 @@ export function renderManifest(manifest: Manifest): GeneratedFile {
   if (!isDeepStrictEqual(parsed, expected)) {
     throw new Error(`${manifest.path}: the rendered YAML does not match its view (template ${manifest.template})`);
   }
-  return { path: manifest.path, content: `${yamlHeader(manifest.source)}${body}` };
+  return { path: manifest.path, content: `${yamlHeader(manifest.source, manifest.notes)}${body}` };
 }

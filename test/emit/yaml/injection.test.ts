@@ -9,6 +9,8 @@ import { TEMPLATE_ROOT } from "../../../src/emit/yaml/templates.js";
 import type { Model } from "../../../src/model/types.js";
 import { type DraftService, grpcMethod, grpcService, model, operation, policy, proto, resolveMesh, service, withSpec } from "../../mesh/fixtures.js";
 
+const AT = { file: "services.toml", line: 2, column: 1 };
+
 const HOSTILE = ["v1\nkind: Secret", "v1: x", "v1 # x", "{{json this}}", 'v1"', "v1'", "v1\u2028x"];
 
 function istio(settings: Record<string, unknown>): DraftService {
@@ -67,8 +69,13 @@ describe("model values that could break YAML stop emitYaml before rendering", ()
     ],
     [
       "caller name",
-      () => model([istio({ sidecar: true })], "order-api\n# x"),
+      () => ({ ...model([istio({ sidecar: true })]), caller: { name: "order-api\n# x", location: AT, labels: { app: "order-api" } } }),
       '[service] name (the Sidecar\'s name and workload label) "order-api\\n# x" cannot go into a manifest',
+    ],
+    [
+      "caller labels",
+      () => ({ ...model([istio({ sidecar: true })]), caller: { name: "order-api", location: AT, labels: { app: "order-api\n# x" } } }),
+      '[service] labels value "order-api\\n# x" cannot go into a manifest',
     ],
     [
       "operation path",

@@ -16,6 +16,7 @@ const addFormats = ((formatsModule as unknown as { default?: FormatsPlugin }).de
 
 export const SCHEMA_FILES = {
   "v1/Service": "k8s-v1.32-strict_service-v1.json",
+  "networking.k8s.io/v1/NetworkPolicy": "k8s-v1.32-strict_networkpolicy-networking-v1.json",
   "networking.istio.io/v1/VirtualService": "crds/networking.istio.io_virtualservice_v1.json",
   "networking.istio.io/v1/DestinationRule": "crds/networking.istio.io_destinationrule_v1.json",
   "networking.istio.io/v1/Sidecar": "crds/networking.istio.io_sidecar_v1.json",

@@ -30,7 +30,7 @@ export function servicePorts(service: ServiceModel, mesh: MeshWithKube, guard: G
     {
       name: guard.portName(mesh.kube.httpPortName, service.location),
       port: service.port,
-      targetPort: service.port,
+      targetPort: mesh.kube.httpTargetPort,
       protocol: "TCP",
       appProtocol: service.scheme,
     },
@@ -39,7 +39,7 @@ export function servicePorts(service: ServiceModel, mesh: MeshWithKube, guard: G
     ports.push({
       name: guard.portName(mesh.kube.grpcPortName, service.location),
       port: service.grpcPort,
-      targetPort: service.grpcPort,
+      targetPort: mesh.kube.grpcTargetPort ?? service.grpcPort,
       protocol: "TCP",
       appProtocol: mesh.kube.grpcAppProtocol,
     });
@@ -55,7 +55,7 @@ export function serviceManifests(
   guard: Guard,
 ): Manifest[] {
   const { kube } = mesh;
-  const app = guard.labels({ app: kube.name }, "selector", service.location);
+  const app = guard.labels(kube.selector, "selector", service.location);
   const ports = servicePorts(service, mesh, guard);
   const source = sourceOf(model, service);
   const clusterIp: ServiceView = {

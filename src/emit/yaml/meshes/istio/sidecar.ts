@@ -54,7 +54,7 @@ export function sidecarManifest(model: Model, guard: Guard): Manifest | undefine
     kind: "Sidecar",
     metadata: { name: caller.name, labels: { ...MANAGED_BY } },
     spec: {
-      workloadSelector: { labels: { app: caller.name } },
+      workloadSelector: { labels: guard.labels(caller.labels, "[service] labels", caller.location) },
       egress: [{ hosts: [...hosts].sort() }],
       outboundTrafficPolicy: { mode: "REGISTRY_ONLY" },
     },
