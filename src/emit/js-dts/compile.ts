@@ -35,7 +35,33 @@ const OPTIONS: ts.CompilerOptions = {
 /** A module of types alone needs no transform: its text is a valid .d.ts, and its JavaScript an empty module. */
 const EMPTY_MODULE = "export {};\n";
 
+/**
+ * The runtime's copies are the same text on every run of one svcgen: their output is kept for the life of the process
+ * (`gen --watch` compiles them once, not once per change). Sound because each file is compiled on its own text alone.
+ * Bounded by the runtime's size; client modules, which change with the specs, are not kept.
+ */
+const runtimeOutputs = new Map<string, { js: string; dts: string }>();
+const cacheKey = (s: TsSource): string | undefined => (s.path.startsWith("runtime/") ? `${s.path}\0${s.body}` : undefined);
+
 export function compile(sources: readonly TsSource[]): Compiled[] {
+  const kept: Compiled[] = [];
+  const misses: TsSource[] = [];
+  for (const s of sources) {
+    const known = runtimeOutputs.get(cacheKey(s) ?? "");
+    if (known === undefined) misses.push(s);
+    else kept.push({ path: s.path, header: s.header, ...known });
+  }
+  const fresh = compileAll(misses);
+  for (const [i, c] of fresh.entries()) {
+    const key = cacheKey(misses[i]!);
+    if (key !== undefined) runtimeOutputs.set(key, { js: c.js, dts: c.dts });
+  }
+  return [...fresh, ...kept].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Output in the order of `sources`. */
+function compileAll(sources: readonly TsSource[]): Compiled[] {
+  if (sources.length === 0) return [];
   const parsed = new Map<string, ts.SourceFile>();
   for (const s of sources) {
     // JSDoc stays text: both emits copy comments as written, and nothing here reads JSDoc types or tags.
@@ -59,7 +85,7 @@ export function compile(sources: readonly TsSource[]): Compiled[] {
   const program = ts.createProgram({ rootNames: emitted.map((f) => f.fileName), options: OPTIONS, host });
   const problems: ts.Diagnostic[] = [...program.getSyntacticDiagnostics()];
   const out: Compiled[] = [];
-  for (const s of [...sources].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+  for (const s of sources) {
     const file = parsed.get(rooted(s.path))!;
     if (!emitted.includes(file)) {
       out.push({ path: s.path, header: s.header, js: EMPTY_MODULE, dts: s.body });
