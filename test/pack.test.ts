@@ -7,6 +7,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { schemaErrors } from "./emit/yaml/schemas.js";
 import { REPO } from "./support/repo.js";
 import { TELEMETRY_APP } from "./support/pack-telemetry-app.js";
 import type { PrintedSpan, TelemetryAppOutput } from "./support/pack-telemetry-app.js";
@@ -410,6 +412,26 @@ mockUsersService(new MockAgent()).getUser({ path: { id: "1" } }).reply(200, { wr
     const wrong = sh(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.mock-wrong.json", "--noEmit"], project());
     expect(wrong.status).not.toBe(0);
     expect(wrong.stdout.split("\n").filter((l) => l.includes("error TS"))).toEqual([expect.stringMatching(/^mock-wrong\.ts\(3,\d+\): error TS2353: .*'wrong'/)]);
+  });
+
+  it("the example's egress NetworkPolicy validates against the strict schema: the callee ports, DNS and the other namespace", () => {
+    type Selector = { matchLabels: Record<string, string> };
+    type Policy = { spec: { podSelector: Selector; policyTypes: string[]; egress: Array<{ to: Array<{ namespaceSelector?: Selector; podSelector: Selector }>; ports: Array<{ protocol: string; port: number }> }> } };
+    const doc = parseYaml(readFileSync(path.join(project(), "generated/k8s/network-policy.yaml"), "utf8")) as Policy;
+    expect(schemaErrors("networking.k8s.io/v1/NetworkPolicy", doc)).toEqual([]);
+    expect(doc.spec.policyTypes).toEqual(["Egress"]);
+    expect(doc.spec.podSelector).toEqual({ matchLabels: { app: "order-api" } });
+    const labels = (s: Selector): string => Object.entries(s.matchLabels).map(([k, v]) => `${k}=${v}`).join(",");
+    const rules = doc.spec.egress.map((rule) => [
+      rule.to.map((peer) => `${peer.namespaceSelector?.matchLabels["kubernetes.io/metadata.name"]}/${labels(peer.podSelector)}`).join(" "),
+      rule.ports.map((p) => `${p.protocol}/${p.port}`).join(" "),
+    ]);
+    expect(rules).toEqual([
+      ["default/app=auth-api", "TCP/8080 TCP/8081"],
+      ["payments/app=payments-api", "TCP/8080"],
+      ["default/app=users-api", "TCP/8080"],
+      ["kube-system/k8s-app=kube-dns", "UDP/53 TCP/53"],
+    ]);
   });
 
   it("gen --watch picks up a new operation, survives a TOML typo, picks up the next change, and exits 0 on Ctrl-C", () => {
