@@ -21,12 +21,12 @@ export const STRICT_OPTIONS = {
 };
 
 /** Writes `<dir>/tsconfig.json` covering `include` and runs tsc; returns its exit code and output. */
-export function typeCheck(dir: string, include: string[] = ["**/*.ts"]): { code: number; output: string } {
+export function typeCheck(dir: string, include: string[] = ["**/*.ts"], flags: string[] = []): { code: number; output: string } {
   writeFileSync(
     path.join(dir, "tsconfig.json"),
     JSON.stringify({ compilerOptions: { ...STRICT_OPTIONS, typeRoots: [path.join(REPO, "node_modules/@types")] }, include }, null, 2),
   );
-  const r = spawnSync(process.execPath, [path.join(REPO, "node_modules/typescript/bin/tsc"), "-p", dir], {
+  const r = spawnSync(process.execPath, [path.join(REPO, "node_modules/typescript/bin/tsc"), "-p", dir, ...flags], {
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
