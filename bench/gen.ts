@@ -75,7 +75,10 @@ async function main(): Promise<number> {
   const options: Options = {
     rounds: positive(values.rounds, "--rounds"),
     sections,
-    coldSpecs: list(values.specs).map(fixture),
+    coldSpecs: list(values.specs).map((key) => {
+      if (!FIXTURES.some((f) => f.key === key)) throw new BenchError(`--specs takes ${FIXTURES.map((f) => f.key).join(", ")}; got "${key}"`);
+      return fixture(key);
+    }),
     cli: values.built
       ? { script: join(REPO, "dist", "cli", "main.js"), nodeFlags: [], label: "dist/cli/main.js (built)" }
       : { script: join(REPO, "src", "cli", "main.ts"), nodeFlags: ["--import", "tsx"], label: "src/cli/main.ts via tsx" },
@@ -226,7 +229,7 @@ async function alternate(
   what: string,
   steps: { before?: (round: number) => void; reference: (round: number) => Promise<void>; ours: (round: number) => Promise<void> },
 ): Promise<void> {
-  progress(`${what}: ${rounds} rounds, alternated`);
+  progress(`${what}: ${rounds} round${rounds === 1 ? "" : "s"}, alternated`);
   for (let round = 0; round < rounds; round++) {
     steps.before?.(round);
     const order = round % 2 === 0 ? ([steps.reference, steps.ours] as const) : ([steps.ours, steps.reference] as const);
