@@ -1,4 +1,4 @@
-// Runs one command as a child process and measures wall time and (for Node children) peak RSS.
+// Runs one command as a child process and measures wall time and (for Node children) peak RSS and CPU time.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,12 +6,14 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-const PRELOAD = pathToFileURL(fileURLToPath(new URL("./maxrss-preload.mjs", import.meta.url))).href;
+const PRELOAD = pathToFileURL(fileURLToPath(new URL("./usage-preload.mjs", import.meta.url))).href;
 
 export interface Measured {
   ms: number;
   /** Peak resident set size in MiB; undefined when the child did not report it. */
   peakMiB?: number;
+  /** CPU time of the child (user + system, all its threads) in ms; undefined when the child did not report it. */
+  cpuMs?: number;
   code: number | null;
   stdout: string;
   stderr: string;
@@ -21,18 +23,18 @@ export interface RunOptions {
   cwd: string;
   /** Node flags before the script (e.g. `--import tsx`). */
   nodeFlags?: string[];
-  /** Preload the peak-RSS reporter into the child. */
-  measureMemory?: boolean;
+  /** Preload the peak-RSS and CPU-time reporter into the child. */
+  measureUsage?: boolean;
   /** Extra environment variables for the child. */
   env?: Record<string, string>;
 }
 
 /** `node [flags] script ...args`, timed from spawn to exit (so Node start-up counts, as it does for a user). */
 export async function runNode(script: string, args: string[], options: RunOptions): Promise<Measured> {
-  const flags = [...(options.measureMemory ? ["--import", PRELOAD] : []), ...(options.nodeFlags ?? [])];
-  const scratch = options.measureMemory ? mkdtempSync(join(tmpdir(), "svcgen-bench-rss-")) : undefined;
-  const rssFile = scratch ? join(scratch, "maxrss") : undefined;
-  const env = { ...process.env, ...options.env, ...(rssFile ? { BENCH_MAXRSS_FILE: rssFile } : {}) };
+  const flags = [...(options.measureUsage ? ["--import", PRELOAD] : []), ...(options.nodeFlags ?? [])];
+  const scratch = options.measureUsage ? mkdtempSync(join(tmpdir(), "svcgen-bench-usage-")) : undefined;
+  const usageFile = scratch ? join(scratch, "usage.json") : undefined;
+  const env = { ...process.env, ...options.env, ...(usageFile ? { BENCH_USAGE_FILE: usageFile } : {}) };
   const started = performance.now();
   const child = spawn(process.execPath, [...flags, script, ...args], { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   const stdout: Buffer[] = [];
@@ -44,18 +46,18 @@ export async function runNode(script: string, args: string[], options: RunOption
     child.once("close", (exitCode) => resolve(exitCode));
   });
   const ms = performance.now() - started;
-  let peakMiB: number | undefined;
-  if (rssFile && scratch) {
+  let usage: { maxRSS: number; cpu: number } | undefined;
+  if (usageFile && scratch) {
     try {
-      peakMiB = Number(readFileSync(rssFile, "utf8")) / 1024;
+      usage = JSON.parse(readFileSync(usageFile, "utf8")) as { maxRSS: number; cpu: number };
     } catch {
-      peakMiB = undefined;
+      usage = undefined; // the child died before its exit handler ran
     }
     rmSync(scratch, { recursive: true, force: true });
   }
   return {
     ms,
-    ...(peakMiB === undefined ? {} : { peakMiB }),
+    ...(usage === undefined ? {} : { peakMiB: usage.maxRSS / 1024, cpuMs: usage.cpu / 1000 }),
     code,
     stdout: Buffer.concat(stdout).toString("utf8"),
     stderr: Buffer.concat(stderr).toString("utf8"),

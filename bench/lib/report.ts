@@ -1,116 +1,89 @@
-// The markdown report of bench/gen.ts, and the shapes it reports on.
-import { median, tail } from "./measure.js";
+// The markdown report of bench/gen.ts: ratios only (svcgen's figure over the reference's, same run), since absolute
+// times on a shared machine say more about the neighbours than about either tool.
+import { median } from "./measure.js";
 import type { Measured } from "./measure.js";
 
-export interface Spec {
-  key: string;
-  title: string;
-  url: string;
-  file: string;
-}
-
-export interface Cli {
-  script: string;
-  nodeFlags: string[];
+/** One comparison: svcgen's runs against the reference's, round i of one paired with round i of the other. */
+export interface Row {
   label: string;
-  hint: string;
+  ours: Measured[];
+  reference: Measured[];
+  /** Met when the ratio of medians is at most this. */
+  target?: number;
 }
 
-export interface Result {
-  spec: Spec;
-  operations: number;
-  ots: Measured[];
-  svcgen: Measured[];
-  otsBytes: number;
-  svcgenBytes?: number;
-  svcgenFiles?: number;
-  tscOts: Measured[];
-  tscSvcgen: Measured[];
-  second: Measured[];
-}
-
-export interface Targets {
-  /** svcgen gen time / openapi-typescript time. */
-  genRatio: number;
-  /** tsc time over svcgen's output / over openapi-typescript's. */
-  tscRatio: number;
-  /** Second gen with nothing changed, ms. */
-  secondGenMs: number;
+export interface Section {
+  title: string;
+  /** What is compared with what, printed above the table. */
+  about: string;
+  /** 1-minute load average when the section began and ended. */
+  load: [number, number];
+  rows: Row[];
+  /** Peak RSS comparisons (ratio of the medians of each run's peak). */
+  memory?: Row[];
 }
 
 export interface ReportContext {
-  runs: number;
-  tscRuns: number;
-  /** How svcgen was run. */
+  rounds: number;
   cli: string;
   cpus: number;
-  targets: Targets;
+  command: string;
 }
 
+const wall = (runs: Measured[]): number => median(runs.map((m) => m.ms));
+const cpu = (runs: Measured[]): number => median(runs.flatMap((m) => (m.cpuMs === undefined ? [] : [m.cpuMs])));
+const rss = (runs: Measured[]): number => median(runs.flatMap((m) => (m.peakMiB === undefined ? [] : [m.peakMiB])));
+const times = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)}×` : "—");
 
-const seconds = (ms: number): string => (Number.isNaN(ms) ? "—" : `${(ms / 1000).toFixed(2)} s`);
-const mib = (values: Measured[]): string => {
-  const peaks = values.flatMap((m) => (m.peakMiB === undefined ? [] : [m.peakMiB]));
-  return peaks.length === 0 ? "—" : `${Math.round(Math.max(...peaks))} MiB`;
-};
-const kib = (bytes: number | undefined): string => (bytes === undefined ? "—" : `${Math.round(bytes / 1024).toLocaleString("en")} KiB`);
-const times = (values: Measured[]): number[] => values.map((m) => m.ms);
-const ratioOf = (a: Measured[], b: Measured[]): number => (a.length && b.length ? median(times(a)) / median(times(b)) : Number.NaN);
-const ratio = (value: number): string => (Number.isNaN(value) ? "—" : `${value.toFixed(2)}×`);
-const verdict = (value: number, limit: number): string => (Number.isNaN(value) ? "—" : value <= limit ? "met" : "MISSED");
-const tscState = (values: Measured[]): string => {
-  if (values.length === 0) return "—";
-  const failed = values.find((m) => m.code !== 0);
-  if (!failed) return "clean";
-  const count = (failed.stdout.match(/error TS/g) ?? []).length;
-  return `${count} error${count === 1 ? "" : "s"}`;
-};
+export function wallRatio(row: Row): number {
+  return wall(row.ours) / wall(row.reference);
+}
 
-export function report(results: Result[], context: ReportContext): string {
-  const { runs, tscRuns, targets } = context;
-  const lines: string[] = [];
-  lines.push(`## svcgen gen vs openapi-typescript`, "");
-  lines.push(`Node ${process.version}, ${context.cpus} CPUs; svcgen = ${context.cli}. Medians of ${runs} alternating runs (tsc: ${tscRuns}); peak RSS is the max over runs.`, "");
-  lines.push(`| spec | operations | openapi-typescript | svcgen gen | ratio | target ≤ ${targets.genRatio}× | peak RSS ots | peak RSS svcgen | output ots | output svcgen |`);
-  lines.push("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|");
-  for (const r of results) {
-    const genRatio = ratioOf(r.svcgen, r.ots);
-    const files = r.svcgenFiles === undefined ? "" : ` (${r.svcgenFiles} files)`;
-    lines.push(`| ${r.spec.title} | ${r.operations} | ${seconds(median(times(r.ots)))} | ${seconds(median(times(r.svcgen)))} | ${ratio(genRatio)} | ${verdict(genRatio, targets.genRatio)} | ${mib(r.ots)} | ${mib(r.svcgen)} | ${kib(r.otsBytes)} | ${kib(r.svcgenBytes)}${files} |`);
-  }
-  lines.push("", "### tsc --noEmit (strict, skipLibCheck) over each output", "");
-  lines.push(`| spec | openapi-typescript output | svcgen output | ratio | target ≤ ${targets.tscRatio}× | ots result | svcgen result |`);
-  lines.push("|---|---:|---:|---:|---|---|---|");
-  for (const r of results) {
-    const tscRatio = ratioOf(r.tscSvcgen, r.tscOts);
-    lines.push(`| ${r.spec.title} | ${seconds(median(times(r.tscOts)))} | ${seconds(median(times(r.tscSvcgen)))} | ${ratio(tscRatio)} | ${verdict(tscRatio, targets.tscRatio)} | ${tscState(r.tscOts)} | ${tscState(r.tscSvcgen)} |`);
-  }
-  lines.push("", "### Second svcgen gen, nothing changed (cache)", "");
-  lines.push(`| spec | second gen | target < ${seconds(targets.secondGenMs)} | peak RSS |`);
-  lines.push("|---|---:|---|---:|");
-  for (const r of results) {
-    const secondMs = median(times(r.second));
-    const met = Number.isNaN(secondMs) ? "—" : secondMs < targets.secondGenMs ? "met" : "MISSED";
-    lines.push(`| ${r.spec.title} | ${seconds(secondMs)} | ${met} | ${mib(r.second)} |`);
-  }
-  for (const r of results) {
-    for (const [label, values] of [["openapi-typescript", r.tscOts], ["svcgen", r.tscSvcgen]] as const) {
-      const failed = values.find((m) => m.code !== 0);
-      if (failed) lines.push("", `tsc errors in ${r.spec.title} ${label} output (first lines):`, "```", tail(failed.stdout, 20), "```");
+function memoryRatio(row: Row): number {
+  return rss(row.ours) / rss(row.reference);
+}
+
+/** Each round's own ratio, lowest to highest: how much one round can be trusted on this machine. */
+function spread(row: Row): string {
+  const n = Math.min(row.ours.length, row.reference.length);
+  if (n < 2) return "—";
+  const each = Array.from({ length: n }, (_, i) => row.ours[i]!.ms / row.reference[i]!.ms).sort((a, b) => a - b);
+  return `${each[0]!.toFixed(2)}–${each[n - 1]!.toFixed(2)}`;
+}
+
+function verdict(value: number, target: number | undefined): string {
+  if (target === undefined) return "";
+  if (!Number.isFinite(value)) return `≤ ${target}: —`;
+  return `≤ ${target}: ${value <= target ? "met" : "**missed**"}`;
+}
+
+export function report(sections: Section[], context: ReportContext): string {
+  const lines = [
+    "## svcgen gen vs openapi-typescript (bench:gen)",
+    "",
+    `\`${context.command}\` — Node ${process.version}, ${context.cpus} CPUs; svcgen = ${context.cli}. Ratios are svcgen's`,
+    `median over the reference's median, ${context.rounds} alternated rounds; "rounds" is the range of each round's own ratio.`,
+  ];
+  for (const section of sections) {
+    lines.push("", `### ${section.title}`, "", `${section.about} (load average ${section.load[0].toFixed(1)} → ${section.load[1].toFixed(1)})`, "");
+    lines.push("| measure | ratio | rounds | CPU ratio | target |", "|---|---:|---:|---:|---|");
+    for (const row of section.rows) {
+      const ratio = wallRatio(row);
+      lines.push(`| ${row.label} | ${times(ratio)} | ${spread(row)} | ${times(cpu(row.ours) / cpu(row.reference))} | ${verdict(ratio, row.target)} |`);
+    }
+    if (section.memory !== undefined && section.memory.length > 0) {
+      lines.push("", "| peak RSS | ratio | target |", "|---|---:|---|");
+      for (const row of section.memory) lines.push(`| ${row.label} | ${times(memoryRatio(row))} | ${verdict(memoryRatio(row), row.target)} |`);
     }
   }
   return lines.join("\n");
 }
 
-export function allTargetsMet(results: Result[], targets: Targets): boolean {
-  return results.every((r) => {
-    const second = median(times(r.second));
-    return (
-      ratioOf(r.svcgen, r.ots) <= targets.genRatio &&
-      ratioOf(r.tscSvcgen, r.tscOts) <= targets.tscRatio &&
-      second < targets.secondGenMs &&
-      r.tscSvcgen.every((m) => m.code === 0)
-    );
-  });
+/** Every row with a target met, wall time and memory. */
+export function allTargetsMet(sections: Section[]): boolean {
+  return sections.every(
+    (section) =>
+      section.rows.every((row) => row.target === undefined || wallRatio(row) <= row.target) &&
+      (section.memory ?? []).every((row) => row.target === undefined || memoryRatio(row) <= row.target),
+  );
 }
-

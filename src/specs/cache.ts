@@ -13,8 +13,11 @@ export interface CachedLoad {
 /** loadSpecs asks for every load it needs before it stores any. */
 export interface SpecCache {
   get(key: string): CachedLoad | undefined;
-  /** Only loads without errors are offered. `startedAt` (ms since the epoch): an input changed after it is not trusted. */
-  set(key: string, cached: CachedLoad, startedAt: number): void;
+  /**
+   * Only loads without errors are offered. `startedAt` (ms since the epoch): an input changed after it is not trusted.
+   * `serialized` is `v8.serialize(cached.load)` when a worker thread made it already (it loaded the spec).
+   */
+  set(key: string, cached: CachedLoad, startedAt: number, serialized?: Uint8Array): void;
 }
 
 /** One load per distinct key: the format and every setting the loader reads but where the config names it. */

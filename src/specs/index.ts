@@ -68,10 +68,12 @@ export async function loadSpecs(services: readonly ServiceConfig[], place: SpecP
   const startedAt = Date.now();
   const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(misses, place), misses.length));
   // Stored as each arrives: a cache write is then done while the main thread would wait for another thread.
-  const store = (index: number, load: SpecLoad<unknown>): void => {
+  const store = (index: number, load: SpecLoad<unknown>, serialized?: Uint8Array): void => {
     const fresh: CachedLoad = { at: misses[index]!.settings.at, load };
     done.set(missKeys[index]!, fresh);
-    if (load.model !== undefined && !load.diagnostics.some((d) => d.severity === "error")) options.cache?.set(missKeys[index]!, fresh, startedAt);
+    if (load.model !== undefined && !load.diagnostics.some((d) => d.severity === "error")) {
+      options.cache?.set(missKeys[index]!, fresh, startedAt, serialized);
+    }
   };
   await loadAll(misses, place, threads, store);
 
@@ -108,7 +110,7 @@ async function loadAll(
   loads: readonly QueuedLoad[],
   place: SpecPlace,
   threads: number,
-  loaded: (index: number, load: SpecLoad<unknown>) => void,
+  loaded: (index: number, load: SpecLoad<unknown>, serialized?: Uint8Array) => void,
 ): Promise<void> {
   const ctx = specContext(place);
   const loaders = loads.map((load) => loaderOf(load.kind));

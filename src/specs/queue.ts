@@ -22,6 +22,12 @@ export interface LoadQueue {
 
 export type Delivered = { index: number; load: SpecLoad<unknown> } | { index: number; error: { message: string; stack?: string } };
 
+/**
+ * What a worker thread posts for a load: the load as v8.serialize() bytes, made on the worker, transferred without a
+ * copy. They are what the spec cache stores, so the main thread only deserializes (as a posted object would make it).
+ */
+export type Posted = { index: number; serialized: Uint8Array } | Exclude<Delivered, { load: unknown }>;
+
 /** Loads until the queue is empty, handing each result (or the exception a loader threw) to `deliver` at once. */
 export async function drain(queue: LoadQueue, deliver: (result: Delivered) => void): Promise<void> {
   const ctx = specContext(queue.place);

@@ -4,27 +4,33 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { deserialize } from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { SpecLoad, SpecPlace } from "./loader.js";
-import { drain, type Delivered, type LoadQueue, type QueuedLoad } from "./queue.js";
+import { drain, type Delivered, type LoadQueue, type Posted, type QueuedLoad } from "./queue.js";
 
 /**
  * Loads every entry of `loads`, heaviest first; results in the order of `loads`, whatever thread finished first.
- * `loaded` sees each result as it arrives (while the main thread waits for the others, not after).
+ * `loaded` sees each result as it arrives (while the main thread waits for the others, not after), with the load's
+ * v8.serialize() bytes when a worker thread loaded it.
  */
 export async function loadInThreads(
   loads: readonly QueuedLoad[],
   weights: readonly number[],
   place: SpecPlace,
   threads: number,
-  loaded: (index: number, load: SpecLoad<unknown>) => void = () => {},
+  loaded: (index: number, load: SpecLoad<unknown>, serialized?: Uint8Array) => void = () => {},
 ): Promise<Array<SpecLoad<unknown>>> {
   const order = loads.map((_, i) => i).sort((a, b) => weights[b]! - weights[a]! || a - b);
   const queue: LoadQueue = { loads: [...loads], order, next: new Int32Array(new SharedArrayBuffer(4)), place };
   const results = new Array<Delivered | undefined>(loads.length);
-  const deliver = (result: Delivered): void => {
+  const deliver = (result: Delivered, serialized?: Uint8Array): void => {
     results[result.index] = result;
-    if ("load" in result) loaded(result.index, result.load);
+    if ("load" in result) loaded(result.index, result.load, serialized);
+  };
+  const arrive = (posted: Posted): void => {
+    if (!("serialized" in posted)) return deliver(posted);
+    deliver({ index: posted.index, load: deserialize(posted.serialized) as SpecLoad<unknown> }, posted.serialized);
   };
 
   const workers = Array.from({ length: Math.min(threads, loads.length) - 1 }, () => startWorker(queue));
@@ -32,7 +38,7 @@ export async function loadInThreads(
   const finished = workers.map(
     (worker) =>
       new Promise<void>((resolve) => {
-        worker.on("message", deliver);
+        worker.on("message", arrive);
         // A worker that fails (cannot start, runs out of memory) matters only if it took a load it did not finish:
         // the main thread takes whatever is left in the queue.
         worker.on("error", (e) => (failure ??= e));

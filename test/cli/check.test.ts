@@ -1,7 +1,7 @@
 // `svcgen gen --check`: a diff of the output folder, never a write.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { FakePipeline, generated, makeProject, run, snapshot, writeFile } from "./helpers.js";
 
 function pipelineWith(files: Record<string, string>): FakePipeline {
@@ -62,6 +62,19 @@ describe("gen --check", () => {
     const quiet = await run(cwd, ["gen", "--check", "--quiet", "--no-cache"], { generate: pipeline.generate });
     expect(quiet.code).toBe(1);
     expect(quiet.stdout.split("\n")).toHaveLength(4);
+  });
+
+  it("compares bytes when the sizes agree: same size, other bytes is changed; a folder where a file goes is changed", async () => {
+    const cwd = makeProject();
+    const out = path.join(cwd, "generated");
+    const pipeline = pipelineWith({ "a.ts": generated("a"), "b.ts": generated("b"), "c.ts": generated("c") });
+    await run(cwd, ["gen"], { generate: pipeline.generate });
+    writeFile(out, "a.ts", generated("x")); // same length as generated("a")
+    rmSync(path.join(out, "c.ts"));
+    mkdirSync(path.join(out, "c.ts"));
+    const result = await run(cwd, ["gen", "--check", "--no-cache"], { generate: pipeline.generate });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("stale: a.ts (changed)\nstale: c.ts (changed)\n");
   });
 
   it("treats a missing output folder as all files missing, and does not create it", async () => {

@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { deserialize } from "node:v8";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/index.js";
 import type { CachedLoad, SpecCache } from "../../src/specs/cache.js";
@@ -141,6 +142,17 @@ describe("loadSpecs", () => {
     ]);
   });
 
+  it("offers a worker thread's load with its v8.serialize() bytes, which are that load exactly", async () => {
+    const root = project(FILES);
+    const cache = new MemoryCache();
+    await load(root, 2, cache);
+    expect(cache.sets).toHaveLength(3);
+    // Which thread took which spec is a race; whatever a worker loaded arrives serialized, and is what was offered.
+    for (const [key, bytes] of cache.serialized) {
+      if (bytes !== undefined) expect(deserialize(bytes)).toStrictEqual(cache.entries.get(key)!.load);
+    }
+  });
+
   it("takes cached loads as they are and moves their diagnostics at services.toml to where the key is now", async () => {
     const root = project(FILES);
     const cache = new MemoryCache();
@@ -160,6 +172,7 @@ class MemoryCache implements SpecCache {
   readonly entries = new Map<string, CachedLoad>();
   readonly sets: string[] = [];
   readonly gets: boolean[] = [];
+  readonly serialized = new Map<string, Uint8Array | undefined>();
 
   get(key: string): CachedLoad | undefined {
     const found = this.entries.get(key);
@@ -167,8 +180,9 @@ class MemoryCache implements SpecCache {
     return found === undefined ? undefined : structuredClone(found);
   }
 
-  set(key: string, cached: CachedLoad): void {
+  set(key: string, cached: CachedLoad, _startedAt: number, serialized?: Uint8Array): void {
     this.sets.push(key);
+    this.serialized.set(key, serialized);
     this.entries.set(key, structuredClone(cached));
   }
 }

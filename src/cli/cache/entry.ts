@@ -9,6 +9,7 @@ import path from "node:path";
 import type { Diagnostic } from "../../model/types.js";
 import type { GeneratedFile } from "../../emit/files.js";
 import { writeAtomically } from "../output/apply.js";
+import { bytesOf } from "../output/bytes.js";
 import { hasGeneratedMarker, listFiles } from "../output/tree.js";
 import { exists, sha256, stampFile, stampWritten, verifyStamps, type FileStamp, type Stamped } from "./stamps.js";
 
@@ -107,7 +108,7 @@ export function newEntry(
   }
   const outputs: Record<string, FileStamp> = {};
   for (const file of files) {
-    const stamp = stampWritten(path.join(scope.outDir, file.path), Buffer.from(file.content, "utf8"));
+    const stamp = stampWritten(path.join(scope.outDir, file.path), bytesOf(file));
     if (stamp === undefined) return undefined;
     outputs[file.path] = stamp;
   }

@@ -2,8 +2,9 @@
 // edit to services.toml alone loads none. An entry is used while svcgen (its fingerprint), the load's settings and
 // the bytes of every file the load read are the same, and every path it found absent still is.
 //
-// File: a 4-byte length, the header as JSON (enough to decide), then the load as v8.serialize() data: the same
-// structured-clone form a worker thread hands back, so the model round-trips exactly (undefined, key order, -0).
+// File: a 4-byte length, the header as JSON (enough to decide), then the load as v8.serialize() data: the bytes a
+// worker thread hands back, so the model round-trips exactly (undefined, key order, -0) and a load from a worker
+// thread is stored without being serialized again on the main thread.
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { deserialize, serialize } from "node:v8";
@@ -12,7 +13,7 @@ import { writeAtomically } from "../output/apply.js";
 import { cacheDir } from "./entry.js";
 import { exists, sha256, stampFile, verifyStamps, type FileStamp } from "./stamps.js";
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** An entry no run has used for this long is removed (a spec no longer named, another project path, an old svcgen). */
 const UNUSED_MS = 30 * 24 * 60 * 60 * 1000;
@@ -23,6 +24,8 @@ interface Header {
   /** v8.serialize()'s format may change with the engine. */
   v8: string;
   key: string;
+  /** CachedLoad.at: where services.toml named the spec when it was loaded. */
+  at: CachedLoad["at"];
   /** When the stamps were taken (ms since the epoch). */
   writtenAt: number;
   inputs: Array<[string, FileStamp]>;
@@ -61,7 +64,7 @@ export class SpecDiskCache implements SpecCache {
       const inputs = verifyStamps(header.inputs, header.writtenAt);
       if (inputs === undefined) return undefined;
       const payload = bytes.subarray(4 + length);
-      const cached = deserialize(payload) as CachedLoad;
+      const cached: CachedLoad = { at: header.at, load: deserialize(payload) as CachedLoad["load"] };
       this.hits.push(key);
       // Inputs that had to be hashed get today's stamps, so the next run compares sizes and mtimes only; otherwise
       // the entry's mtime says it is in use (prune()).
@@ -73,7 +76,7 @@ export class SpecDiskCache implements SpecCache {
     }
   }
 
-  set(key: string, cached: CachedLoad, startedAt: number): void {
+  set(key: string, cached: CachedLoad, startedAt: number, serialized?: Uint8Array): void {
     const inputs: Array<[string, FileStamp]> = [];
     for (const input of cached.load.inputs) {
       const stamp = stampFile(input);
@@ -86,6 +89,7 @@ export class SpecDiskCache implements SpecCache {
       fingerprint: this.scope.fingerprint,
       v8: process.versions.v8,
       key,
+      at: cached.at,
       writtenAt: Date.now(),
       inputs,
       absent: cached.load.absent ?? [],
@@ -93,10 +97,10 @@ export class SpecDiskCache implements SpecCache {
     const file = this.file(key);
     // After this run's lookups (loadSpecs asks for every load before storing any): entries in use are marked.
     if (this.scope.mayWrite(file)) this.prune(path.dirname(file));
-    if (this.write(file, header, serialize(cached))) this.stored.push(key);
+    if (this.write(file, header, serialized ?? serialize(cached.load))) this.stored.push(key);
   }
 
-  private write(file: string, header: Header, payload: Buffer): boolean {
+  private write(file: string, header: Header, payload: Uint8Array): boolean {
     if (!this.scope.mayWrite(file)) return false;
     const head = Buffer.from(JSON.stringify(header), "utf8");
     const length = Buffer.alloc(4);
@@ -116,6 +120,8 @@ export class SpecDiskCache implements SpecCache {
       header.fingerprint === this.scope.fingerprint &&
       header.v8 === process.versions.v8 &&
       header.key === key &&
+      typeof header.at === "object" &&
+      header.at !== null &&
       Array.isArray(header.inputs) &&
       Array.isArray(header.absent)
     );

@@ -1,7 +1,8 @@
 // What `gen` would do to the output folder — computed without touching it, so `--check` is just a non-empty plan.
-import { readFileSync, realpathSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type { GeneratedFile } from "../../emit/files.js";
+import { bytesOf } from "./bytes.js";
 import { LinkFinder } from "./links.js";
 import { compareCodeUnits, hasGeneratedMarker, isMissing, listFiles } from "./tree.js";
 
@@ -46,11 +47,10 @@ export function planOutput(outDir: string, files: readonly GeneratedFile[]): Out
       links.add(link); // not read either: --check reports a link, it does not follow it
       continue;
     }
-    const content = Buffer.from(file.content, "utf8");
-    const existing = readIfPresent(path.join(root, file.path));
-    if (existing === undefined) plan.writes.push({ path: file.path, content, reason: "missing" });
-    else if (existing.equals(content)) plan.unchanged.push(file.path);
-    else plan.writes.push({ path: file.path, content, reason: "changed" });
+    const content = bytesOf(file);
+    const state = compare(path.join(root, file.path), content);
+    if (state === "unchanged") plan.unchanged.push(file.path);
+    else plan.writes.push({ path: file.path, content, reason: state });
   }
   // listFiles neither follows nor lists links, so no removal can be behind one; checked anyway, at lstat's price.
   for (const existing of listFiles(root)) {
@@ -83,13 +83,23 @@ function realOutDir(outDir: string): string {
   }
 }
 
-function readIfPresent(file: string): Buffer | undefined {
+/** The file's bytes are read only when its size is that of `content`: another size is a change already. */
+function compare(file: string, content: Buffer): PlannedWrite["reason"] | "unchanged" {
+  let size: number;
   try {
-    return readFileSync(file);
-  } catch (error) {
-    if (isMissing(error)) return undefined;
+    const stat = statSync(file);
     // A directory where a file should go: report it as changed; the write will then fail with a clear error.
-    if ((error as { code?: unknown }).code === "EISDIR") return Buffer.alloc(0);
+    if (!stat.isFile()) return "changed";
+    size = stat.size;
+  } catch (error) {
+    if (isMissing(error)) return "missing";
+    throw error;
+  }
+  if (size !== content.length) return "changed";
+  try {
+    return readFileSync(file).equals(content) ? "unchanged" : "changed";
+  } catch (error) {
+    if (isMissing(error)) return "missing"; // removed between the stat and the read
     throw error;
   }
 }
