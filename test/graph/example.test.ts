@@ -59,7 +59,7 @@ describe("the example's picture", () => {
         "retries: client, 3 attempts",
         "balancer: round_robin",
         "breaker: failure rate 0.5 (min 20 in 10s), open 30s",
-        "discovery: dns payments-api.default",
+        "discovery: dns payments-api.payments",
         "mesh: linkerd",
       ],
     ],

@@ -248,7 +248,9 @@ describe("health_aware", () => {
     const log = new EventLog();
     const c = client(statics([watched!.origin, ...others.map((p) => p.origin)], "health_aware"), {
       onEvent: log.hook,
-      healthCheck: { intervalMs: 15, jitter: 0.5, unhealthyThreshold: 2, healthyThreshold: 3 },
+      // A long probe timeout: by default it is the interval (15 ms here), which a busy machine can miss, and a timed-out
+      // probe next to a failing one would eject the endpoint. Only the answers count in this test.
+      healthCheck: { intervalMs: 15, jitter: 0.5, unhealthyThreshold: 2, healthyThreshold: 3, timeoutMs: 30_000 },
     });
     const about = (e: { [key: string]: unknown }): boolean => e["endpoint"] === watched!.origin;
 
