@@ -19,7 +19,7 @@ import { isCircuitOpenError } from "../errors.js";
 import type { BaseCall, Exchange, Handler, Layer } from "../chain.js";
 import type { Endpoint } from "../endpoints.js";
 import type { Protocol, Settlement } from "../protocol.js";
-import type { Attributes, OtelContext, OtelHistogram, OtelSpan } from "./api.js";
+import type { AttributeValue, Attributes, OtelContext, OtelHistogram, OtelSpan } from "./api.js";
 import type { ClientTelemetry } from "./client-telemetry.js";
 
 /** api.SpanKind / api.SpanStatusCode values (stable since 1.0). */
@@ -67,8 +67,8 @@ function message(error: unknown): string {
 
 export function callLayer<C extends BaseCall, R>(t: ClientTelemetry, semantics: AttemptSemantics<C, R>): Layer<C, R> {
   const api = t.api;
-  // The span options of each operation (kind and the two attributes), built once: the SDK copies what it keeps.
-  const spanOptions = new WeakMap<object, { kind: number; attributes: Attributes }>();
+  // Each operation's span name and options (kind and the two attributes), built once: the SDK copies what it keeps.
+  const spans = new WeakMap<object, { name: string; options: { kind: number; attributes: Attributes } }>();
   // No async function on the way through: an untraced or unsampled call costs no extra promise.
   return (next) => (exchange) => {
     const tracer = t.tracer();
@@ -80,9 +80,12 @@ export function callLayer<C extends BaseCall, R>(t: ClientTelemetry, semantics: 
       const headers = semantics.callHeaders(call);
       if (headers["traceparent"] !== undefined) parent = api.propagation.extract(parent, headers as Record<string, string>);
     }
-    let options = spanOptions.get(call.op);
-    if (options === undefined) spanOptions.set(call.op, (options = { kind: INTERNAL, attributes: { "svcgen.service": call.service, "svcgen.operation": call.op.id } }));
-    const span = tracer.startSpan(`${call.service}.${call.op.id}`, options, parent);
+    let op = spans.get(call.op);
+    if (op === undefined) {
+      op = { name: `${call.service}.${call.op.id}`, options: { kind: INTERNAL, attributes: { "svcgen.service": call.service, "svcgen.operation": call.op.id } } };
+      spans.set(call.op, op);
+    }
+    const span = tracer.startSpan(op.name, op.options, parent);
     call.trace = { tracer, span, context: api.trace.setSpan(parent, span) };
     // Sampled out: the attempts still propagate its context (attemptLayer), but a span that records nothing needs
     // no attributes, status or end, so nothing waits for the call.
@@ -127,13 +130,24 @@ function endCall(span: OtelSpan, call: BaseCall, error: unknown, failedStatus?: 
   span.end();
 }
 
-/** The metric attribute sets of one operation at one endpoint, by outcome: a handful each (statuses, error types). */
+/** What the attempts of one operation at one endpoint share; `outcomes`: the metric's attribute sets met so far. */
 interface FixedEntry extends FixedAttributes {
-  readonly outcomes: Map<string, Attributes>;
+  readonly name: string;
+  readonly outcomes: Outcomes;
 }
 
-/** Past this many outcomes at one operation and endpoint, metric attributes are built per attempt (not kept). */
-const MAX_OUTCOMES = 32;
+/**
+ * Metric attribute sets by outcome (the attributes of `end`, by name, then value): a handful per operation and
+ * endpoint (statuses, error types), each built once.
+ */
+interface Outcomes {
+  attributes?: Attributes;
+  readonly next: Map<string, Map<AttributeValue | undefined, Outcomes>>;
+  /** Sets kept under the root; past MAX_OUTCOMES the rest are built per attempt. */
+  size: number;
+}
+
+const MAX_OUTCOMES = 64;
 
 export function attemptLayer<C extends BaseCall, R>(t: ClientTelemetry, semantics: AttemptSemantics<C, R>): Layer<C, R> {
   const api = t.api;
@@ -158,9 +172,10 @@ export function attemptLayer<C extends BaseCall, R>(t: ClientTelemetry, semantic
       const started = clock.now();
       return timed(run(next, exchange, trace.context), exchange, histogram, undefined, started);
     }
-    const start = semantics.startAttributes(exchange, fixedOf(exchange).span);
+    const entry = fixedOf(exchange);
+    const start = semantics.startAttributes(exchange, entry.span);
     const started = clock.now();
-    const span = trace.tracer.startSpan(semantics.spanName(exchange.call), { kind: CLIENT, attributes: start }, trace.context);
+    const span = trace.tracer.startSpan(entry.name, { kind: CLIENT, attributes: start }, trace.context);
     const context = api.trace.setSpan(trace.context, span);
     propagate(exchange, context);
     return timed(run(next, exchange, context), exchange, histogram, span, started);
@@ -181,7 +196,11 @@ export function attemptLayer<C extends BaseCall, R>(t: ClientTelemetry, semantic
     let byEndpoint = fixed.get(call.op);
     if (byEndpoint === undefined) fixed.set(call.op, (byEndpoint = new WeakMap()));
     let entry = byEndpoint.get(endpoint);
-    if (entry === undefined) byEndpoint.set(endpoint, (entry = { ...semantics.fixedAttributes(call, endpoint), outcomes: new Map() }));
+    if (entry === undefined) {
+      const { span, metric } = semantics.fixedAttributes(call, endpoint);
+      entry = { span, metric, name: semantics.spanName(call), outcomes: { next: new Map(), size: 0 } };
+      byEndpoint.set(endpoint, entry);
+    }
     return entry;
   }
 
@@ -238,14 +257,24 @@ export function attemptLayer<C extends BaseCall, R>(t: ClientTelemetry, semantic
 
 /** The fixed metric attributes and the outcome's (`end`: status code, error.type), one shared object per outcome. */
 function metricAttributes(entry: FixedEntry, end: Attributes): Attributes {
-  let key = "";
-  for (const name of Object.keys(end)) key += `${name}=${String(end[name])};`;
-  const known = entry.outcomes.get(key);
-  if (known !== undefined) return known;
-  const attributes: Attributes = { ...entry.metric };
-  for (const name of Object.keys(end)) if (end[name] !== undefined) attributes[name] = end[name];
-  if (entry.outcomes.size < MAX_OUTCOMES) entry.outcomes.set(key, attributes);
-  return attributes;
+  const root = entry.outcomes;
+  let node = root;
+  for (const name in end) {
+    let byValue = node.next.get(name);
+    if (byValue === undefined) node.next.set(name, (byValue = new Map()));
+    let child = byValue.get(end[name]);
+    if (child === undefined) {
+      if (root.size >= MAX_OUTCOMES) return { ...entry.metric, ...end };
+      byValue.set(end[name], (child = { next: new Map(), size: 0 }));
+    }
+    node = child;
+  }
+  if (node.attributes === undefined) {
+    if (root.size >= MAX_OUTCOMES) return { ...entry.metric, ...end };
+    root.size++;
+    node.attributes = { ...entry.metric, ...end };
+  }
+  return node.attributes;
 }
 
 /** The transport, run with tracing suppressed when its call is traced (see the header). */
