@@ -183,11 +183,7 @@ export function attemptLayer<C extends BaseCall, R>(t: ClientTelemetry, semantic
 
   /** `next(exchange)`, in `context` when given; a synchronous throw becomes the rejection (the span still ends). */
   function run(next: Handler<C, R>, exchange: Exchange<C>, context?: OtelContext): Promise<R> {
-    try {
-      return context === undefined ? next(exchange) : api.context.with(context, () => next(exchange));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return context === undefined ? promised(next, exchange) : api.context.with(context, () => promised(next, exchange));
   }
 
   function fixedOf(exchange: Exchange<C>): FixedEntry {
