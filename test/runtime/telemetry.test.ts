@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { trace } from "@opentelemetry/api";
 import type { Span } from "@opentelemetry/api";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { AlwaysOffSampler, BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { AggregationTemporality, MeterProvider } from "@opentelemetry/sdk-metrics";
 import type { DataPoint, Histogram } from "@opentelemetry/sdk-metrics";
@@ -110,6 +110,41 @@ describe("traces", () => {
     expect(call.spanContext().traceId).toBe("0af7651916cd43dd8448eb211c80319c");
     expect(parentOf(call)).toBe("b7ad6b7169203331");
     expect(server.requests[0]!.headers["traceparent"]).toBe(`00-0af7651916cd43dd8448eb211c80319c-${attempt!.spanContext().spanId}-01`);
+  });
+
+  it("sampled out (AlwaysOffSampler): no span recorded, each attempt still sends a valid traceparent with flags 00, middleware runs in that context, the duration is measured", async () => {
+    const off = new InMemorySpanExporter();
+    const tracers = new BasicTracerProvider({ sampler: new AlwaysOffSampler(), spanProcessors: [new SimpleSpanProcessor(off)] });
+    const server = await flaky(1);
+    const seen: (string | undefined)[] = [];
+    const items = client(server, { telemetry: { tracerProvider: tracers }, middleware: [(next) => (request) => (seen.push(trace.getActiveSpan()?.spanContext().spanId), next(request))] }, "unsampled");
+    await items.call(getItem, { path: { id: "1" } });
+    expect(off.getFinishedSpans()).toEqual([]);
+    expect(spans()).toEqual([]);
+    const sent = server.requests.map((r) => r.headers["traceparent"]);
+    expect(sent).toHaveLength(2);
+    const parsed = sent.map((h) => /^00-([0-9a-f]{32})-([0-9a-f]{16})-00$/.exec(String(h)));
+    for (const m of parsed) {
+      expect(m).not.toBeNull();
+      expect(m![1]).not.toBe("0".repeat(32));
+      expect(m![2]).not.toBe("0".repeat(16));
+    }
+    // One trace for the call: both attempts carry the (unrecorded) call span's context, and user middleware sees it.
+    expect(new Set(parsed.map((m) => `${m![1]}-${m![2]}`)).size).toBe(1);
+    expect(seen).toEqual([parsed[0]![2], parsed[0]![2]]);
+    const mine = points(await reader.metrics(), "http.client.request.duration").filter((p) => p.attributes["svcgen.service"] === "unsampled");
+    expect(mine.map((p) => p.attributes["http.response.status_code"]).sort()).toEqual([200, 503]);
+  });
+
+  it("under an unsampled remote parent (the SDK's default ParentBased sampler): no span recorded, the parent's trace goes on unsampled", async () => {
+    const server = await flaky(0);
+    const items = client(server, {}, "unsampled-parent");
+    const given = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00";
+    await items.call(getItem, { path: { id: "1" } }, { headers: { traceparent: given } });
+    expect(spans()).toEqual([]);
+    const sent = String(server.requests[0]!.headers["traceparent"]);
+    expect(sent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-00$/);
+    expect(sent).not.toBe(given); // the call's own span id, a child of the caller's
   });
 
   it("telemetry: false records nothing and sends the caller's traceparent unchanged", async () => {
@@ -294,6 +329,14 @@ describe("with @opentelemetry/instrumentation-undici", () => {
       });
       expect(attemptSpans().map((s) => s.instrumentationScope.name)).toEqual(["svcgen", "svcgen"]);
       expect(server.requests.map((r) => r.headers["traceparent"])).toEqual(attemptSpans().map((s) => `00-${s.spanContext().traceId}-${s.spanContext().spanId}-01`));
+
+      // Sampled out: still one traceparent per attempt (svcgen's, flags 00) and no span from the instrumentation.
+      exporter.reset();
+      const unsampled = client(server, { telemetry: { tracerProvider: new BasicTracerProvider({ sampler: new AlwaysOffSampler() }) } }, "both-unsampled");
+      const before = server.requests.length;
+      await unsampled.call(getItem, { path: { id: "1" } });
+      expect(spans()).toEqual([]);
+      expect(server.requests.slice(before).map((r) => r.headers["traceparent"])).toEqual([expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/)]);
 
       // With svcgen's telemetry off, the instrumentation is what traces (so it was live above).
       exporter.reset();

@@ -42,7 +42,7 @@ export interface OtelTracer {
 }
 
 export interface OtelHistogram {
-  record(value: number, attributes?: Attributes): void;
+  record(value: number, attributes?: Attributes, context?: OtelContext): void;
 }
 
 export interface OtelObservableResult {

@@ -15,12 +15,15 @@
 //     @opentelemetry/instrumentation-undici, which honours nothing else, starts no second client span and injects no
 //     second `traceparent` for the request svcgen already traced.
 // With no SDK registered both layers pass the call on after two identity checks; with telemetry off they are not in
-// the chain at all.
+// the chain at all. A call whose span is sampled out (not recording) gets no attempt spans: its attempts carry the
+// call span's context (flags 00), run in it, and only the duration metric waits for them.
+// No async functions on these paths: with the SDK's context manager on, every promise pays its async hook, and an
+// `await` costs a second one.
 import { isCircuitOpenError } from "../errors.js";
 import type { BaseCall, Exchange, Handler, Layer } from "../chain.js";
 import type { Endpoint } from "../endpoints.js";
 import type { Protocol, Settlement } from "../protocol.js";
-import type { Attributes, OtelHistogram, OtelSpan, OtelTracer } from "./api.js";
+import type { AttributeValue, Attributes, OtelContext, OtelHistogram, OtelSpan } from "./api.js";
 import type { ClientTelemetry } from "./client-telemetry.js";
 
 /** api.SpanKind / api.SpanStatusCode values (stable since 1.0). */
@@ -32,18 +35,27 @@ const ERROR = 2;
 export interface AttemptSemantics<C extends BaseCall, R> {
   /** `{method} {url.template}`; `{rpc.service}/{rpc.method}`. */
   spanName(call: C): string;
-  /** Attributes known before sending (the ones samplers read), the span's and the duration metric's base. */
-  startAttributes(exchange: Exchange<C>, endpoint: Endpoint): Attributes;
+  /**
+   * What every attempt of the call's operation at `endpoint` shares: the span's start attributes but the per-attempt
+   * ones, and the duration metric's attributes but the outcome's. Built once per operation and endpoint (the layer
+   * keeps them) and shared by every attempt: never mutated.
+   */
+  fixedAttributes(call: C, endpoint: Endpoint): FixedAttributes;
+  /** Attributes known before sending (the ones samplers read): `fixed.span` and the attempt's own. */
+  startAttributes(exchange: Exchange<C>, fixed: Attributes): Attributes;
   /** The attempt's headers (metadata), a copy of which gets `traceparent`. */
   headers(exchange: Exchange<C>): Readonly<Record<string, string>>;
   /** The call's own headers (for a caller's `traceparent` when no span is active). */
   callHeaders(call: C): Readonly<Record<string, string>>;
   /** An answer: fills `end` (status code, error.type), true when the conventions call it an error. */
   answered(res: R, end: Attributes): boolean;
-  /** A failed attempt: fills `end` (error.type, a gRPC status). */
+  /** A failed attempt: fills `end` (error.type, a gRPC status). Everything in `end` goes on the span and the metric. */
   failed(error: unknown, end: Attributes): void;
-  /** The duration metric's attributes from the span's. */
-  metricAttributes(start: Attributes, end: Attributes): Attributes;
+}
+
+export interface FixedAttributes {
+  readonly span: Attributes;
+  readonly metric: Attributes;
 }
 
 /** A low-cardinality `error.type`: svcgen's error codes (`SVCGEN_TIMEOUT` → `timeout`), else the error's code or class. */
@@ -59,13 +71,12 @@ function message(error: unknown): string {
 
 export function callLayer<C extends BaseCall, R>(t: ClientTelemetry, semantics: AttemptSemantics<C, R>): Layer<C, R> {
   const api = t.api;
-  // Not async on the way through: an untraced call costs no extra promise.
+  // Each operation's span name and options (kind and the two attributes), built once: the SDK copies what it keeps.
+  const spans = new WeakMap<object, { name: string; options: { kind: number; attributes: Attributes } }>();
+  // No async function on the way through: an untraced or unsampled call costs no extra promise.
   return (next) => (exchange) => {
     const tracer = t.tracer();
-    return tracer === undefined ? next(exchange) : traced(next, exchange, tracer);
-  };
-
-  async function traced(next: Handler<C, R>, exchange: Exchange<C>, tracer: OtelTracer): Promise<R> {
+    if (tracer === undefined) return next(exchange);
     const call = exchange.call;
     let parent = api.context.active();
     if (api.trace.getSpan(parent) === undefined) {
@@ -73,23 +84,41 @@ export function callLayer<C extends BaseCall, R>(t: ClientTelemetry, semantics: 
       const headers = semantics.callHeaders(call);
       if (headers["traceparent"] !== undefined) parent = api.propagation.extract(parent, headers as Record<string, string>);
     }
-    const span = tracer.startSpan(`${call.service}.${call.op.id}`, { kind: INTERNAL, attributes: { "svcgen.service": call.service, "svcgen.operation": call.op.id } }, parent);
-    call.trace = { tracer, span, context: api.trace.setSpan(parent, span) };
-    let res: R;
-    try {
-      res = await next(exchange);
-    } catch (error) {
-      if (isCircuitOpenError(error)) span.addEvent("svcgen.breaker_rejected", { "svcgen.breaker.scope": error.scope, "svcgen.endpoint": error.endpoint });
-      endCall(span, call, error);
-      throw error;
+    let op = spans.get(call.op);
+    if (op === undefined) {
+      op = { name: `${call.service}.${call.op.id}`, options: { kind: INTERNAL, attributes: { "svcgen.service": call.service, "svcgen.operation": call.op.id } } };
+      spans.set(call.op, op);
     }
-    const protocol = call.protocol as Protocol<R>;
-    const settled = protocol.settlement?.(res);
-    if (settled === undefined) {
-      if (protocol.accepted(call, res)) endCall(span, call, undefined);
-      else endCall(span, call, undefined, String(protocol.status(res)));
-    } else void settled.then((s) => endCall(span, call, typeof s === "object" ? s.error : undefined));
-    return res;
+    const span = tracer.startSpan(op.name, op.options, parent);
+    call.trace = { tracer, span, context: api.trace.setSpan(parent, span) };
+    // Sampled out: the attempts still propagate its context (attemptLayer), but a span that records nothing needs
+    // no attributes, status or end, so nothing waits for the call.
+    if (!span.isRecording()) return next(exchange);
+    return promised(next, exchange).then(
+      (res) => {
+        const protocol = call.protocol as Protocol<R>;
+        const settled = protocol.settlement?.(res);
+        if (settled === undefined) {
+          if (protocol.accepted(call, res)) endCall(span, call, undefined);
+          else endCall(span, call, undefined, String(protocol.status(res)));
+        } else void settled.then((s) => endCall(span, call, typeof s === "object" ? s.error : undefined));
+        return res;
+      },
+      (error: unknown) => {
+        if (isCircuitOpenError(error)) span.addEvent("svcgen.breaker_rejected", { "svcgen.breaker.scope": error.scope, "svcgen.endpoint": error.endpoint });
+        endCall(span, call, error);
+        throw error;
+      },
+    );
+  };
+}
+
+/** `next(exchange)`; a synchronous throw becomes the rejection. */
+function promised<C extends BaseCall, R>(next: Handler<C, R>, exchange: Exchange<C>): Promise<R> {
+  try {
+    return next(exchange);
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 
@@ -105,59 +134,120 @@ function endCall(span: OtelSpan, call: BaseCall, error: unknown, failedStatus?: 
   span.end();
 }
 
+/** What the attempts of one operation at one endpoint share; `outcomes`: the metric's attribute sets met so far. */
+interface FixedEntry extends FixedAttributes {
+  readonly name: string;
+  readonly outcomes: Outcomes;
+}
+
+/**
+ * Metric attribute sets by outcome (the attributes of `end`, by name, then value): a handful per operation and
+ * endpoint (statuses, error types), each built once.
+ */
+interface Outcomes {
+  attributes?: Attributes;
+  readonly next: Map<string, Map<AttributeValue | undefined, Outcomes>>;
+  /** Sets kept under the root; past MAX_OUTCOMES the rest are built per attempt. */
+  size: number;
+}
+
+const MAX_OUTCOMES = 64;
+
 export function attemptLayer<C extends BaseCall, R>(t: ClientTelemetry, semantics: AttemptSemantics<C, R>): Layer<C, R> {
   const api = t.api;
   const clock = t.clock;
+  // By operation, then endpoint (both objects the client keeps: request()'s one-off operations are dropped with
+  // their calls).
+  const fixed = new WeakMap<object, WeakMap<Endpoint, FixedEntry>>();
   return (next) => (exchange) => {
     const histogram = t.histogram();
-    return exchange.call.trace === undefined && histogram === undefined ? next(exchange) : observed(next, exchange, histogram);
+    const trace = exchange.call.trace;
+    if (trace === undefined) {
+      if (histogram === undefined) return next(exchange);
+      const started = clock.now();
+      return timed(run(next, exchange), exchange, histogram, undefined, started);
+    }
+    if (!trace.span.isRecording()) {
+      // Sampled out (an unsampled parent under a ParentBased sampler, the SDK's default, or a sampler saying no):
+      // no attempt span, whose children would be sampled out alike. The call's context goes on the wire instead,
+      // so the server and whatever runs below see the same trace, unsampled (flags 00), and decide alike.
+      propagate(exchange, trace.context);
+      if (histogram === undefined) return api.context.with(trace.context, () => next(exchange));
+      const started = clock.now();
+      return timed(run(next, exchange, trace.context), exchange, histogram, undefined, started, trace.context);
+    }
+    const entry = fixedOf(exchange);
+    const start = semantics.startAttributes(exchange, entry.span);
+    const started = clock.now();
+    const span = trace.tracer.startSpan(entry.name, { kind: CLIENT, attributes: start }, trace.context);
+    const context = api.trace.setSpan(trace.context, span);
+    propagate(exchange, context);
+    return timed(run(next, exchange, context), exchange, histogram, span, started, context);
   };
 
-  async function observed(next: Handler<C, R>, exchange: Exchange<C>, histogram: OtelHistogram | undefined): Promise<R> {
-    const call = exchange.call;
-    const trace = call.trace;
-    const start = semantics.startAttributes(exchange, exchange.endpoint!);
-    let span: OtelSpan | undefined;
-    let res: R;
-    const started = clock.now();
-    try {
-      if (trace === undefined) res = await next(exchange);
-      else {
-        span = trace.tracer.startSpan(semantics.spanName(call), { kind: CLIENT, attributes: start }, trace.context);
-        const context = api.trace.setSpan(trace.context, span);
-        const headers: Record<string, string> = Object.assign({}, semantics.headers(exchange)); // not a spread: see request.ts
-        api.propagation.inject(context, headers);
-        exchange.headers = headers;
-        res = await api.context.with(context, () => next(exchange));
-      }
-    } catch (error) {
-      const end: Attributes = {};
-      semantics.failed(error, end);
-      finish(span, histogram, semantics, start, end, started, message(error));
-      throw error;
-    }
-    const settled = (call.protocol as Protocol<R>).settlement?.(res);
-    if (settled === undefined) answered(span, histogram, semantics, start, res, started);
-    else void settled.then((s: Settlement) => settle(span, histogram, semantics, start, res, started, s));
-    return res;
+  /** `next(exchange)`, in `context` when given; a synchronous throw becomes the rejection (the span still ends). */
+  function run(next: Handler<C, R>, exchange: Exchange<C>, context?: OtelContext): Promise<R> {
+    return context === undefined ? promised(next, exchange) : api.context.with(context, () => promised(next, exchange));
   }
 
-  function answered(span: OtelSpan | undefined, histogram: OtelHistogram | undefined, semantics: AttemptSemantics<C, R>, start: Attributes, res: R, started: number): void {
+  function fixedOf(exchange: Exchange<C>): FixedEntry {
+    const call = exchange.call;
+    const endpoint = exchange.endpoint!;
+    let byEndpoint = fixed.get(call.op);
+    if (byEndpoint === undefined) fixed.set(call.op, (byEndpoint = new WeakMap()));
+    let entry = byEndpoint.get(endpoint);
+    if (entry === undefined) {
+      const { span, metric } = semantics.fixedAttributes(call, endpoint);
+      entry = { span, metric, name: semantics.spanName(call), outcomes: { next: new Map(), size: 0 } };
+      byEndpoint.set(endpoint, entry);
+    }
+    return entry;
+  }
+
+  /** A copy of the attempt's headers with `context` injected (traceparent, tracestate, what the propagator writes). */
+  function propagate(exchange: Exchange<C>, context: OtelContext): void {
+    const headers: Record<string, string> = Object.assign({}, semantics.headers(exchange)); // not a spread: see request.ts
+    api.propagation.inject(context, headers);
+    exchange.headers = headers;
+  }
+
+  /**
+   * The attempt's outcome on its span (when it has one) and its duration on the histogram, recorded in the attempt's
+   * `context` when traced (an exemplar names the attempt's span; no lookup of the active context).
+   */
+  function timed(sent: Promise<R>, exchange: Exchange<C>, histogram: OtelHistogram | undefined, span: OtelSpan | undefined, started: number, context?: OtelContext): Promise<R> {
+    return sent.then(
+      (res) => {
+        const settled = (exchange.call.protocol as Protocol<R>).settlement?.(res);
+        if (settled === undefined) answered(exchange, span, histogram, res, started, context);
+        else void settled.then((s: Settlement) => settle(exchange, span, histogram, res, started, s, context));
+        return res;
+      },
+      (error: unknown) => {
+        const end: Attributes = {};
+        semantics.failed(error, end);
+        finish(exchange, span, histogram, end, started, message(error), context);
+        throw error;
+      },
+    );
+  }
+
+  function answered(exchange: Exchange<C>, span: OtelSpan | undefined, histogram: OtelHistogram | undefined, res: R, started: number, context: OtelContext | undefined): void {
     const end: Attributes = {};
     const failed = semantics.answered(res, end);
-    finish(span, histogram, semantics, start, end, started, failed ? "" : undefined);
+    finish(exchange, span, histogram, end, started, failed ? "" : undefined, context);
   }
 
-  function settle(span: OtelSpan | undefined, histogram: OtelHistogram | undefined, semantics: AttemptSemantics<C, R>, start: Attributes, res: R, started: number, s: Settlement): void {
-    if (typeof s !== "object") return answered(span, histogram, semantics, start, res, started);
+  function settle(exchange: Exchange<C>, span: OtelSpan | undefined, histogram: OtelHistogram | undefined, res: R, started: number, s: Settlement, context: OtelContext | undefined): void {
+    if (typeof s !== "object") return answered(exchange, span, histogram, res, started, context);
     const end: Attributes = {};
     semantics.failed(s.error, end);
-    finish(span, histogram, semantics, start, end, started, message(s.error));
+    finish(exchange, span, histogram, end, started, message(s.error), context);
   }
 
   /** `failure`: undefined for a success, else the span status's message. */
-  function finish(span: OtelSpan | undefined, histogram: OtelHistogram | undefined, semantics: AttemptSemantics<C, R>, start: Attributes, end: Attributes, started: number, failure: string | undefined): void {
-    histogram?.record((clock.now() - started) * t.durationPerMs, semantics.metricAttributes(start, end));
+  function finish(exchange: Exchange<C>, span: OtelSpan | undefined, histogram: OtelHistogram | undefined, end: Attributes, started: number, failure: string | undefined, context: OtelContext | undefined): void {
+    histogram?.record((clock.now() - started) * t.durationPerMs, metricAttributes(fixedOf(exchange), end), context);
     if (span === undefined) return;
     for (const key of Object.keys(end)) {
       const value = end[key];
@@ -166,6 +256,28 @@ export function attemptLayer<C extends BaseCall, R>(t: ClientTelemetry, semantic
     if (failure !== undefined) span.setStatus(failure === "" ? { code: ERROR } : { code: ERROR, message: failure });
     span.end();
   }
+}
+
+/** The fixed metric attributes and the outcome's (`end`: status code, error.type), one shared object per outcome. */
+function metricAttributes(entry: FixedEntry, end: Attributes): Attributes {
+  const root = entry.outcomes;
+  let node = root;
+  for (const name in end) {
+    let byValue = node.next.get(name);
+    if (byValue === undefined) node.next.set(name, (byValue = new Map()));
+    let child = byValue.get(end[name]);
+    if (child === undefined) {
+      if (root.size >= MAX_OUTCOMES) return { ...entry.metric, ...end };
+      byValue.set(end[name], (child = { next: new Map(), size: 0 }));
+    }
+    node = child;
+  }
+  if (node.attributes === undefined) {
+    if (root.size >= MAX_OUTCOMES) return { ...entry.metric, ...end };
+    root.size++;
+    node.attributes = { ...entry.metric, ...end };
+  }
+  return node.attributes;
 }
 
 /** The transport, run with tracing suppressed when its call is traced (see the header). */

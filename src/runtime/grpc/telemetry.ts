@@ -9,7 +9,7 @@ import type { Endpoint } from "../endpoints.js";
 import type { Attributes } from "../telemetry/api.js";
 import type { DurationInstrument } from "../telemetry/client-telemetry.js";
 import { errorType } from "../telemetry/layer.js";
-import type { AttemptSemantics } from "../telemetry/layer.js";
+import type { AttemptSemantics, FixedAttributes } from "../telemetry/layer.js";
 import { statusName } from "./codes.js";
 import type { GrpcStreamCall, GrpcUnaryCall } from "./connect-transport.js";
 import { isGrpcError } from "./errors.js";
@@ -25,22 +25,33 @@ export const GRPC_DURATION: DurationInstrument = {
 export function grpcSemantics<C extends GrpcUnaryCall | GrpcStreamCall, R>(): AttemptSemantics<C, R> {
   return {
     spanName: (call) => call.op.id,
-    startAttributes(exchange: Exchange<C>, endpoint: Endpoint): Attributes {
-      const call = exchange.call;
+    fixedAttributes(call: C, endpoint: Endpoint): FixedAttributes {
       const id = call.op.id;
       const slash = id.lastIndexOf("/");
       const host = endpoint.host;
+      const address = host.startsWith("[") ? host.slice(1, -1) : host;
+      const service = id.slice(0, slash);
+      const method = id.slice(slash + 1);
       return {
-        "rpc.system": "grpc",
-        "rpc.service": id.slice(0, slash),
-        "rpc.method": id.slice(slash + 1),
-        "server.address": host.startsWith("[") ? host.slice(1, -1) : host,
-        "server.port": endpoint.port,
-        "svcgen.service": call.service,
-        "svcgen.operation": id,
-        "svcgen.attempt": call.attempts.length + 1,
-        "svcgen.endpoint": endpoint.origin,
+        // svcgen.attempt is the attempt's (startAttributes): held here so every attempt's attributes keep this order.
+        span: {
+          "rpc.system": "grpc",
+          "rpc.service": service,
+          "rpc.method": method,
+          "server.address": address,
+          "server.port": endpoint.port,
+          "svcgen.service": call.service,
+          "svcgen.operation": id,
+          "svcgen.attempt": undefined,
+          "svcgen.endpoint": endpoint.origin,
+        },
+        metric: { "rpc.system": "grpc", "rpc.service": service, "rpc.method": method, "server.address": address, "server.port": endpoint.port, "svcgen.service": call.service },
       };
+    },
+    startAttributes(exchange: Exchange<C>, fixed: Attributes): Attributes {
+      const attributes: Attributes = { ...fixed };
+      attributes["svcgen.attempt"] = exchange.call.attempts.length + 1;
+      return attributes;
     },
     headers: (exchange) => exchange.headers ?? exchange.call.headers,
     callHeaders: (call) => call.headers,
@@ -55,19 +66,6 @@ export function grpcSemantics<C extends GrpcUnaryCall | GrpcStreamCall, R>(): At
         end["rpc.grpc.status_code"] = inner.statusCode;
         end["error.type"] = statusName(inner.statusCode);
       } else end["error.type"] = errorType(inner);
-    },
-    metricAttributes(start, end) {
-      const attributes: Attributes = {
-        "rpc.system": "grpc",
-        "rpc.service": start["rpc.service"],
-        "rpc.method": start["rpc.method"],
-        "server.address": start["server.address"],
-        "server.port": start["server.port"],
-        "svcgen.service": start["svcgen.service"],
-      };
-      if (end["rpc.grpc.status_code"] !== undefined) attributes["rpc.grpc.status_code"] = end["rpc.grpc.status_code"];
-      if (end["error.type"] !== undefined) attributes["error.type"] = end["error.type"];
-      return attributes;
     },
   };
 }

@@ -12,7 +12,7 @@ import type { TransportResponse } from "../response.js";
 import type { Attributes } from "./api.js";
 import type { DurationInstrument } from "./client-telemetry.js";
 import { errorType } from "./layer.js";
-import type { AttemptSemantics } from "./layer.js";
+import type { AttemptSemantics, FixedAttributes } from "./layer.js";
 
 export const HTTP_DURATION: DurationInstrument = {
   name: "http.client.request.duration",
@@ -54,26 +54,44 @@ export function httpSemantics(queryKeys: readonly string[]): AttemptSemantics<Ca
       const template = call.request.template;
       return template === undefined ? method : `${method} ${template}`;
     },
-    startAttributes(exchange: Exchange<Call>, endpoint: Endpoint): Attributes {
-      const call = exchange.call;
+    fixedAttributes(call: Call, endpoint: Endpoint): FixedAttributes {
       const method = call.request.method;
-      // Attempts already sent: retries, rotations and a credential replay (which keeps its retry number) alike.
-      const sent = call.attempts.length;
       const known = KNOWN_METHODS.has(method);
       const host = endpoint.host;
-      const attributes: Attributes = {
+      const address = host.startsWith("[") ? host.slice(1, -1) : host;
+      const template = call.request.template;
+      // url.full and svcgen.attempt are the attempt's (startAttributes): held here so every attempt's attributes
+      // keep this order.
+      const span: Attributes = {
         "http.request.method": known ? method : "_OTHER",
-        "server.address": host.startsWith("[") ? host.slice(1, -1) : host,
+        "server.address": address,
         "server.port": endpoint.port,
-        "url.full": redactedUrl(endpoint.origin, exchange.path ?? call.request.path, redact),
+        "url.full": undefined,
         "url.scheme": endpoint.scheme,
         "svcgen.service": call.service,
         "svcgen.operation": call.op.id,
-        "svcgen.attempt": sent + 1,
+        "svcgen.attempt": undefined,
         "svcgen.endpoint": endpoint.origin,
       };
-      if (call.request.template !== undefined) attributes["url.template"] = call.request.template;
-      if (!known) attributes["http.request.method_original"] = method;
+      if (template !== undefined) span["url.template"] = template;
+      if (!known) span["http.request.method_original"] = method;
+      const metric: Attributes = {
+        "http.request.method": span["http.request.method"],
+        "server.address": address,
+        "server.port": endpoint.port,
+        "url.scheme": endpoint.scheme,
+        "svcgen.service": call.service,
+      };
+      if (template !== undefined) metric["url.template"] = template;
+      return { span, metric };
+    },
+    startAttributes(exchange: Exchange<Call>, fixed: Attributes): Attributes {
+      const call = exchange.call;
+      // Attempts already sent: retries, rotations and a credential replay (which keeps its retry number) alike.
+      const sent = call.attempts.length;
+      const attributes: Attributes = { ...fixed };
+      attributes["url.full"] = redactedUrl(exchange.endpoint!.origin, exchange.path ?? call.request.path, redact);
+      attributes["svcgen.attempt"] = sent + 1;
       // The first attempt has none (the conventions leave it unset).
       if (sent > 0) attributes["http.request.resend_count"] = sent;
       return attributes;
@@ -88,19 +106,6 @@ export function httpSemantics(queryKeys: readonly string[]): AttemptSemantics<Ca
     },
     failed(error, end) {
       end["error.type"] = errorType(error);
-    },
-    metricAttributes(start, end) {
-      const attributes: Attributes = {
-        "http.request.method": start["http.request.method"],
-        "server.address": start["server.address"],
-        "server.port": start["server.port"],
-        "url.scheme": start["url.scheme"],
-        "svcgen.service": start["svcgen.service"],
-      };
-      if (start["url.template"] !== undefined) attributes["url.template"] = start["url.template"];
-      if (end["http.response.status_code"] !== undefined) attributes["http.response.status_code"] = end["http.response.status_code"];
-      if (end["error.type"] !== undefined) attributes["error.type"] = end["error.type"];
-      return attributes;
     },
   };
 }

@@ -1,6 +1,7 @@
 // OpenTelemetry from the generated gRPC client (the example's auth_service) against a real @grpc/grpc-js server and
 // the real SDK with in-memory exporters: RPC spans per attempt, the traceparent each attempt sent, rpc.client.duration.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { AlwaysOffSampler, BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { startAuthGrpcServer, paths, VALID_TOKEN, AUTH_SERVICE } from "../../support/servers/grpc-auth.js";
 import type { RunningGrpcServer } from "../../support/servers/grpc.js";
@@ -77,6 +78,19 @@ describe("gRPC telemetry", () => {
     const [span] = rpcSpans();
     expect(span!.name).toBe(`${AUTH_SERVICE}/ListKeys`);
     expect(span!.attributes["rpc.grpc.status_code"]).toBe(0);
+  });
+
+  it("sampled out (AlwaysOffSampler): no span recorded, both attempts send the call's traceparent with flags 00", async () => {
+    const s = await server();
+    s.failNext(paths.validate, { code: 14, message: "draining" }, 1);
+    const tracers = new BasicTracerProvider({ sampler: new AlwaysOffSampler(), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const info = await client(s.url, { telemetry: { tracerProvider: tracers } }).authService.validateToken({ token: VALID_TOKEN, audience: "order-api" });
+    expect(info.valid).toBe(true);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    const sent = s.seen.filter((c) => c.path === paths.validate).map((c) => c.metadata["traceparent"]);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toMatch(/^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-00$/);
+    expect(sent[1]).toBe(sent[0]);
   });
 
   it("telemetry: false records no span and sends no traceparent", async () => {
