@@ -3,6 +3,11 @@ export interface GeneratedFile {
   /** Relative to the output folder, `/`-separated, e.g. `clients/users_service/index.ts`. */
   path: string;
   content: string;
+  /**
+   * The content's UTF-8 bytes, when the emitter has them already (types.ts: encoded where its spec was loaded); the
+   * CLI writes and compares these, and `content` is decoded from them when first read.
+   */
+  readonly bytes?: Uint8Array;
 }
 
 /** First line of every generated file; also how svcgen recognises its own files. */

@@ -229,8 +229,13 @@ export interface OpenApiModel {
   openapiVersion: string;
   title: string;
   version: string;
-  /** openapi-typescript's output for the bundled spec (exports `paths`, `components`, `operations`, ...). */
-  typesSource: string;
+  /**
+   * openapi-typescript's output for the bundled spec (exports `paths`, `components`, `operations`, ...) as types.ts
+   * holds it below svcgen's header: trailing blank space trimmed, one final newline, UTF-8. Bytes, encoded where the
+   * spec was loaded (a worker thread, when there are several specs): the largest file of a service is then neither
+   * copied as a string to the main thread nor encoded there. `svcgen model` prints it as text.
+   */
+  typesBody: Uint8Array;
   /** Sorted by method name. */
   operations: OperationModel[];
   /** Security schemes the runtime can send, by name (components.securitySchemes less unsupported ones). */

@@ -130,7 +130,7 @@ export function withSpec<S extends DraftService | ServiceModel>(s: S, operations
       openapiVersion: "3.0.3",
       title: "Users",
       version: "1.0.0",
-      typesSource: "export interface paths {}\n",
+      typesBody: new TextEncoder().encode("export interface paths {}\n"),
       operations,
     },
   };

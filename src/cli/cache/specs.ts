@@ -13,7 +13,8 @@ import { writeAtomically } from "../output/apply.js";
 import { cacheDir } from "./entry.js";
 import { exists, sha256, stampFile, verifyStamps, type FileStamp } from "./stamps.js";
 
-const FORMAT = 2;
+// 3: OpenApiModel.typesSource (text) became typesBody (bytes).
+const FORMAT = 3;
 
 /** An entry no run has used for this long is removed (a spec no longer named, another project path, an old svcgen). */
 const UNUSED_MS = 30 * 24 * 60 * 60 * 1000;

@@ -25,7 +25,9 @@ Options:
     const result = await generate({ configPath, cwd: io.cwd });
     if (reportDiagnostics(result.diagnostics, io)) return EXIT_BAD_INPUT;
     if (result.model === undefined) throw new Error("the pipeline returned no model and no error");
-    io.stdout.write(`${JSON.stringify(result.model, null, 2)}\n`);
+    // Bytes in the model (OpenApiModel.typesBody: types.ts's text, UTF-8) are printed as the text they hold.
+    const text = (_key: string, value: unknown) => (value instanceof Uint8Array ? new TextDecoder().decode(value) : value);
+    io.stdout.write(`${JSON.stringify(result.model, text, 2)}\n`);
     return EXIT_OK;
   },
 };

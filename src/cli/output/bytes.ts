@@ -7,7 +7,8 @@ const encoded = new WeakMap<GeneratedFile, Buffer>();
 export function bytesOf(file: GeneratedFile): Buffer {
   let bytes = encoded.get(file);
   if (bytes === undefined) {
-    bytes = Buffer.from(file.content, "utf8");
+    // Bytes an emitter made already are used as they are (a view, not a copy).
+    bytes = file.bytes ? Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength) : Buffer.from(file.content, "utf8");
     encoded.set(file, bytes);
   }
   return bytes;

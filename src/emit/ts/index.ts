@@ -6,6 +6,7 @@ import { ImportSet } from "./imports.js";
 import { NameScope, camelCase } from "../../model/names.js";
 import { hasGrpc, serviceFile } from "./service-file.js";
 import { mockFile } from "./mock.js";
+import { typesFile } from "./types-file.js";
 
 export interface RuntimeSource {
   /** Relative to src/runtime, e.g. `retry/backoff.ts`. */
@@ -31,7 +32,7 @@ export function emitTypeScript(model: Model, options: EmitTsOptions): GeneratedF
     const specs = [...(s.openapi ? [s.openapi.file] : []), ...(hasGrpc(s) ? s.proto!.files : [])];
     const source = `${model.configFile} → ${s.key}${specs.length > 0 ? ` (${specs.join(", ")})` : ""}`;
     if (s.openapi) {
-      files.push({ path: `${dir}/types.ts`, content: `${tsHeader(source)}${s.openapi.typesSource.trimEnd()}\n` });
+      files.push(typesFile(`${dir}/types.ts`, tsHeader(source), s.openapi.typesBody));
     }
     const { imports, body, protoTypes, grpcExports, mockImports } = serviceFile(s);
     files.push({ path: `${dir}/index.ts`, content: `${tsHeader(source)}${imports.prependTo(body)}` });

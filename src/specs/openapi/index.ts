@@ -12,7 +12,7 @@ import { relativeTo, scrubPaths } from "./paths.js";
 import { isObject, own } from "./pointer.js";
 import type { WalkProblem } from "./report.js";
 import { checkSchemas } from "./schema-check.js";
-import { schemaTyper, typesSource } from "./types-source.js";
+import { schemaTyper, typesBody, typesSource } from "./types-source.js";
 import { readableDocs } from "./readable-docs.js";
 
 export { methodName, uniqueNames, type NamedOperation } from "./naming.js";
@@ -95,7 +95,7 @@ export async function loadOpenApi(entry: OpenApiEntry, configDir: string, option
       title: typeof title === "string" ? title : "",
       // YAML turns an unquoted `version: 1.0` into a number.
       version: typeof version === "string" || typeof version === "number" ? String(version) : "",
-      typesSource: types,
+      typesBody: typesBody(types),
       operations,
       securitySchemes: security.schemes,
       ...(security.root !== undefined ? { security: security.root } : {}),

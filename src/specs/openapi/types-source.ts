@@ -37,6 +37,11 @@ export async function typesSource(doc: Record<string, unknown>, redoc: Config): 
   return ots.astToString(ots.transformSchema(doc as unknown as OpenAPI3, context(ots, doc, redoc)));
 }
 
+/** The text as types.ts holds it below svcgen's header (OpenApiModel.typesBody), encoded once, here. */
+export function typesBody(text: string): Uint8Array {
+  return new TextEncoder().encode(`${text.trimEnd()}\n`);
+}
+
 /** Type text of one Schema Object, as openapi-typescript prints it (`$ref`s become `components["schemas"][...]`). */
 export type SchemaTyper = (schema: unknown, pointer: string) => string;
 

@@ -50,7 +50,7 @@ describe("content parameters", () => {
   });
 
   it("openapi-typescript's types.ts is left as it prints them (string)", () => {
-    expect(model.typesSource).toContain("filter?: string;");
-    expect(model.typesSource).toContain("Sort: string;");
+    expect(new TextDecoder().decode(model.typesBody)).toContain("filter?: string;");
+    expect(new TextDecoder().decode(model.typesBody)).toContain("Sort: string;");
   });
 });
