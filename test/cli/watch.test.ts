@@ -315,6 +315,22 @@ describe("watch parts", () => {
     expect(fired).toBe(2);
   });
 
+  it("a debounce under triggers that never pause still fires, maxWaitMs after the first of them", () => {
+    const clock = new SteppedClock();
+    const fired: number[] = [];
+    const debounce = new Debounce(clock, 100, () => fired.push(clock.now()), 1000);
+    // A writer that never stops: a trigger every 50 ms, each re-arming the 100 ms wait.
+    const tick = (): void => {
+      debounce.trigger();
+      if (clock.now() < 2500) clock.setTimer(tick, 50);
+    };
+    tick();
+    while (clock.pending.length > 0) clock.fireNext();
+    // At 1000 (the burst's maximum wait), at 2000 (the trigger at 1000 began the next burst), and 100 ms after the
+    // last trigger (2500).
+    expect(fired).toEqual([1000, 2000, 2600]);
+  });
+
   it("a file is watched through its folder, or the nearest one that exists", () => {
     const cwd = makeProject({ "protos/a.proto": "" });
     expect(watchPoint(path.join(cwd, "protos/a.proto"))).toEqual([path.join(cwd, "protos"), "a.proto"]);
