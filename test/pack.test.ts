@@ -27,14 +27,10 @@ const RUNTIME: Record<string, string> = {
   "@connectrpc/connect": "2.1.2",
   "@connectrpc/connect-node": "2.1.2",
 };
-// What a user adds for telemetry (../shared/PINS.md: the 2.x SDK line runs on Node 20), installed by the last tests.
-const OTEL = [
-  "@opentelemetry/api@1.9.0",
-  "@opentelemetry/sdk-trace-base@2.12.1",
-  "@opentelemetry/sdk-metrics@2.12.1",
-  "@opentelemetry/context-async-hooks@2.12.1",
-  "@opentelemetry/core@2.12.1",
-];
+// What a user adds for telemetry, at the versions svcgen's own tests pin in package.json (the 2.x SDK line runs on
+// Node 20; the 3.x line needs Node >= 22.15), installed by the last tests.
+const DEV_PINS = (JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies;
+const OTEL = ["api", "sdk-trace-base", "sdk-metrics", "context-async-hooks", "core"].map((name) => `@opentelemetry/${name}@${DEV_PINS[`@opentelemetry/${name}`]}`);
 
 let scratch = "";
 let tarball = "";
