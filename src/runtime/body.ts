@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { FormData } from "undici";
 import { RAW_KEYS, deepObject, isLeaf } from "./deep-object.js";
 import { scalar } from "./params.js";
+import { isJsonType } from "./response.js";
 import type { BodyEncoding, RequestBodyKind } from "./types.js";
 
 /** What the transport sends. FormData and Blob are re-read on every attempt by undici. */
@@ -77,7 +78,7 @@ export function formPairs(value: Readonly<Record<string, unknown>>, encoding?: B
     const v = value[name];
     const e = entryFor(encoding, name);
     if (e !== undefined && (e.style !== undefined || e.explode !== undefined)) styled(out, name, v, e);
-    else if (e?.contentType !== undefined && isJson(e.contentType) && typeof v === "object" && v !== null && !isLeaf(v)) out.push([name, JSON.stringify(v)]);
+    else if (e?.contentType !== undefined && isJsonType(e.contentType) && typeof v === "object" && v !== null && !isLeaf(v)) out.push([name, JSON.stringify(v)]);
     else nested(out, name, v);
   }
   return out;
@@ -147,12 +148,6 @@ function styled(out: Pair[], name: string, value: unknown, e: BodyEncoding): voi
   }
 }
 
-/** `application/json` and `*+json`, parameters ignored. */
-function isJson(mediaType: string): boolean {
-  const essence = (mediaType.split(";")[0] ?? "").trim().toLowerCase();
-  return essence === "application/json" || essence.endsWith("+json");
-}
-
 /** The first type an encoding's `contentType` lists, when it is a concrete, header-safe media type. */
 function declaredType(contentType: string | undefined): string | undefined {
   const first = contentType?.split(",")[0]?.trim();
@@ -195,7 +190,7 @@ export function multipartBody(value: unknown, encoding?: BodyEncodings): { body:
         const pairs: Pair[] = [];
         styled(pairs, name, v, e);
         for (const [key, leaf] of pairs) appendPart(parts, key, leaf, undefined);
-      } else if (Array.isArray(v) && !(type !== undefined && isJson(type))) {
+      } else if (Array.isArray(v) && !(type !== undefined && isJsonType(type))) {
         for (const item of v) appendPart(parts, name, item, type);
       } else {
         appendPart(parts, name, v, type);
@@ -214,7 +209,7 @@ function appendPart(parts: Part[], name: string, value: unknown, type: string | 
     const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
     parts.push({ name, filename: name, type: type ?? "application/octet-stream", data: bytes });
   } else if (typeof value === "object" && !(value instanceof Date)) {
-    parts.push({ name, type: type !== undefined && isJson(type) ? type : "application/json", data: JSON.stringify(value) });
+    parts.push({ name, type: type !== undefined && isJsonType(type) ? type : "application/json", data: JSON.stringify(value) });
   } else {
     parts.push({ name, ...(type !== undefined ? { type } : {}), data: scalar(value) });
   }
@@ -259,7 +254,7 @@ function binaryBody(value: unknown, contentType: string): PreparedBody {
  * as is in a header.
  */
 export function contentParam(value: unknown, contentType: string): string {
-  if (isJson(contentType)) return JSON.stringify(value);
+  if (isJsonType(contentType)) return JSON.stringify(value);
   const essence = (contentType.split(";")[0] ?? "").trim().toLowerCase();
   if (essence === "application/x-www-form-urlencoded") return formBody(value);
   return scalar(value);

@@ -19,6 +19,8 @@ export interface MockOptions {
   readonly origin?: string;
   /** The environment that default is resolved in, as the client option `env` (default `process.env`). */
   readonly env?: Record<string, string | undefined>;
+  /** The client option `servers` the client under test was given: operations with their own server are matched there. */
+  readonly servers?: Readonly<Record<string, string>>;
 }
 
 /** What `reply` and `replyWithError` return (undici's MockScope): how often, and how late, the answer is given. */
@@ -83,7 +85,7 @@ export function createMock(def: ServiceDefinition, ops: readonly OperationDefini
   const service: Target | undefined =
     origins.length === 0 ? undefined : { origin: origins.length === 1 ? origins[0]! : (origin) => origins.includes(origin), basePath: base.basePath };
   // The client's breakers of operation servers are never used here: a listener that hears nothing.
-  const servers = new OperationServers({ def, base, overrides: undefined, breakerListener: () => () => {} });
+  const servers = new OperationServers({ def, base, overrides: options.servers, breakerListener: () => () => {} });
 
   const targetOf = (op: OperationDefinition): Target => {
     if (op.server !== undefined) {

@@ -165,7 +165,7 @@ export function attemptLayer<C extends BaseCall, R>(t: ClientTelemetry, semantic
     if (trace === undefined) {
       if (histogram === undefined) return next(exchange);
       const started = clock.now();
-      return timed(run(next, exchange), exchange, histogram, undefined, started);
+      return timed(run(next, exchange), exchange, fixedOf(exchange), histogram, undefined, started);
     }
     if (!trace.span.isRecording()) {
       // Sampled out (an unsampled parent under a ParentBased sampler, the SDK's default, or a sampler saying no):
@@ -174,7 +174,7 @@ export function attemptLayer<C extends BaseCall, R>(t: ClientTelemetry, semantic
       propagate(exchange, trace.context);
       if (histogram === undefined) return api.context.with(trace.context, () => next(exchange));
       const started = clock.now();
-      return timed(run(next, exchange, trace.context), exchange, histogram, undefined, started, trace.context);
+      return timed(run(next, exchange, trace.context), exchange, fixedOf(exchange), histogram, undefined, started, trace.context);
     }
     const entry = fixedOf(exchange);
     const start = semantics.startAttributes(exchange, entry.span);
@@ -182,7 +182,7 @@ export function attemptLayer<C extends BaseCall, R>(t: ClientTelemetry, semantic
     const span = trace.tracer.startSpan(entry.name, { kind: CLIENT, attributes: start }, trace.context);
     const context = api.trace.setSpan(trace.context, span);
     propagate(exchange, context);
-    return timed(run(next, exchange, context), exchange, histogram, span, started, context);
+    return timed(run(next, exchange, context), exchange, entry, histogram, span, started, context);
   };
 
   /** `next(exchange)`, in `context` when given; a synchronous throw becomes the rejection (the span still ends). */
@@ -215,39 +215,39 @@ export function attemptLayer<C extends BaseCall, R>(t: ClientTelemetry, semantic
    * The attempt's outcome on its span (when it has one) and its duration on the histogram, recorded in the attempt's
    * `context` when traced (an exemplar names the attempt's span; no lookup of the active context).
    */
-  function timed(sent: Promise<R>, exchange: Exchange<C>, histogram: OtelHistogram | undefined, span: OtelSpan | undefined, started: number, context?: OtelContext): Promise<R> {
+  function timed(sent: Promise<R>, exchange: Exchange<C>, entry: FixedEntry, histogram: OtelHistogram | undefined, span: OtelSpan | undefined, started: number, context?: OtelContext): Promise<R> {
     return sent.then(
       (res) => {
         const settled = (exchange.call.protocol as Protocol<R>).settlement?.(res);
-        if (settled === undefined) answered(exchange, span, histogram, res, started, context);
-        else void settled.then((s: Settlement) => settle(exchange, span, histogram, res, started, s, context));
+        if (settled === undefined) answered(entry, span, histogram, res, started, context);
+        else void settled.then((s: Settlement) => settle(entry, span, histogram, res, started, s, context));
         return res;
       },
       (error: unknown) => {
         const end: Attributes = {};
         semantics.failed(error, end);
-        finish(exchange, span, histogram, end, started, message(error), context);
+        finish(entry, span, histogram, end, started, message(error), context);
         throw error;
       },
     );
   }
 
-  function answered(exchange: Exchange<C>, span: OtelSpan | undefined, histogram: OtelHistogram | undefined, res: R, started: number, context: OtelContext | undefined): void {
+  function answered(entry: FixedEntry, span: OtelSpan | undefined, histogram: OtelHistogram | undefined, res: R, started: number, context: OtelContext | undefined): void {
     const end: Attributes = {};
     const failed = semantics.answered(res, end);
-    finish(exchange, span, histogram, end, started, failed ? "" : undefined, context);
+    finish(entry, span, histogram, end, started, failed ? "" : undefined, context);
   }
 
-  function settle(exchange: Exchange<C>, span: OtelSpan | undefined, histogram: OtelHistogram | undefined, res: R, started: number, s: Settlement, context: OtelContext | undefined): void {
-    if (typeof s !== "object") return answered(exchange, span, histogram, res, started, context);
+  function settle(entry: FixedEntry, span: OtelSpan | undefined, histogram: OtelHistogram | undefined, res: R, started: number, s: Settlement, context: OtelContext | undefined): void {
+    if (typeof s !== "object") return answered(entry, span, histogram, res, started, context);
     const end: Attributes = {};
     semantics.failed(s.error, end);
-    finish(exchange, span, histogram, end, started, message(s.error), context);
+    finish(entry, span, histogram, end, started, message(s.error), context);
   }
 
   /** `failure`: undefined for a success, else the span status's message. */
-  function finish(exchange: Exchange<C>, span: OtelSpan | undefined, histogram: OtelHistogram | undefined, end: Attributes, started: number, failure: string | undefined, context: OtelContext | undefined): void {
-    histogram?.record((clock.now() - started) * t.durationPerMs, metricAttributes(fixedOf(exchange), end), context);
+  function finish(entry: FixedEntry, span: OtelSpan | undefined, histogram: OtelHistogram | undefined, end: Attributes, started: number, failure: string | undefined, context: OtelContext | undefined): void {
+    histogram?.record((clock.now() - started) * t.durationPerMs, metricAttributes(entry, end), context);
     if (span === undefined) return;
     for (const key of Object.keys(end)) {
       const value = end[key];

@@ -230,6 +230,20 @@ export async function replies(): Promise<{ seen: string[]; sent: string[] }> {
   }
 }
 
+export async function servers(): Promise<{ seen: string[]; sent: string[] }> {
+  const agent = agentFor();
+  const moved = { "https://files.example.com/v2": "https://cdn.example.com/files-v3" };
+  const client = createItemsClient({ dispatcher: agent, env: {}, servers: moved });
+  mockItems(agent, { env: {}, servers: moved }).getFile({ path: { name: "logo.png" } }).reply(200, new Uint8Array([4, 5]));
+  try {
+    const seen = ["file " + Array.from(await client.getFile({ path: { name: "logo.png" } })).join(",")];
+    return { seen, sent: sent(agent) };
+  } finally {
+    await client.close();
+    await agent.close();
+  }
+}
+
 export async function replicas(): Promise<{ seen: string[]; sent: string[] }> {
   const agent = agentFor();
   const client = createReplicasClient({ dispatcher: agent, env: {} });
@@ -279,6 +293,7 @@ interface Usage {
   headers(): Promise<{ seen: string[]; sent: string[] }>;
   replies(): Promise<{ seen: string[]; sent: string[] }>;
   replicas(): Promise<{ seen: string[]; sent: string[] }>;
+  servers(): Promise<{ seen: string[]; sent: string[] }>;
   headless(): string;
 }
 
@@ -377,6 +392,10 @@ describe("typed mocks", () => {
       `DELETE ${origin}/api/items/d`,
       "GET https://files.example.com/v2/files/logo.png",
     ]);
+  });
+
+  it("given the client's servers option, match an operation at the server it was moved to", async () => {
+    expect(await usage.servers()).toEqual({ seen: ["file 4,5"], sent: ["GET https://cdn.example.com/files-v3/files/logo.png"] });
   });
 
   it("with static discovery, answer at every configured endpoint", async () => {
