@@ -23,7 +23,8 @@ function networkPolicy(
 ): NetworkPolicyModel {
   const peers: EgressPeer[] = [];
   const outside: string[] = [];
-  for (const service of [...services].sort((a, b) => compare(a.key, b.key))) {
+  // `services` comes sorted by key from buildModel.
+  for (const service of services) {
     const kube = service.mesh.kube;
     if (!kube) {
       outside.push(service.key);

@@ -66,7 +66,9 @@ export async function loadSpecs(services: readonly ServiceConfig[], place: SpecP
   }
 
   const startedAt = Date.now();
-  const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(misses, place), misses.length));
+  // Several loads are spread over threads by weight (the spec's size); the sizes also decide whether threads pay.
+  const weights = misses.length < 2 ? [] : misses.map((load) => loaderOf(load.kind).weight(load.settings, specContext(place)));
+  const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(weights), misses.length));
   // Stored as each arrives: a cache write is then done while the main thread would wait for another thread.
   const store = (index: number, load: SpecLoad<unknown>, serialized?: Uint8Array): void => {
     const fresh: CachedLoad = { at: misses[index]!.settings.at, load };
@@ -75,7 +77,7 @@ export async function loadSpecs(services: readonly ServiceConfig[], place: SpecP
       options.cache?.set(missKeys[index]!, fresh, startedAt, serialized);
     }
   };
-  await loadAll(misses, place, threads, store);
+  await loadAll(misses, weights, place, threads, store);
 
   const specs = Object.fromEntries(SPEC_LOADERS.map((loader) => [loader.kind, new Map()])) as LoadedSpecs;
   const result: LoadSpecsResult = { specs, diagnostics: [], inputs: [], absent: [], failed: new Set(), threads };
@@ -97,10 +99,8 @@ export async function loadSpecs(services: readonly ServiceConfig[], place: SpecP
  */
 const THREADED_BYTES = 1 << 20;
 
-function defaultThreads(loads: readonly QueuedLoad[], place: SpecPlace): number {
-  if (loads.length < 2) return 1;
-  const ctx = specContext(place);
-  const weights = loads.map((load) => loaderOf(load.kind).weight(load.settings, ctx));
+function defaultThreads(weights: readonly number[]): number {
+  if (weights.length < 2) return 1;
   const beyondLargest = weights.reduce((sum, w) => sum + w, 0) - Math.max(...weights);
   return beyondLargest < THREADED_BYTES ? 1 : availableParallelism();
 }
@@ -108,6 +108,7 @@ function defaultThreads(loads: readonly QueuedLoad[], place: SpecPlace): number 
 /** One load runs here, as before threads; several go to threads.ts (loaded only then, with its worker machinery). */
 async function loadAll(
   loads: readonly QueuedLoad[],
+  weights: readonly number[],
   place: SpecPlace,
   threads: number,
   loaded: (index: number, load: SpecLoad<unknown>, serialized?: Uint8Array) => void,
@@ -119,6 +120,5 @@ async function loadAll(
     return;
   }
   const { loadInThreads } = await import("./threads.js");
-  const weights = loads.map((load, i) => loaders[i]!.weight(load.settings, ctx));
   await loadInThreads(loads, weights, place, threads, loaded);
 }

@@ -106,7 +106,8 @@ async function genOnce(settings: GenSettings, io: CliIo, options: MainOptions): 
   };
 
   // The flag is not in any input file: it is part of the cache key (services.toml's [output] target is hashed with it).
-  const fingerprint = `${options.fingerprint ?? selfFingerprint()}${target !== undefined ? `\0target=${target}` : ""}`;
+  const self = options.fingerprint ?? selfFingerprint();
+  const fingerprint = `${self}${target !== undefined ? `\0target=${target}` : ""}`;
   const scope: CacheScope | undefined = settings.cache ? { cwd: io.cwd, configPath, outDir, env: io.env, fingerprint } : undefined;
   // The cache lives outside the output folder unless `--out` contains it; it is never written through a link there.
   const mayWrite = (file: string): boolean => !behindLinkInside(outDir, realOutDir(outDir), file);
@@ -126,7 +127,7 @@ async function genOnce(settings: GenSettings, io: CliIo, options: MainOptions): 
   const generate = options.generate ?? loadRealGenerate;
   // Each spec's load is cached on its own: with one spec changed, the others come from there. Loads do not depend
   // on the output target, so their key is svcgen's own fingerprint.
-  const specCache = scope === undefined ? undefined : new SpecDiskCache({ ...scope, fingerprint: options.fingerprint ?? selfFingerprint(), mayWrite });
+  const specCache = scope === undefined ? undefined : new SpecDiskCache({ ...scope, fingerprint: self, mayWrite });
   const result = await generate({ configPath, cwd: io.cwd, ...(target !== undefined ? { target } : {}), ...(specCache === undefined ? {} : { specCache }) });
   const inputs = [configAbsolute, ...result.inputs, ...(result.absent ?? [])];
   if (reportDiagnostics(strictly(result.diagnostics, strict), io)) return { code: EXIT_BAD_INPUT, inputs };

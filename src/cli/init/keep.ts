@@ -2,6 +2,7 @@
 // key table (src/config/keys.ts) knows. Values of known keys are kept as written, valid or not: `gen` reports a bad
 // value at its position, while an unknown key (a bulkhead setting, an api_key) is something svcgen never reads.
 import { CALLER_TABLE, RESILIENCE_TABLE, SERVICE_TABLE, type TableSpec, type ValueSpec } from "../../config/keys.js";
+import { isTable } from "../../config/values.js";
 
 /** A key-table node, plus `[external_services]` (URL strings or service tables) and "anything goes" below it. */
 export type KeepNode = ValueSpec | { kind: "services"; entry: TableSpec } | { kind: "open" };
@@ -93,7 +94,3 @@ export function keepKnown(value: unknown, node: KeepNode, path: readonly string[
   }
 }
 
-/** A TOML table as smol-toml returns it (dates are Date objects, arrays are arrays). */
-export function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}

@@ -1,6 +1,6 @@
 // TOML text for values `init --from` rewrites (a statement that lost a key): dotted keys down to each leaf, so the
 // lines can stand wherever the original statement stood, next to other dotted keys of the same table.
-import { isTable } from "./keep.js";
+import { isTable } from "../../config/values.js";
 
 /** `a.b.c = value` for every leaf of `value` under `keys`; tables are walked, arrays are written inline. */
 export function dottedLines(keys: readonly string[], value: unknown): string[] {

@@ -5,7 +5,7 @@
 import type { OperationModel, ServiceModel } from "../../model/types.js";
 import { ImportSet } from "./imports.js";
 import { jsdoc, json, str, template } from "./literal.js";
-import { responseType, type OperationNames } from "./operation.js";
+import { responseType, statusKey, type OperationNames } from "./operation.js";
 
 const RUNTIME_MOCK = "../../runtime/mock.js";
 const CLIENT = "./index.js";
@@ -84,11 +84,6 @@ function replies(op: OperationModel, names: OperationNames, imports: ImportSet):
   if (op.success.length === 1) return `{ ${statusKey(op.success[0]!.status)}: ${imports.type(CLIENT, names.result)} } & ${errors}`;
   const opType = `${imports.type(TYPES, "paths")}[${str(op.path)}][${str(op.method)}]`;
   return `{ ${op.success.map((r) => `${statusKey(r.status)}: ${responseType(opType, r)}`).join("; ")} } & ${errors}`;
-}
-
-/** `200`, `"2XX"`: keys as the client's `…Errors` interfaces spell them. */
-function statusKey(status: string): string {
-  return /^\d+$/.test(status) ? status : str(status.toUpperCase());
 }
 
 /** `{ "200": "application/json", "404": "application/problem+json" }`: the statuses that document a body. */

@@ -90,7 +90,8 @@ function errorBodyType(opType: string, r: ResponseModel): string {
 }
 
 /** The key of a status in the `…Errors` interface: `404`, `"4XX"` (upper-case, as the runtime matches), `default`. */
-function statusKey(status: string): string {
+/** A status as a key of a type literal: `200`, `default`, `"4XX"`. */
+export function statusKey(status: string): string {
   if (/^\d+$/.test(status) || status === "default") return status;
   return str(status.toUpperCase());
 }
