@@ -21,6 +21,8 @@ export interface GenerateRequest {
   target?: OutputTarget;
   /** Spec loads kept between runs (the CLI's disk cache); without it every spec is loaded. */
   specCache?: SpecCache;
+  /** false: stop at the model and its lint (`svcgen graph`, `svcgen model`); no files are emitted. Default true. */
+  emit?: boolean;
   /** Threads that may load specs at once, the main thread included (default: os.availableParallelism()). */
   threads?: number;
 }
@@ -100,6 +102,7 @@ export async function generate(request: GenerateRequest): Promise<GenerateResult
   if (!built.model || hasErrors(diagnostics)) return { ...fail(inputs, diagnostics), absent };
   // Lint findings are warnings here; `svcgen lint --strict` is the gate that fails on them.
   diagnostics.push(...lint(built.model));
+  if (request.emit === false) return { files: [], diagnostics: sortDiagnostics(diagnostics), inputs: unique(inputs), absent, model: built.model };
 
   const runtime = await readRuntime();
   const target = request.target ?? config.output?.target ?? DEFAULT_OUTPUT_TARGET;

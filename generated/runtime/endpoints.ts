@@ -36,6 +36,11 @@ export function endpointAt(scheme: "http" | "https", host: string, port: number,
   return { index, scheme, host: h, port, origin: `${scheme}://${h}:${port}` };
 }
 
+/** A host as an address, without an IPv6 address's brackets (`server.address`, a socket's `host`). */
+export function bareHost(host: string): string {
+  return host.startsWith("[") ? host.slice(1, -1) : host;
+}
+
 function notAnOrigin(index: number, url: string, reason: string): EndpointSetError {
   return new EndpointSetError({ kind: "not_an_origin", index, url, reason });
 }

@@ -2,6 +2,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import type { GenerateFn } from "../../src/cli/io.js";
+import { generate as realGenerate } from "../../src/generate.js";
 import { REPO } from "../support/repo.js";
 import { FakePipeline, makeProject, run, snapshot } from "./helpers.js";
 
@@ -23,6 +25,18 @@ describe("svcgen graph", () => {
       expect(result.stdout).toContain(`  svc_${key}["${key}<br/>`);
       expect(result.stdout).toMatch(new RegExp(`\n  caller -->\\|"HTTP :8080[^\n]*\\| svc_${key}\n`));
     }
+  });
+
+  it("stops the pipeline at the model: nothing is emitted for a picture", async () => {
+    const emitted: number[] = [];
+    const generate: GenerateFn = async (request) => {
+      const result = await realGenerate(request);
+      emitted.push(result.files.length);
+      return result;
+    };
+    const result = await run(REPO, ["graph", "--config", "examples/services.toml"], { generate });
+    expect(result.code).toBe(0);
+    expect(emitted).toEqual([0]);
   });
 
   it("-o writes the file and only says so on stdout", async () => {

@@ -19,6 +19,7 @@ import type { Interceptor, Transport } from "@connectrpc/connect";
 import { realClock, unrefTimer } from "../clock.js";
 import type { Clock } from "../clock.js";
 import { type ClientTls, connectTls } from "../tls.js";
+import { bareHost } from "../endpoints.js";
 
 const NOT_SENT: unique symbol = Symbol.for("svcgen.runtime.grpc.not-sent") as never;
 
@@ -197,7 +198,7 @@ function messageOf(error: unknown): string {
 
 /** A connection to the pod at `target`; over TLS the server name is the service's, as through the Service. */
 function dial(target: URL, authority: string, nodeOptions: http2.ClientSessionOptions | http2.SecureClientSessionOptions | undefined, material?: ClientTls): net.Socket {
-  const host = target.hostname.startsWith("[") ? target.hostname.slice(1, -1) : target.hostname;
+  const host = bareHost(target.hostname);
   const port = Number(target.port) || (target.protocol === "https:" ? 443 : 80);
   if (target.protocol !== "https:") return net.connect({ host, port });
   const name = new URL(`https://${authority}`).hostname;

@@ -39,7 +39,7 @@ Exit codes: 0 ok, 2 bad input or usage, 3 I/O failure or internal error.
       return EXIT_BAD_INPUT;
     }
     const generate = options.generate ?? loadRealGenerate;
-    const result = await generate({ configPath: String(values.config), cwd: io.cwd });
+    const result = await generate({ configPath: String(values.config), cwd: io.cwd, emit: false });
     if (reportDiagnostics(result.diagnostics, io)) return EXIT_BAD_INPUT;
     if (result.model === undefined) throw new Error("the pipeline returned no model and no error");
     const picture = await renderGraph(result.model, format);

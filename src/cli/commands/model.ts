@@ -22,7 +22,7 @@ Options:
   async run(values, io, options) {
     const configPath = String(values.config);
     const generate = options.generate ?? loadRealGenerate;
-    const result = await generate({ configPath, cwd: io.cwd });
+    const result = await generate({ configPath, cwd: io.cwd, emit: false });
     if (reportDiagnostics(result.diagnostics, io)) return EXIT_BAD_INPUT;
     if (result.model === undefined) throw new Error("the pipeline returned no model and no error");
     // Bytes in the model (OpenApiModel.typesBody: types.ts's text, UTF-8) are printed as the text they hold.

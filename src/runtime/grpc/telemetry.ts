@@ -5,7 +5,7 @@
 // renamed these to `rpc.system.name`, `rpc.response.status_code` and `rpc.client.call.duration` in seconds; the
 // older names are still what the gRPC instrumentation and most dashboards read.)
 import type { Exchange } from "../chain.js";
-import type { Endpoint } from "../endpoints.js";
+import { bareHost, type Endpoint } from "../endpoints.js";
 import type { Attributes } from "../telemetry/api.js";
 import type { DurationInstrument } from "../telemetry/client-telemetry.js";
 import { errorType } from "../telemetry/layer.js";
@@ -28,8 +28,7 @@ export function grpcSemantics<C extends GrpcUnaryCall | GrpcStreamCall, R>(): At
     fixedAttributes(call: C, endpoint: Endpoint): FixedAttributes {
       const id = call.op.id;
       const slash = id.lastIndexOf("/");
-      const host = endpoint.host;
-      const address = host.startsWith("[") ? host.slice(1, -1) : host;
+      const address = bareHost(endpoint.host);
       const service = id.slice(0, slash);
       const method = id.slice(slash + 1);
       return {

@@ -12,6 +12,7 @@ import type { TelemetryOptions } from "../types.js";
 import { otelApi } from "./api.js";
 import type { Attributes, OtelApi, OtelBatchCallback, OtelHistogram, OtelMeter, OtelObservableResult, OtelTracer } from "./api.js";
 import { ConfigError } from "../errors.js";
+import { bareHost } from "../endpoints.js";
 
 /** Instrumentation scope of every span and metric. */
 export const SCOPE = "svcgen";
@@ -176,5 +177,5 @@ function observeState(result: OtelObservableResult, gauge: object, state: string
 export function endpointAttributes(service: string, origin: string): Attributes {
   const at = origin.lastIndexOf(":");
   const host = origin.slice(origin.indexOf("://") + 3, at);
-  return { "svcgen.service": service, "svcgen.endpoint": origin, "server.address": host.startsWith("[") ? host.slice(1, -1) : host, "server.port": Number(origin.slice(at + 1)) };
+  return { "svcgen.service": service, "svcgen.endpoint": origin, "server.address": bareHost(host), "server.port": Number(origin.slice(at + 1)) };
 }

@@ -7,7 +7,7 @@
 //     carries user info.
 //   - A status of 400 or more is an error (`error.type` is the status), as the conventions say for client spans.
 import type { Call, Exchange } from "../chain.js";
-import type { Endpoint } from "../endpoints.js";
+import { bareHost, type Endpoint } from "../endpoints.js";
 import type { TransportResponse } from "../response.js";
 import type { Attributes } from "./api.js";
 import type { DurationInstrument } from "./client-telemetry.js";
@@ -57,8 +57,7 @@ export function httpSemantics(queryKeys: readonly string[]): AttemptSemantics<Ca
     fixedAttributes(call: Call, endpoint: Endpoint): FixedAttributes {
       const method = call.request.method;
       const known = KNOWN_METHODS.has(method);
-      const host = endpoint.host;
-      const address = host.startsWith("[") ? host.slice(1, -1) : host;
+      const address = bareHost(endpoint.host);
       const template = call.request.template;
       // url.full and svcgen.attempt are the attempt's (startAttributes): held here so every attempt's attributes
       // keep this order.
